@@ -1,0 +1,91 @@
+"""kunshan_rbac: who is responsible for what in local government.
+
+Towns, departments and duty items, with their primary and secondary responsibilities on
+the three township duty lists (basic, cooperative, reclaimed), as a graph with validity
+dates. Ask who owns an item in a town on a date, what a unit answers for, and why.
+
+Example:
+    >>> import kunshan_rbac as kr
+    >>> g = kr.load_sample()
+    >>> kr.stats(g, at="2025-12-31").distinct(kr.ListKind.RECLAIMED)
+    347
+"""
+
+from ._dates import DateLike, parse_date
+from ._errors import (
+    AmbiguousNameError,
+    DuplicateCodeError,
+    InvalidDateError,
+    InvalidRecordError,
+    KunshanRbacError,
+    LoadError,
+    NotAssignedError,
+    OwnershipConflictError,
+    Problem,
+    TransferError,
+    UnknownItemError,
+    UnknownUnitError,
+)
+from ._explain import Explanation
+from ._graph import ResponsibilityGraph
+from ._jsonio import read_json, write_json
+from ._model import (
+    ENFORCEMENT_POWER_TYPES,
+    POWER_TYPES,
+    Authority,
+    Department,
+    Item,
+    ListKind,
+    Ownership,
+    Record,
+    Role,
+    Town,
+    Unit,
+)
+from ._sample import load_sample
+from ._stats import Stats, TownCounts, stats
+from ._text import normalize_name
+from ._transfers import Move, Transfer, TransferKind
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ENFORCEMENT_POWER_TYPES",
+    "POWER_TYPES",
+    "AmbiguousNameError",
+    "Authority",
+    "DateLike",
+    "Department",
+    "DuplicateCodeError",
+    "Explanation",
+    "InvalidDateError",
+    "InvalidRecordError",
+    "Item",
+    "KunshanRbacError",
+    "ListKind",
+    "LoadError",
+    "Move",
+    "NotAssignedError",
+    "Ownership",
+    "OwnershipConflictError",
+    "Problem",
+    "Record",
+    "ResponsibilityGraph",
+    "Role",
+    "Stats",
+    "Town",
+    "TownCounts",
+    "Transfer",
+    "TransferError",
+    "TransferKind",
+    "Unit",
+    "UnknownItemError",
+    "UnknownUnitError",
+    "__version__",
+    "load_sample",
+    "normalize_name",
+    "parse_date",
+    "read_json",
+    "stats",
+    "write_json",
+]

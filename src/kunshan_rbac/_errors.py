@@ -1,0 +1,319 @@
+"""The exception tree of kunshan_rbac.
+
+Every error the library raises on purpose derives from `KunshanRbacError`, and each
+subclass also derives from the built-in exception it resembles, so that code written
+against ``KeyError`` or ``ValueError`` keeps working::
+
+    KunshanRbacError
+    ├── InvalidDateError           (ValueError)   a date that cannot be read
+    ├── InvalidRecordError         (ValueError)   a malformed unit, item or record
+    ├── DuplicateCodeError         (ValueError)   a code added twice with other content
+    ├── UnknownUnitError           (KeyError)     no unit has that code, name or alias
+    ├── UnknownItemError           (KeyError)     no item has that code or name
+    ├── AmbiguousNameError         (LookupError)  a name fits more than one unit or item
+    ├── NotAssignedError           (LookupError)  no list of the town holds the item then
+    ├── OwnershipConflictError     (LookupError)  the data name no single primary then
+    ├── TransferError              (ValueError)   a transfer that cannot apply, with every reason
+    └── LoadError                  (ValueError)   a file that cannot load, with every `Problem`
+
+Errors carry their facts as attributes (``.item``, ``.town``, ``.at``, ``.candidates``...),
+and their messages say what to do about them.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+if TYPE_CHECKING:
+    from ._model import Record
+
+__all__ = [
+    "AmbiguousNameError",
+    "DuplicateCodeError",
+    "InvalidDateError",
+    "InvalidRecordError",
+    "KunshanRbacError",
+    "LoadError",
+    "NotAssignedError",
+    "OwnershipConflictError",
+    "Problem",
+    "TransferError",
+    "UnknownItemError",
+    "UnknownUnitError",
+]
+
+
+class KunshanRbacError(Exception):
+    """Root of every error kunshan_rbac raises on purpose.
+
+    Catch this to handle any problem with the data or the question asked, while
+    letting programming errors (a ``TypeError`` from a wrong call) pass.
+    """
+
+    def __str__(self) -> str:
+        # KeyError's own __str__ quotes the message; every subclass reads plainly.
+        return str(self.args[0]) if self.args else self.__class__.__name__
+
+
+class InvalidDateError(KunshanRbacError, ValueError):
+    """A date could not be read.
+
+    Accepted forms are ``datetime.date``, ``datetime.datetime``, ISO strings such as
+    ``2025-07-01``, ``2025/7/1`` and ``2025.7.1``, ``20250701``, and Chinese forms such as
+    ``2025年7月1日``. Pass one of those.
+
+    Attributes:
+        value: what was given.
+    """
+
+    def __init__(self, value: object, detail: str = "") -> None:
+        self.value = value
+        extra = f" ({detail})" if detail else ""
+        super().__init__(
+            f"cannot read {value!r} as a date{extra}; "
+            "write it as 2025-07-01, 2025/7/1 or 2025年7月1日"
+        )
+
+
+class InvalidRecordError(KunshanRbacError, ValueError):
+    """A unit, item or responsibility record is malformed.
+
+    Attributes:
+        field: the offending field.
+        value: what was given.
+    """
+
+    def __init__(self, message: str, *, field: str = "", value: object = None) -> None:
+        self.field = field
+        self.value = value
+        super().__init__(message)
+
+
+class DuplicateCodeError(KunshanRbacError, ValueError):
+    """A unit or item code was added twice with different content.
+
+    Adding the very same value again is allowed and does nothing; a different value under
+    a code already in use is refused, since records refer to units and items by code.
+
+    Attributes:
+        code: the code in use.
+        existing: the value that holds it.
+        new: the value that was refused.
+    """
+
+    def __init__(self, code: str, existing: object, new: object) -> None:
+        self.code = code
+        self.existing = existing
+        self.new = new
+        super().__init__(
+            f"code {code!r} is already used by {existing!r}; pick another code for {new!r}"
+        )
+
+
+def _suggest(suggestions: Sequence[str]) -> str:
+    return f"; did you mean {', '.join(suggestions)}?" if suggestions else ""
+
+
+class UnknownUnitError(KunshanRbacError, KeyError):
+    """No town or department has that code, name or alias.
+
+    Attributes:
+        unit: what was asked for.
+        suggestions: the closest known codes and names, if any.
+    """
+
+    def __init__(
+        self, unit: str, suggestions: Sequence[str] = (), *, kind: str = "unit", note: str = ""
+    ) -> None:
+        self.unit = unit
+        self.suggestions = tuple(suggestions)
+        self.kind = kind
+        detail = f" ({note})" if note else ""
+        super().__init__(
+            f"unknown {kind} {unit!r}: no {kind} has this code, name or alias{detail}"
+            + _suggest(self.suggestions)
+        )
+
+
+class UnknownItemError(KunshanRbacError, KeyError):
+    """No item has that code or name.
+
+    Attributes:
+        item: what was asked for.
+        suggestions: the closest known codes and names, if any.
+    """
+
+    def __init__(self, item: str, suggestions: Sequence[str] = ()) -> None:
+        self.item = item
+        self.suggestions = tuple(suggestions)
+        super().__init__(
+            f"unknown item {item!r}: no item has this code or name" + _suggest(self.suggestions)
+        )
+
+
+class AmbiguousNameError(KunshanRbacError, LookupError):
+    """A name or alias fits more than one unit or item; nothing is picked.
+
+    Ask again by code: the candidates list every code the name fits.
+
+    Attributes:
+        name: the name given.
+        candidates: the codes it fits.
+        kind: ``"unit"``, ``"town"``, ``"department"`` or ``"item"``.
+    """
+
+    def __init__(self, name: str, candidates: Sequence[str], *, kind: str) -> None:
+        self.name = name
+        self.candidates = tuple(candidates)
+        self.kind = kind
+        super().__init__(
+            f"{kind} name {name!r} fits {len(self.candidates)} {kind}s "
+            f"({', '.join(self.candidates)}); ask by code instead"
+        )
+
+
+class NotAssignedError(KunshanRbacError, LookupError):
+    """No list of the town holds the item on that date.
+
+    Attributes:
+        item: the item code.
+        town: the town code.
+        at: the date asked about.
+        searched: the lists that were searched.
+        held: the periods in which some list of this town did hold the item, as
+            ``(start, end)`` pairs (``None`` for open ends); empty if never.
+    """
+
+    def __init__(
+        self,
+        item: str,
+        town: str,
+        at: datetime.date,
+        searched: Sequence[str],
+        held: Sequence[tuple[datetime.date | None, datetime.date | None]] = (),
+    ) -> None:
+        self.item = item
+        self.town = town
+        self.at = at
+        self.searched = tuple(searched)
+        self.held = tuple(held)
+        if held:
+            spans = ", ".join(
+                f"{s.isoformat() if s else '…'} to {e.isoformat() if e else 'open'}"
+                for s, e in held
+            )
+            when = f"; it is held {spans}"
+        else:
+            when = "; no list of this town has ever held it"
+        super().__init__(
+            f"item {item!r} is on no list of town {town!r} on {at.isoformat()} "
+            f"(searched {', '.join(self.searched)}){when}"
+        )
+
+
+class OwnershipConflictError(KunshanRbacError, LookupError):
+    """The records name no single primary for the item and town on that date.
+
+    The data hold either no primary, several primaries, or records on several lists at
+    once. Nothing is picked: fix the records (``kr.check`` lists all such places).
+
+    Attributes:
+        item: the item code.
+        town: the town code.
+        at: the date asked about.
+        records: the records in force on that date.
+        candidates: the primary units among them.
+    """
+
+    def __init__(
+        self, item: str, town: str, at: datetime.date, records: Sequence[Record], problem: str
+    ) -> None:
+        self.item = item
+        self.town = town
+        self.at = at
+        self.records = tuple(records)
+        self.candidates = tuple(sorted({r.unit for r in records if r.role.value == "primary"}))
+        self.problem = problem
+        ids = ", ".join(f"#{r.id}" for r in self.records)
+        super().__init__(
+            f"item {item!r} in town {town!r} on {at.isoformat()}: {problem} "
+            f"(records {ids}; primary candidates: {', '.join(self.candidates) or 'none'}); "
+            "correct the records so that exactly one primary holds the item"
+        )
+
+
+class TransferError(KunshanRbacError, ValueError):
+    """A transfer cannot apply; the graph is left exactly as it was.
+
+    Attributes:
+        kind: the transfer kind that was attempted.
+        reasons: every reason it cannot apply, one string each.
+    """
+
+    def __init__(self, kind: str, reasons: Sequence[str]) -> None:
+        self.kind = kind
+        self.reasons = tuple(reasons)
+        listed = "\n".join(f"  - {r}" for r in self.reasons)
+        super().__init__(
+            f"{kind} cannot apply ({len(self.reasons)} "
+            f"problem{'s' if len(self.reasons) != 1 else ''}); nothing was changed:\n{listed}"
+        )
+
+
+@attrs.frozen
+class Problem:
+    """One problem found while loading a file, with its place.
+
+    Attributes:
+        file: the file (path as given).
+        sheet: the sheet, CSV file or JSON section, if any.
+        row: the row as the spreadsheet numbers it (1-based), or the index in a JSON list.
+        column: the column header or JSON field, if known.
+        value: what was found there.
+        expected: what should have been there.
+    """
+
+    file: str
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: Any = None
+    expected: str = ""
+
+    @property
+    def place(self) -> str:
+        """``file, sheet, row N, column C``: as much of the place as is known."""
+        parts = [self.file]
+        if self.sheet is not None:
+            parts.append(self.sheet)
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column is not None:
+            parts.append(f"column {self.column}")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        found = "" if self.value is None else f" (found {self.value!r})"
+        return f"{self.place}: {self.expected}{found}"
+
+
+class LoadError(KunshanRbacError, ValueError):
+    """A file could not be loaded; every problem found is listed, each with its place.
+
+    Attributes:
+        problems: the `Problem` values, in file order.
+    """
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        shown = "\n".join(f"  - {p}" for p in self.problems[:50])
+        more = f"\n  ... and {len(self.problems) - 50} more" if len(self.problems) > 50 else ""
+        count = len(self.problems)
+        if count == 1:
+            super().__init__(str(self.problems[0]))
+        else:
+            super().__init__(f"{count} problems found:\n{shown}{more}")

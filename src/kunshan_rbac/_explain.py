@@ -1,0 +1,122 @@
+"""Answers that say why: the records, dates, documents and transfers behind an owner."""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING
+
+import attrs
+
+from ._model import Item, ListKind, Ownership, Record, Role, Town
+from ._timeline import Segment
+
+if TYPE_CHECKING:
+    from ._graph import ResponsibilityGraph
+    from ._transfers import Transfer
+
+__all__ = ["Explanation"]
+
+
+@attrs.frozen
+class Explanation:
+    """Why an item is (or is not) owned as it is in a town on a date.
+
+    Attributes:
+        item: the `Item`.
+        town: the `Town`.
+        at: the date asked about.
+        ownership: the answer, or ``None`` when there is none (see ``problem``).
+        problem: why there is no answer: not on any list, or conflicting records.
+        in_force: the records in force on that date.
+        records: every record of the item in the town, oldest first.
+        transfers: the transfers that moved the item in the town.
+        unit_names: code to display name of every unit mentioned.
+    """
+
+    item: Item
+    town: Town
+    at: datetime.date
+    ownership: Ownership | None
+    problem: str
+    in_force: tuple[Record, ...]
+    records: tuple[Record, ...]
+    transfers: tuple[Transfer, ...]
+    unit_names: dict[str, str] = attrs.field(repr=False, eq=False)
+
+    def _unit(self, code: str) -> str:
+        return f"{self.unit_names.get(code, code)} ({code})"
+
+    def _record_line(self, record: Record) -> str:
+        parts = [
+            f"#{record.id} {record.role.label} {self._unit(record.unit)}",
+            f"{record.list.short} {record.period}",
+        ]
+        if record.source:
+            parts.append(f"source {record.source}")
+        if record.grant:
+            parts.append(f"grant {record.grant}")
+        if record.opened_by is not None:
+            parts.append(f"opened by transfer #{record.opened_by}")
+        if record.closed_by is not None:
+            parts.append(f"closed by transfer #{record.closed_by}")
+        if record.duty:
+            parts.append(f"duty: {record.duty}")
+        return "; ".join(parts)
+
+    def __str__(self) -> str:
+        lines = [
+            f"{self.item.code} {self.item.name} — {self.town.name} ({self.town.code}) "
+            f"on {self.at.isoformat()}"
+        ]
+        own = self.ownership
+        if own is not None:
+            lines.append(f"  list:      {own.list.label} ({own.list.value})")
+            lines.append(f"  primary:   {self._unit(own.primary.code)}")
+            if own.secondary:
+                names = ", ".join(self._unit(u.code) for u in own.secondary)
+                lines.append(f"  secondary: {names}")
+            lines.append(f"  holds:     {own.period}")
+        else:
+            lines.append(f"  no owner: {self.problem}")
+        if self.item.basis:
+            lines.append(f"  basis:     {'; '.join(self.item.basis)}")
+        if self.in_force:
+            lines.append("  records in force:")
+            lines += [f"    {self._record_line(r)}" for r in self.in_force]
+        others = [r for r in self.records if r not in self.in_force]
+        if others:
+            lines.append("  other records of this item in this town:")
+            lines += [f"    {self._record_line(r)}" for r in others]
+        if self.transfers:
+            lines.append("  transfers:")
+            lines += [f"    {t}" for t in self.transfers]
+        return "\n".join(lines)
+
+
+def explain(
+    graph: ResponsibilityGraph, key: tuple[str, str], at: datetime.date
+) -> Explanation:
+    """Build the `Explanation` of one (item, town) on one date."""
+    item = graph._items[key[0]]
+    town = graph._units[key[1]]
+    assert isinstance(town, Town)
+    records = tuple(sorted(graph._key_records(key), key=lambda r: r.id))
+    in_force = tuple(r for r in records if r.holds_on(at))
+    answer = graph._answer(key, at.toordinal())
+    ownership = answer if isinstance(answer, Ownership) else None
+    if isinstance(answer, Segment):
+        problem = answer.problem
+    elif answer is None:
+        lists = ", ".join(k.label for k in ListKind)
+        problem = f"on no list of the town on this date (searched {lists})"
+        if not records:
+            problem += "; no record of this item in this town exists"
+    else:
+        problem = ""
+    transfers = tuple(
+        t for t in graph._transfers if any(m.item == key[0] and m.town == key[1] for m in t.moves)
+    )
+    mentioned = {r.unit for r in records}
+    names = {c: graph._units[c].name for c in mentioned}
+    primary_first = tuple(sorted(in_force, key=lambda r: (r.role is not Role.PRIMARY, r.id)))
+    return Explanation(item, town, at, ownership, problem, primary_first, records, transfers, names)

@@ -1,0 +1,776 @@
+"""The responsibility graph: units, items and dated responsibility records.
+
+Records are stored once, by id, and indexed by (item, town), by unit and by town, so
+that "who owns this item in this town on this date" is two dictionary hits and a
+bisection. The networkx view (`ResponsibilityGraph.to_networkx`) is built on demand, with
+one node per unit and one per catalogue item (never one per (item, town)), so the graph
+stays small at national scale.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ._dates import DateLike, parse_date, parse_optional_date
+from ._errors import (
+    AmbiguousNameError,
+    DuplicateCodeError,
+    InvalidRecordError,
+    NotAssignedError,
+    OwnershipConflictError,
+    UnknownItemError,
+    UnknownUnitError,
+)
+from ._model import Authority, Department, Item, ListKind, Ownership, Record, Role, Town, Unit
+from ._text import normalize_name
+from ._timeline import FOREVER, Segment, Timeline, build_timeline
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from ._explain import Explanation
+    from ._transfers import Transfer
+
+__all__ = ["ResponsibilityGraph"]
+
+_Key = tuple[str, str]
+"""(item code, town code)."""
+
+
+@attrs.define
+class _Entry:
+    """A cached timeline of one (item, town) with its answers resolved to values."""
+
+    timeline: Timeline
+    answers: tuple[Ownership | Segment, ...]
+
+
+class _NameIndex:
+    """Codes by exact and by normalised name or alias."""
+
+    def __init__(self) -> None:
+        self.exact: dict[str, set[str]] = defaultdict(set)
+        self.folded: dict[str, set[str]] = defaultdict(set)
+
+    def add(self, code: str, names: Iterable[str]) -> None:
+        for name in names:
+            self.exact[name].add(code)
+            self.folded[normalize_name(name)].add(code)
+
+    def find(self, name: str) -> set[str]:
+        found = self.exact.get(name)
+        if found:
+            return found
+        return self.folded.get(normalize_name(name), set())
+
+
+class ResponsibilityGraph:
+    """Towns, departments, duty items and who answers for what, on which dates.
+
+    Build one with `add_unit`, `add_item` and `assign` (or load one with
+    `kunshan_rbac.load_sample` or `kunshan_rbac.read_json`), then ask it questions.
+    Units and items may be named by code, name or alias wherever a parameter takes one.
+
+    Example:
+        >>> import kunshan_rbac as kr
+        >>> g = kr.ResponsibilityGraph()
+        >>> g.add_unit(kr.Town("yushan", "玉山镇"))
+        >>> g.add_unit(kr.Department("zjj", "市住房和城乡建设局", aliases=("市住建局",)))
+        >>> g.add_item(kr.Item("ZJ-001", "住宅专项维修资金使用受理、审核和日常管理"))
+        >>> _ = g.assign("ZJ-001", town="yushan", list=kr.ListKind.BASIC,
+        ...              primary="yushan", secondary=["市住建局"], start="2024-06-01")
+        >>> g.owner("ZJ-001", town="玉山镇", at="2025年1月1日").primary.name
+        '玉山镇'
+    """
+
+    def __init__(self) -> None:
+        self._units: dict[str, Unit] = {}
+        self._items: dict[str, Item] = {}
+        self._unit_names = _NameIndex()
+        self._item_names = _NameIndex()
+        self._children: dict[str, list[str]] = defaultdict(list)
+        self._records: dict[int, Record] = {}
+        self._by_key: dict[_Key, list[int]] = defaultdict(list)
+        self._keys_by_unit: dict[str, set[_Key]] = defaultdict(set)
+        self._items_by_town: dict[str, set[str]] = defaultdict(set)
+        self._towns_by_item: dict[str, set[str]] = defaultdict(set)
+        self._cache: dict[_Key, _Entry] = {}
+        self._transfers: list[Transfer] = []
+        self._next_id = 1
+
+    def __repr__(self) -> str:
+        towns = sum(1 for u in self._units.values() if isinstance(u, Town))
+        return (
+            f"<ResponsibilityGraph: {towns} towns, {len(self._units) - towns} other units, "
+            f"{len(self._items)} items, {len(self._records)} records, "
+            f"{len(self._transfers)} transfers>"
+        )
+
+    # ------------------------------------------------------------------ catalogue
+
+    def add_unit(self, unit: Unit) -> None:
+        """Add a town, department or authority to the catalogue.
+
+        Args:
+            unit: the unit. Adding an equal unit again does nothing.
+
+        Raises:
+            InvalidRecordError: ``unit`` is not a `Town`, `Department` or `Authority`.
+            DuplicateCodeError: its code is already used by a different unit or an item.
+        """
+        if not isinstance(unit, Town | Department | Authority):
+            raise InvalidRecordError(
+                f"expected a Town, Department or Authority, not {unit!r}", field="unit", value=unit
+            )
+        existing = self._units.get(unit.code) or self._items.get(unit.code)
+        if existing is not None:
+            if existing == unit:
+                return
+            raise DuplicateCodeError(unit.code, existing, unit)
+        self._units[unit.code] = unit
+        self._unit_names.add(unit.code, (unit.name, *unit.aliases))
+
+    def add_item(self, item: Item) -> None:
+        """Add a duty item (or sub-item) to the catalogue.
+
+        Args:
+            item: the item. Adding an equal item again does nothing. A sub-item may be
+                added before its parent; the parent must exist before it is looked up.
+
+        Raises:
+            InvalidRecordError: ``item`` is not an `Item`.
+            DuplicateCodeError: its code is already used by a different item or a unit.
+        """
+        if not isinstance(item, Item):
+            raise InvalidRecordError(f"expected an Item, not {item!r}", field="item", value=item)
+        existing = self._items.get(item.code) or self._units.get(item.code)
+        if existing is not None:
+            if existing == item:
+                return
+            raise DuplicateCodeError(item.code, existing, item)
+        self._items[item.code] = item
+        self._item_names.add(item.code, (item.name,))
+        if item.parent is not None:
+            self._children[item.parent].append(item.code)
+
+    def towns(self) -> list[Town]:
+        """Every town, ordered by code."""
+        return sorted((u for u in self._units.values() if isinstance(u, Town)), key=_code)
+
+    def departments(self) -> list[Department]:
+        """Every department, ordered by code."""
+        return sorted((u for u in self._units.values() if isinstance(u, Department)), key=_code)
+
+    def units(self) -> list[Unit]:
+        """Every unit (towns, departments and authorities), ordered by code."""
+        return sorted(self._units.values(), key=_code)
+
+    def items(self) -> list[Item]:
+        """Every catalogue item, sub-items included, ordered by code."""
+        return sorted(self._items.values(), key=_code)
+
+    def sub_items(self, item: str) -> list[Item]:
+        """The sub-items (子项) of an item, ordered by code.
+
+        Args:
+            item: code or name of the parent item.
+
+        Raises:
+            UnknownItemError: no such item.
+        """
+        code = self._item_code(item)
+        return sorted((self._items[c] for c in self._children.get(code, ())), key=_code)
+
+    def unit(self, name: str) -> Unit:
+        """The unit with this code, name or alias.
+
+        Raises:
+            UnknownUnitError: none has it.
+            AmbiguousNameError: several units have it.
+        """
+        return self._units[self._unit_code(name)]
+
+    def town(self, name: str) -> Town:
+        """The town with this code, name or alias.
+
+        Raises:
+            UnknownUnitError: no town has it (the message says if a department does).
+            AmbiguousNameError: several towns have it.
+        """
+        unit = self._units[self._unit_code(name, kind="town")]
+        assert isinstance(unit, Town)
+        return unit
+
+    def item(self, name: str) -> Item:
+        """The item with this code or name (compared after `normalize_name`).
+
+        Raises:
+            UnknownItemError: none has it.
+            AmbiguousNameError: several items have it.
+        """
+        return self._items[self._item_code(name)]
+
+    # ------------------------------------------------------------------ records
+
+    def assign(
+        self,
+        item: str,
+        *,
+        town: str,
+        list: ListKind | str,
+        primary: str,
+        secondary: Sequence[str] | str = (),
+        start: DateLike | None = None,
+        end: DateLike | None = None,
+        duty: str = "",
+        secondary_duty: str = "",
+        source: str = "",
+        grant: str = "",
+    ) -> tuple[Record, ...]:
+        """Put an item on a town's list, naming its primary and secondary units.
+
+        One record is made for the primary and one for each secondary unit, all with the
+        same validity ``[start, end)``. The graph may hold data that break the consistency
+        rules (`kunshan_rbac.check` reports them); only unknown references and malformed
+        values are refused.
+
+        Args:
+            item: code or name of the item.
+            town: code, name or alias of the town whose list holds it.
+            list: the list (`ListKind`, or its name or Chinese label).
+            primary: the unit that answers fully (主责).
+            secondary: the assisting units (次责); one name or a sequence.
+            start: first day in force (``None``: since always).
+            end: first day no longer in force (``None``: open-ended).
+            duty: what the primary does (上级部门职责 on the cooperative list).
+            secondary_duty: what each secondary does (镇街配合职责, 工作方式).
+            source: the document that sets this up (文号).
+            grant: the document that empowered the town to exercise the power (赋权文号).
+
+        Returns:
+            The new records, primary first.
+
+        Raises:
+            UnknownItemError: the item is unknown.
+            UnknownUnitError: the town or a unit is unknown.
+            AmbiguousNameError: a name fits several units or items.
+            InvalidRecordError: a value is malformed (a date, the list, a unit named twice).
+            InvalidDateError: a date cannot be read.
+        """
+        item_code = self._item_code(item)
+        town_code = self._unit_code(town, kind="town")
+        kind = ListKind.parse(list)
+        primary_code = self._unit_code(primary)
+        names = [secondary] if isinstance(secondary, str) else secondary
+        secondary_codes = [self._unit_code(name) for name in names]
+        if len(set(secondary_codes)) != len(secondary_codes):
+            raise InvalidRecordError(
+                f"secondary names a unit twice: {secondary_codes}",
+                field="secondary",
+                value=secondary,
+            )
+        for text, field in ((duty, "duty"), (secondary_duty, "secondary_duty"), (source, "source"),
+                            (grant, "grant")):
+            if not isinstance(text, str):
+                raise InvalidRecordError(f"{field} must be a string", field=field, value=text)
+        start_day = parse_optional_date(start)
+        end_day = parse_optional_date(end)
+        records = [
+            self._new_record(primary_code, item_code, town_code, Role.PRIMARY, kind,
+                             start_day, end_day, duty=duty, source=source, grant=grant)
+        ]
+        records += [
+            self._new_record(code, item_code, town_code, Role.SECONDARY, kind,
+                             start_day, end_day, duty=secondary_duty, source=source)
+            for code in secondary_codes
+        ]
+        for record in records:
+            self._insert(record)
+        return tuple(records)
+
+    def records(
+        self, *, item: str | None = None, town: str | None = None, unit: str | None = None
+    ) -> list[Record]:
+        """Every record, or those of an item, a town and/or a unit, ordered by id.
+
+        Records that a transfer ended are included, with their ``end`` and ``closed_by``.
+        """
+        if item is None and town is None and unit is None:
+            return [self._records[i] for i in sorted(self._records)]
+        item_code = self._item_code(item) if item is not None else None
+        town_code = self._unit_code(town, kind="town") if town is not None else None
+        unit_code = self._unit_code(unit) if unit is not None else None
+        if item_code is not None and town_code is not None:
+            ids: Iterable[int] = self._by_key.get((item_code, town_code), ())
+        else:
+            ids = self._records
+        found = (self._records[i] for i in ids)
+        selected = [
+            r
+            for r in found
+            if (item_code is None or r.item == item_code)
+            and (town_code is None or r.town == town_code)
+            and (unit_code is None or r.unit == unit_code)
+        ]
+        return sorted(selected, key=lambda r: r.id)
+
+    # ------------------------------------------------------------------ questions
+
+    def owner(self, item: str, *, town: str, at: DateLike | None = None) -> Ownership:
+        """Who owns an item in a town on a date.
+
+        Args:
+            item: code or name of the item.
+            town: code, name or alias of the town.
+            at: the date (``None``: today); see `kunshan_rbac.parse_date` for the forms.
+
+        Returns:
+            The `Ownership`: the list holding the item, its primary and secondary units,
+            and the period over which this answer holds.
+
+        Raises:
+            NotAssignedError: no list of the town holds the item on that date.
+            OwnershipConflictError: the records name no single primary then.
+            UnknownItemError, UnknownUnitError, AmbiguousNameError: a name is not known,
+                or fits several.
+            InvalidDateError: the date cannot be read.
+
+        Example:
+            >>> import kunshan_rbac as kr
+            >>> g = kr.load_sample()
+            >>> g.owner("B-CJ-001", town="玉山镇", at="2025-08-01").list
+            ListKind.BASIC
+        """
+        item_code = item if item in self._items else self._item_code(item)
+        town_code = town if isinstance(self._units.get(town), Town) else self._unit_code(
+            town, kind="town"
+        )
+        day = parse_date(at)
+        answer = self._answer((item_code, town_code), day.toordinal())
+        if isinstance(answer, Ownership):
+            return answer
+        if answer is None:
+            raise NotAssignedError(
+                item_code,
+                town_code,
+                day,
+                [k.label for k in ListKind],
+                [(s.start_date, s.end_date) for s in self._held_spans((item_code, town_code))],
+            )
+        raise OwnershipConflictError(item_code, town_code, day, answer.records, answer.problem)
+
+    def history(self, item: str, *, town: str) -> list[Ownership]:
+        """Every owner an item has had in a town, oldest first.
+
+        Neighbouring periods with the same answer are joined; a gap means no list held
+        the item then.
+
+        Raises:
+            OwnershipConflictError: the records name no single primary in some period
+                (its ``at`` is the first day of that period).
+            UnknownItemError, UnknownUnitError, AmbiguousNameError: a name is unknown.
+        """
+        key = (self._item_code(item), self._unit_code(town, kind="town"))
+        entry = self._entry(key)
+        result = []
+        for answer in entry.answers:
+            if isinstance(answer, Segment):
+                day = datetime.date.fromordinal(max(answer.start, 1))
+                raise OwnershipConflictError(key[0], key[1], day, answer.records, answer.problem)
+            result.append(answer)
+        return result
+
+    def duties(
+        self,
+        unit: str,
+        *,
+        at: DateLike | None = None,
+        role: Role | str | None = None,
+        list: ListKind | str | None = None,
+    ) -> list[Ownership]:
+        """What a unit answers for on a date: every (item, town) where it holds a role.
+
+        Args:
+            unit: code, name or alias of a town or department.
+            at: the date (``None``: today).
+            role: only where the unit is primary, or only where it is secondary.
+            list: only items on this list.
+
+        Returns:
+            The `Ownership` of each such (item, town), ordered by town code then item code.
+
+        Raises:
+            OwnershipConflictError: some (item, town) of the unit has no single primary.
+            UnknownUnitError, AmbiguousNameError: the unit is unknown or ambiguous.
+        """
+        code = self._unit_code(unit)
+        day = parse_date(at).toordinal()
+        wanted_role = Role.parse(role) if role is not None else None
+        wanted_list = ListKind.parse(list) if list is not None else None
+        result = []
+        for key in self._keys_by_unit.get(code, ()):
+            answer = self._answer(key, day)
+            if answer is None:
+                continue
+            if isinstance(answer, Segment):
+                if any(r.unit == code for r in answer.records):
+                    raise OwnershipConflictError(
+                        key[0], key[1], datetime.date.fromordinal(day), answer.records,
+                        answer.problem,
+                    )
+                continue
+            is_primary = answer.primary.code == code
+            if not is_primary and not any(u.code == code for u in answer.secondary):
+                continue
+            if wanted_role is not None and is_primary != (wanted_role is Role.PRIMARY):
+                continue
+            if wanted_list is not None and answer.list is not wanted_list:
+                continue
+            result.append(answer)
+        result.sort(key=lambda o: (o.town.code, o.item.code))
+        return result
+
+    def items_on(
+        self, list: ListKind | str, *, town: str, at: DateLike | None = None
+    ) -> list[Item]:
+        """The items on one list of a town on a date, ordered by code.
+
+        An item counts as on a list when a record on that list is in force for the town,
+        whether or not its roles are consistent (``kr.check`` reports those).
+
+        Args:
+            list: the list.
+            town: code, name or alias of the town.
+            at: the date (``None``: today).
+
+        Raises:
+            UnknownUnitError, AmbiguousNameError: the town is unknown or ambiguous.
+        """
+        kind = ListKind.parse(list)
+        town_code = self._unit_code(town, kind="town")
+        day = parse_date(at).toordinal()
+        found = []
+        for item_code in self._items_by_town.get(town_code, ()):
+            segment = self._segment((item_code, town_code), day)
+            if segment is not None and _on_list(segment, kind, day):
+                found.append(self._items[item_code])
+        found.sort(key=_code)
+        return found
+
+    def explain(self, item: str, *, town: str, at: DateLike | None = None) -> Explanation:
+        """Why an item is (or is not) owned as it is in a town on a date.
+
+        Unlike `owner`, this never raises for a missing or conflicting answer: it says
+        what the records show, with their dates, documents and transfers.
+
+        Returns:
+            An `Explanation`; ``str()`` of it is a readable account.
+        """
+        from ._explain import explain
+
+        key = (self._item_code(item), self._unit_code(town, kind="town"))
+        return explain(self, key, parse_date(at))
+
+    def transfers(
+        self, *, item: str | None = None, town: str | None = None, unit: str | None = None
+    ) -> list[Transfer]:
+        """The transfers recorded in the graph, oldest first, optionally filtered.
+
+        Args:
+            item: only transfers that move this item.
+            town: only transfers that touch this town.
+            unit: only transfers from or to this unit.
+        """
+        item_code = self._item_code(item) if item is not None else None
+        town_code = self._unit_code(town, kind="town") if town is not None else None
+        unit_code = self._unit_code(unit) if unit is not None else None
+        return [
+            t
+            for t in self._transfers
+            if (item_code is None or item_code in t.items)
+            and (town_code is None or town_code in t.towns)
+            and (unit_code is None or unit_code in t.from_units or unit_code in t.to_units)
+        ]
+
+    # ------------------------------------------------------------------ transfers
+
+    def reclaim(
+        self,
+        items: str | Sequence[str],
+        *,
+        towns: str | Sequence[str] | None = None,
+        to: str,
+        effective: DateLike,
+        ref: str = "",
+        reason: str = "",
+        keep_secondary: bool = False,
+        duty: str = "",
+        secondary_duty: str = "",
+    ) -> Transfer:
+        """Take items back from towns to a department (收回) from an effective date.
+
+        Each named town must be the primary of each item on the effective date
+        (``towns=None``: every town where that holds). From that date the department is
+        primary and the item sits on the town's RECLAIMED list; with ``keep_secondary``
+        the town stays secondary (it still reports leads). Other secondary units keep
+        assisting. Earlier dates answer as before: records are ended, never deleted.
+
+        Args:
+            items: codes or names of the items.
+            towns: the towns, or ``None`` for every town that holds the items.
+            to: the department that takes the items.
+            effective: first day of the new ownership (may be in the future).
+            ref: the document reference (文号).
+            reason: why (e.g. 专业性强,乡镇无力承接).
+            keep_secondary: whether the town stays secondary.
+            duty: the department's duty text on the new records.
+            secondary_duty: the town's remaining part (工作方式), with ``keep_secondary``.
+
+        Returns:
+            The recorded `Transfer`.
+
+        Raises:
+            TransferError: the transfer cannot apply; it lists every reason, and the graph
+                is left exactly as it was.
+        """
+        from ._transfers import apply_plan, plan_reclaim
+
+        planner, fields = plan_reclaim(
+            self, items, towns=towns, to=to, effective=effective, ref=ref, reason=reason,
+            keep_secondary=keep_secondary, duty=duty, secondary_duty=secondary_duty,
+        )
+        return apply_plan(self, planner, fields)
+
+    def delegate(
+        self,
+        items: str | Sequence[str],
+        *,
+        towns: str | Sequence[str] | None = None,
+        effective: DateLike,
+        ref: str = "",
+        reason: str = "",
+        keep_secondary: bool = True,
+        duty: str = "",
+        secondary_duty: str = "",
+    ) -> Transfer:
+        """Hand items down from departments to towns (下放) from an effective date.
+
+        A department must be the primary of each item in each named town on the
+        effective date (``towns=None``: every town where that holds). From that date the
+        town is primary on its BASIC list; with ``keep_secondary`` (the default) the
+        department stays secondary, e.g. for policy guidance and supervision.
+
+        Args:
+            items: codes or names of the items.
+            towns: the towns, or ``None`` for every town where a department leads.
+            effective: first day of the new ownership.
+            ref: the document reference (文号).
+            reason: why.
+            keep_secondary: whether the department stays secondary.
+            duty: the town's duty text on the new records.
+            secondary_duty: the department's remaining duty, with ``keep_secondary``.
+
+        Returns:
+            The recorded `Transfer`.
+
+        Raises:
+            TransferError: the transfer cannot apply; it lists every reason, and the graph
+                is left exactly as it was.
+        """
+        from ._transfers import apply_plan, plan_delegate
+
+        planner, fields = plan_delegate(
+            self, items, towns=towns, effective=effective, ref=ref, reason=reason,
+            keep_secondary=keep_secondary, duty=duty, secondary_duty=secondary_duty,
+        )
+        return apply_plan(self, planner, fields)
+
+    def revert(
+        self, transfer: Transfer | int, *, effective: DateLike, ref: str = "", reason: str = ""
+    ) -> Transfer:
+        """Undo a transfer from an effective date by a compensating transfer.
+
+        The records the transfer opened are ended at ``effective`` and copies of those it
+        ended are opened; both transfers stay in the history.
+
+        Args:
+            transfer: the `Transfer` (or its id) to undo.
+            effective: first day the old owners hold again (not before the transfer's).
+            ref: the document reference (文号).
+            reason: why.
+
+        Returns:
+            The recorded revert `Transfer`.
+
+        Raises:
+            TransferError: some (item, town) changed since the transfer, or the date or
+                transfer is wrong; nothing is changed.
+        """
+        from ._transfers import apply_plan, plan_revert
+
+        planner, fields = plan_revert(self, transfer, effective=effective, ref=ref, reason=reason)
+        return apply_plan(self, planner, fields)
+
+    def to_networkx(self) -> nx.MultiDiGraph:
+        """A networkx view for analysts, built anew on each call.
+
+        Nodes are unit and item codes, with their fields as attributes and ``kind`` set
+        to ``"town"``, ``"department"``, ``"authority"`` or ``"item"``. Each record is an
+        edge from its unit to its item, keyed by record id, with ``kind="record"`` and the
+        record's fields (``town``, ``role``, ``list``, ``start``, ``end``...). Parent
+        links are edges from child to parent with ``kind="parent"``.
+        """
+        import networkx as nx
+
+        graph = nx.MultiDiGraph()
+        for unit in self._units.values():
+            graph.add_node(unit.code, **attrs.asdict(unit, recurse=False), kind=unit.kind)
+        for item in self._items.values():
+            graph.add_node(item.code, **attrs.asdict(item, recurse=False), kind="item")
+        for node in (*self._units.values(), *self._items.values()):
+            if node.parent is not None:
+                graph.add_edge(node.code, node.parent, key="parent", kind="parent")
+        for record in self._records.values():
+            fields = attrs.asdict(record, recurse=False)
+            fields["role"] = record.role.value
+            fields["list"] = record.list.value
+            graph.add_edge(record.unit, record.item, key=record.id, kind="record", **fields)
+        return graph
+
+    # ------------------------------------------------------------------ internals
+
+    def _new_record(
+        self,
+        unit: str,
+        item: str,
+        town: str,
+        role: Role,
+        kind: ListKind,
+        start: datetime.date | None,
+        end: datetime.date | None,
+        **extra: Any,
+    ) -> Record:
+        record = Record(self._next_id, unit, item, town, role, kind, start, end, **extra)
+        self._next_id += 1
+        return record
+
+    def _insert(self, record: Record) -> None:
+        """Index a new record (its id must be unused)."""
+        key = (record.item, record.town)
+        self._records[record.id] = record
+        self._by_key[key].append(record.id)
+        self._keys_by_unit[record.unit].add(key)
+        self._items_by_town[record.town].add(record.item)
+        self._towns_by_item[record.item].add(record.town)
+        self._cache.pop(key, None)
+        self._next_id = max(self._next_id, record.id + 1)
+
+    def _replace(self, record: Record) -> None:
+        """Swap in a changed copy of a stored record (a transfer ending it)."""
+        self._records[record.id] = record
+        self._cache.pop((record.item, record.town), None)
+
+    def _key_records(self, key: _Key) -> list[Record]:
+        return [self._records[i] for i in self._by_key.get(key, ())]
+
+    def _entry(self, key: _Key) -> _Entry:
+        entry = self._cache.get(key)
+        if entry is None:
+            timeline = build_timeline(self._key_records(key))
+            entry = _Entry(timeline, tuple(self._resolve(key, s) for s in timeline.segments))
+            self._cache[key] = entry
+        return entry
+
+    def _resolve(self, key: _Key, segment: Segment) -> Ownership | Segment:
+        if segment.primary is None or segment.list is None:
+            return segment
+        return Ownership(
+            item=self._items[key[0]],
+            town=self._units[key[1]],  # type: ignore[arg-type]
+            list=segment.list,
+            primary=self._units[segment.primary],
+            secondary=tuple(self._units[c] for c in segment.secondary),
+            start=segment.start_date,
+            end=segment.end_date,
+            records=segment.records,
+        )
+
+    def _answer(self, key: _Key, day: int) -> Ownership | Segment | None:
+        entry = self._cache.get(key) or self._entry(key)
+        starts = entry.timeline.starts
+        if len(starts) == 1:
+            segment = entry.timeline.segments[0]
+            return entry.answers[0] if segment.start <= day < segment.end else None
+        index = bisect_right(starts, day) - 1
+        if index < 0 or day >= entry.timeline.segments[index].end:
+            return None
+        return entry.answers[index]
+
+    def _segment(self, key: _Key, day: int) -> Segment | None:
+        return self._entry(key).timeline.at(day)
+
+    def _held_spans(self, key: _Key) -> list[Segment]:
+        return [s for s in self._entry(key).timeline.segments if s.start < FOREVER]
+
+    def _item_code(self, name: str) -> str:
+        if not isinstance(name, str):
+            raise InvalidRecordError(f"an item is named by a string, not {name!r}", value=name)
+        if name in self._items:
+            return name
+        found = self._item_names.find(name)
+        if len(found) == 1:
+            return next(iter(found))
+        if found:
+            raise AmbiguousNameError(name, sorted(found), kind="item")
+        raise UnknownItemError(name, self._suggest(name, self._items, self._item_names))
+
+    def _unit_code(self, name: str, *, kind: str = "unit") -> str:
+        if not isinstance(name, str):
+            raise InvalidRecordError(f"a {kind} is named by a string, not {name!r}", value=name)
+        if name in self._units:
+            found = {name}
+        else:
+            found = self._unit_names.find(name)
+        if kind != "unit":
+            matching = {c for c in found if self._units[c].kind == kind}
+            if not matching and found:
+                others = ", ".join(f"{c} is a {self._units[c].kind}" for c in sorted(found))
+                raise UnknownUnitError(name, (), kind=kind, note=others)
+            found = matching
+        if len(found) == 1:
+            return next(iter(found))
+        if found:
+            raise AmbiguousNameError(name, sorted(found), kind=kind)
+        candidates = {
+            c: u for c, u in self._units.items() if kind == "unit" or u.kind == kind
+        }
+        raise UnknownUnitError(
+            name, self._suggest(name, candidates, self._unit_names), kind=kind
+        )
+
+    @staticmethod
+    def _suggest(name: str, codes: dict[str, Any], names: _NameIndex) -> list[str]:
+        pool = [*codes, *(n for n, cs in names.exact.items() if cs & codes.keys())]
+        return difflib.get_close_matches(name, pool, n=3, cutoff=0.6)
+
+    def _iter_keys(self) -> Iterator[_Key]:
+        return iter(self._by_key)
+
+
+def _code(value: Unit | Item) -> str:
+    return value.code
+
+
+def _on_list(segment: Segment, kind: ListKind, day: int) -> bool:
+    """Whether a record on list ``kind`` is in force in ``segment`` on day number ``day``."""
+    if segment.list is not None:
+        return segment.list is kind
+    when = datetime.date.fromordinal(day)
+    return any(r.list is kind and r.holds_on(when) for r in segment.records)

@@ -1,0 +1,411 @@
+"""Domain values: units, items, lists, roles, responsibility records and ownership answers.
+
+Everything here is a frozen attrs value with no I/O. Records refer to units and items by
+code; answers (`Ownership`) hold the resolved values so that callers need no lookups.
+"""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import re
+from collections.abc import Iterable
+from typing import Any, TypeAlias
+
+import attrs
+
+from ._errors import InvalidRecordError
+
+__all__ = [
+    "ENFORCEMENT_POWER_TYPES",
+    "POWER_TYPES",
+    "Authority",
+    "Department",
+    "Item",
+    "ListKind",
+    "Ownership",
+    "Record",
+    "Role",
+    "Town",
+    "Unit",
+]
+
+POWER_TYPES: tuple[str, ...] = (
+    "行政许可",
+    "行政处罚",
+    "行政强制",
+    "行政征收",
+    "行政裁决",
+    "行政确认",
+    "行政给付",
+    "行政奖励",
+    "行政检查",
+    "其他行政权力",
+    "公共服务",
+)
+"""The standard administrative power types (权力类型) of Chinese power lists.
+
+`Item.power_type` accepts any non-empty string, since local lists use variants such as
+非行政许可审批 or 其他权力; these are the names the library's own rules know.
+"""
+
+ENFORCEMENT_POWER_TYPES: frozenset[str] = frozenset({"行政处罚", "行政强制", "行政检查"})
+"""Power types counted as law enforcement (执法事项)."""
+
+
+class _LabelledEnum(enum.Enum):
+    """An enum whose ``repr`` is valid Python and which knows its Chinese label."""
+
+    def __repr__(self) -> str:
+        return f"{self.__class__.__name__}.{self.name}"
+
+    @classmethod
+    def parse(cls, value: object) -> Any:
+        """Read a member from itself, its name, its value or its Chinese label(s)."""
+        if isinstance(value, cls):
+            return value
+        if isinstance(value, str):
+            text = value.strip()
+            for member in cls:
+                if text in member._names():
+                    return member
+        choices = ", ".join(m.value for m in cls)
+        raise InvalidRecordError(
+            f"{value!r} is not a {cls.__name__}; use one of {choices}",
+            field=cls.__name__,
+            value=value,
+        )
+
+    def _names(self) -> tuple[str, ...]:
+        return (self.name, self.name.lower(), str(self.value))
+
+
+class ListKind(_LabelledEnum):
+    """The three duty lists of a town.
+
+    Example:
+        >>> ListKind.BASIC.label
+        '基本履职事项清单'
+        >>> ListKind.parse("配合") is ListKind.COOPERATIVE
+        True
+    """
+
+    BASIC = "basic"
+    """基本履职事项清单: the town must do it and answers for it fully."""
+    COOPERATIVE = "cooperative"
+    """配合履职事项清单: a department leads, the town assists."""
+    RECLAIMED = "reclaimed"
+    """上级部门收回事项清单: taken back by a higher department."""
+
+    @property
+    def label(self) -> str:
+        """The list's full Chinese name, as sheets and documents title it."""
+        return _LIST_LABELS[self][0]
+
+    @property
+    def short(self) -> str:
+        """A two-character Chinese name for tables: 基本, 配合, 收回."""
+        return _LIST_LABELS[self][1]
+
+    def _names(self) -> tuple[str, ...]:
+        return (*super()._names(), *_LIST_LABELS[self])
+
+
+_LIST_LABELS = {
+    ListKind.BASIC: ("基本履职事项清单", "基本", "基本履职"),
+    ListKind.COOPERATIVE: ("配合履职事项清单", "配合", "配合履职"),
+    ListKind.RECLAIMED: ("上级部门收回事项清单", "收回", "上级部门收回"),
+}
+
+
+class Role(_LabelledEnum):
+    """Who answers for an item: the primary (主责) or a secondary (次责, 协同) unit."""
+
+    PRIMARY = "primary"
+    SECONDARY = "secondary"
+
+    @property
+    def label(self) -> str:
+        """The Chinese name: 主责 or 次责."""
+        return "主责" if self is Role.PRIMARY else "次责"
+
+    def _names(self) -> tuple[str, ...]:
+        extra = ("主责", "主办") if self is Role.PRIMARY else ("次责", "协办", "协同", "配合")
+        return (*super()._names(), *extra)
+
+
+_CODE = re.compile(r"^[^\s]+$")
+
+
+def _to_str_tuple(value: Iterable[str] | str | None) -> tuple[str, ...]:
+    """Accept one string or an iterable of strings (a lone string is not split)."""
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,) if value else ()
+    return tuple(value)
+
+
+def _strings(_inst: object, attribute: attrs.Attribute[Any], value: tuple[Any, ...]) -> None:
+    for element in value:
+        if not isinstance(element, str) or not element.strip():
+            raise InvalidRecordError(
+                f"{attribute.name} must hold non-empty strings, found {element!r}",
+                field=attribute.name,
+                value=element,
+            )
+
+
+def _code(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str) or not _CODE.match(value):
+        raise InvalidRecordError(
+            f"{attribute.name} must be a non-empty code without spaces, found {value!r}",
+            field=attribute.name,
+            value=value,
+        )
+
+
+def _optional_code(inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None:
+        _code(inst, attribute, value)
+
+
+def _name(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidRecordError(
+            f"{attribute.name} must be a non-empty string, found {value!r}",
+            field=attribute.name,
+            value=value,
+        )
+
+
+def _text(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if not isinstance(value, str):
+        raise InvalidRecordError(
+            f"{attribute.name} must be a string, found {value!r}", field=attribute.name, value=value
+        )
+
+
+@attrs.frozen
+class Town:
+    """A township or subdistrict (镇, 街道): the holder of the three lists.
+
+    Args:
+        code: a stable code without spaces, e.g. ``"yushan"``.
+        name: the official name, e.g. ``"玉山镇"``.
+        aliases: other names it is known by, e.g. ``("玉山",)``.
+        parent: code of the authority above it (a city or county), if recorded.
+
+    Example:
+        >>> Town("yushan", "玉山镇", aliases=("玉山",))
+        Town(code='yushan', name='玉山镇', aliases=('玉山',), parent=None)
+    """
+
+    code: str = attrs.field(validator=_code)
+    name: str = attrs.field(validator=_name)
+    aliases: tuple[str, ...] = attrs.field(
+        default=(), converter=_to_str_tuple, validator=_strings, kw_only=True
+    )
+    parent: str | None = attrs.field(default=None, validator=_optional_code, kw_only=True)
+
+    kind = "town"
+
+
+@attrs.frozen
+class Department:
+    """A department of a higher government (市住建局, 市市场监管局...).
+
+    Args:
+        code: a stable code without spaces, e.g. ``"zjj"``.
+        name: the official name, e.g. ``"市住房和城乡建设局"``.
+        aliases: short forms, e.g. ``("市住建局",)``.
+        parent: code of the unit above it (its government or a parent department).
+
+    Example:
+        >>> Department("zjj", "市住房和城乡建设局", aliases=("市住建局",)).aliases
+        ('市住建局',)
+    """
+
+    code: str = attrs.field(validator=_code)
+    name: str = attrs.field(validator=_name)
+    aliases: tuple[str, ...] = attrs.field(
+        default=(), converter=_to_str_tuple, validator=_strings, kw_only=True
+    )
+    parent: str | None = attrs.field(default=None, validator=_optional_code, kw_only=True)
+
+    kind = "department"
+
+
+@attrs.frozen
+class Authority:
+    """A level of government above the towns (a city, county or district: 市, 县, 区).
+
+    It holds no list itself; towns and departments name it as their ``parent``.
+
+    Args:
+        code: a stable code, e.g. ``"kunshan"``.
+        name: e.g. ``"昆山市"``.
+        aliases: other names.
+        parent: code of the authority above it.
+        level: ``"市"``, ``"县"`` or ``"区"`` (any non-empty text is kept as given).
+    """
+
+    code: str = attrs.field(validator=_code)
+    name: str = attrs.field(validator=_name)
+    aliases: tuple[str, ...] = attrs.field(
+        default=(), converter=_to_str_tuple, validator=_strings, kw_only=True
+    )
+    parent: str | None = attrs.field(default=None, validator=_optional_code, kw_only=True)
+    level: str = attrs.field(default="市", validator=_name, kw_only=True)
+
+    kind = "authority"
+
+
+Unit: TypeAlias = Town | Department | Authority
+"""Any unit that can appear in the graph."""
+
+
+@attrs.frozen
+class Item:
+    """A duty item (履职事项), or a sub-item (子项) of one.
+
+    Args:
+        code: a stable code without spaces, e.g. ``"ZJ-001"``.
+        name: the item's name as the list writes it.
+        domain: its field (领域), e.g. ``"城乡建设"``; may be empty.
+        power_type: its administrative power type (权力类型), e.g. ``"行政处罚"``, or
+            ``None`` for duties that are not powers (most basic-list items).
+        basis: legal or policy bases (依据); a tuple, may be empty.
+        parent: code of the item this is a sub-item of.
+
+    Example:
+        >>> Item("ZJ-001", "住宅专项维修资金使用受理、审核和日常管理", domain="城乡建设",
+        ...      basis="《住宅专项维修资金管理办法》").basis
+        ('《住宅专项维修资金管理办法》',)
+    """
+
+    code: str = attrs.field(validator=_code)
+    name: str = attrs.field(validator=_name)
+    domain: str = attrs.field(default="", validator=_text, kw_only=True)
+    power_type: str | None = attrs.field(default=None, kw_only=True)
+    basis: tuple[str, ...] = attrs.field(
+        default=(), converter=_to_str_tuple, validator=_strings, kw_only=True
+    )
+    parent: str | None = attrs.field(default=None, validator=_optional_code, kw_only=True)
+
+    @power_type.validator
+    def _check_power_type(self, attribute: attrs.Attribute[Any], value: object) -> None:
+        if value is not None:
+            _name(self, attribute, value)
+
+    @property
+    def is_enforcement(self) -> bool:
+        """Whether the item is law enforcement: a penalty, coercion or inspection."""
+        return self.power_type in ENFORCEMENT_POWER_TYPES
+
+
+def _date(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
+    if value is not None and (
+        not isinstance(value, datetime.date) or isinstance(value, datetime.datetime)
+    ):
+        raise InvalidRecordError(
+            f"{attribute.name} must be a datetime.date or None, found {value!r}",
+            field=attribute.name,
+            value=value,
+        )
+
+
+@attrs.frozen
+class Record:
+    """One unit's responsibility for one item in one town, over a validity period.
+
+    Validity is half-open: the record holds from ``start`` (inclusive; ``None`` for since
+    always) up to ``end`` (exclusive; ``None`` for open-ended). Records are never deleted;
+    a transfer ends them by setting ``end`` and ``closed_by``.
+
+    Args:
+        id: the record's number in its graph.
+        unit: code of the responsible unit.
+        item: code of the item.
+        town: code of the town whose list holds the item.
+        role: primary or secondary.
+        list: which of the town's lists.
+        start: first day in force, or ``None``.
+        end: first day no longer in force, or ``None``.
+        duty: what this unit does for the item (上级部门职责, 镇街配合职责, 工作方式...).
+        source: the document that set the record up (文号).
+        grant: the document that empowered a town to exercise the power (赋权文号).
+        opened_by: id of the transfer that opened the record, if any.
+        closed_by: id of the transfer that ended it, if any.
+    """
+
+    id: int = attrs.field(validator=attrs.validators.instance_of(int))
+    unit: str = attrs.field(validator=_code)
+    item: str = attrs.field(validator=_code)
+    town: str = attrs.field(validator=_code)
+    role: Role = attrs.field(validator=attrs.validators.instance_of(Role))
+    list: ListKind = attrs.field(validator=attrs.validators.instance_of(ListKind))
+    start: datetime.date | None = attrs.field(default=None, validator=_date)
+    end: datetime.date | None = attrs.field(default=None, validator=_date)
+    duty: str = attrs.field(default="", validator=_text, kw_only=True)
+    source: str = attrs.field(default="", validator=_text, kw_only=True)
+    grant: str = attrs.field(default="", validator=_text, kw_only=True)
+    opened_by: int | None = attrs.field(default=None, kw_only=True)
+    closed_by: int | None = attrs.field(default=None, kw_only=True)
+
+    def holds_on(self, day: datetime.date) -> bool:
+        """Whether the record is in force on ``day``."""
+        return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
+
+    @property
+    def period(self) -> str:
+        """The validity as text: ``2024-06-01 – open``."""
+        return _period(self.start, self.end)
+
+
+def _period(start: datetime.date | None, end: datetime.date | None) -> str:
+    return f"{start.isoformat() if start else 'always'} – {end.isoformat() if end else 'open'}"
+
+
+@attrs.frozen
+class Ownership:
+    """Who owns an item in a town over a period: the answer of `ResponsibilityGraph.owner`.
+
+    Attributes:
+        item: the `Item`.
+        town: the `Town`.
+        list: the list of the town that holds the item.
+        primary: the unit that answers for it fully (主责).
+        secondary: the units that assist (次责), ordered by code.
+        start: first day this answer holds (``None``: since always).
+        end: first day it no longer holds (``None``: open-ended).
+        records: the records behind the answer.
+    """
+
+    item: Item
+    town: Town
+    list: ListKind
+    primary: Unit
+    secondary: tuple[Unit, ...]
+    start: datetime.date | None
+    end: datetime.date | None
+    records: tuple[Record, ...] = attrs.field(repr=False, eq=False)
+
+    @property
+    def period(self) -> str:
+        """The validity as text: ``2024-06-01 – open``."""
+        return _period(self.start, self.end)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready view of the answer."""
+        return {
+            "item": {"code": self.item.code, "name": self.item.name},
+            "town": {"code": self.town.code, "name": self.town.name},
+            "list": self.list.value,
+            "list_label": self.list.label,
+            "primary": {"code": self.primary.code, "name": self.primary.name},
+            "secondary": [{"code": u.code, "name": u.name} for u in self.secondary],
+            "start": self.start.isoformat() if self.start else None,
+            "end": self.end.isoformat() if self.end else None,
+            "records": [r.id for r in self.records],
+        }

@@ -1,0 +1,131 @@
+"""The timeline of one (item, town): which records are in force over which periods.
+
+A timeline cuts time at every record's start and end, and joins neighbouring pieces that
+give the same answer (same list, primary and secondaries). Each piece is either a clean
+answer or a conflict (no primary, several primaries, several lists at once). The graph
+keeps one timeline per (item, town) that has records, built on first use and dropped when
+those records change, so a lookup is a dictionary hit and a bisection.
+"""
+
+from __future__ import annotations
+
+import datetime
+from bisect import bisect_right
+from collections.abc import Sequence
+
+import attrs
+
+from ._model import ListKind, Record, Role
+
+__all__ = ["BEGINNING", "FOREVER", "Segment", "Timeline", "build_timeline", "ordinal"]
+
+BEGINNING = 0
+"""Ordinal standing for an open start (before ``date.min``)."""
+FOREVER = datetime.date.max.toordinal() + 1
+"""Ordinal standing for an open end (after ``date.max``)."""
+
+
+def ordinal(day: datetime.date | None, *, open_value: int) -> int:
+    """A date as a day number, with ``None`` mapped to ``open_value``."""
+    return open_value if day is None else day.toordinal()
+
+
+def _date(value: int) -> datetime.date | None:
+    return None if value in (BEGINNING, FOREVER) else datetime.date.fromordinal(value)
+
+
+@attrs.frozen
+class Segment:
+    """A period of constant answer for one (item, town).
+
+    ``primary`` is ``None`` and ``problem`` says why when the records name no single
+    primary on one list.
+    """
+
+    start: int
+    end: int
+    records: tuple[Record, ...]
+    list: ListKind | None
+    primary: str | None
+    secondary: tuple[str, ...]
+    problem: str = ""
+
+    @property
+    def start_date(self) -> datetime.date | None:
+        return _date(self.start)
+
+    @property
+    def end_date(self) -> datetime.date | None:
+        return _date(self.end)
+
+    def answer(self) -> tuple[object, ...]:
+        return (self.list, self.primary, self.secondary, self.problem)
+
+
+def _answer(active: Sequence[Record]) -> tuple[ListKind | None, str | None, tuple[str, ...], str]:
+    primaries = sorted({r.unit for r in active if r.role is Role.PRIMARY})
+    secondaries = tuple(sorted({r.unit for r in active if r.role is Role.SECONDARY}))
+    lists = {r.list for r in active}
+    if len(lists) > 1:
+        names = ", ".join(sorted(k.value for k in lists))
+        return None, None, secondaries, f"records on several lists at once ({names})"
+    kind = next(iter(lists))
+    if not primaries:
+        return kind, None, secondaries, "no primary unit"
+    if len(primaries) > 1:
+        return kind, None, secondaries, f"{len(primaries)} primary units"
+    return kind, primaries[0], secondaries, ""
+
+
+@attrs.frozen
+class Timeline:
+    """The segments of one (item, town), sorted, with their start ordinals for bisection."""
+
+    starts: tuple[int, ...]
+    segments: tuple[Segment, ...]
+
+    def at(self, day: int) -> Segment | None:
+        """The segment in force on day number ``day``, if any."""
+        index = bisect_right(self.starts, day) - 1
+        if index < 0:
+            return None
+        segment = self.segments[index]
+        return segment if day < segment.end else None
+
+
+def build_timeline(records: Sequence[Record]) -> Timeline:
+    """Cut the records' validity into segments of constant answer.
+
+    Records whose end does not come after their start are never in force and take part
+    in no segment (the ``valid-interval`` rule reports them).
+
+    Args:
+        records: all records of one (item, town).
+
+    Returns:
+        The timeline; empty when no record is ever in force.
+    """
+    spans = []
+    for record in records:
+        start = ordinal(record.start, open_value=BEGINNING)
+        end = ordinal(record.end, open_value=FOREVER)
+        if start < end:
+            spans.append((start, end, record))
+    cuts = sorted({point for start, end, _ in spans for point in (start, end)})
+    segments: list[Segment] = []
+    for left, right in zip(cuts, cuts[1:], strict=False):
+        active = [r for start, end, r in spans if start <= left and right <= end]
+        if not active:
+            continue
+        kind, primary, secondary, problem = _answer(active)
+        previous = segments[-1] if segments else None
+        if (
+            previous is not None
+            and previous.end == left
+            and previous.answer() == (kind, primary, secondary, problem)
+        ):
+            merged = previous.records + tuple(r for r in active if r not in previous.records)
+            segments[-1] = attrs.evolve(previous, end=right, records=merged)
+            continue
+        segments.append(Segment(left, right, tuple(active), kind, primary, secondary, problem))
+    return Timeline(tuple(s.start for s in segments), tuple(segments))

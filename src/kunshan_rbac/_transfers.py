@@ -1,0 +1,457 @@
+"""Transfers: moving items between units on an effective date without losing history.
+
+A transfer is planned in full before anything changes: every (item, town) it names is
+checked, every reason it cannot apply is collected, and only a plan with no reason is
+applied. Applying ends the records in force at the effective date (their ``end`` becomes
+that date, ``closed_by`` the transfer) and opens new ones from that date, so any earlier
+date answers as it did before.
+
+Three kinds exist:
+
+* **reclaim** (收回): the town was primary; a department becomes primary and the item
+  moves to the town's RECLAIMED list. With ``keep_secondary`` the town stays secondary
+  (it still reports leads, 工作方式).
+* **delegate** (下放): a department was primary; the town becomes primary on its BASIC
+  list, and the department stays secondary with ``keep_secondary`` (the default).
+* **revert**: a compensating transfer that restores what an earlier transfer ended.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+from ._dates import DateLike, parse_date
+from ._errors import KunshanRbacError, TransferError
+from ._model import Department, ListKind, Ownership, Record, Role, _LabelledEnum
+from ._timeline import build_timeline
+
+if TYPE_CHECKING:
+    from ._graph import ResponsibilityGraph
+
+__all__ = ["Move", "Transfer", "TransferKind"]
+
+
+class TransferKind(_LabelledEnum):
+    """What a transfer does: reclaim (收回), delegate (下放) or revert (撤销)."""
+
+    RECLAIM = "reclaim"
+    DELEGATE = "delegate"
+    REVERT = "revert"
+
+    @property
+    def label(self) -> str:
+        """The Chinese name."""
+        return {"reclaim": "收回", "delegate": "下放", "revert": "撤销"}[self.value]
+
+
+@attrs.frozen
+class Move:
+    """What one transfer did to one (item, town).
+
+    Attributes:
+        item: item code.
+        town: town code.
+        from_unit: the primary before the transfer.
+        to_unit: the primary after it.
+        from_list: the list before.
+        to_list: the list after.
+        closed: ids of the records the transfer ended.
+        opened: ids of the records it opened.
+    """
+
+    item: str
+    town: str
+    from_unit: str
+    to_unit: str
+    from_list: ListKind
+    to_list: ListKind
+    closed: tuple[int, ...]
+    opened: tuple[int, ...]
+
+
+@attrs.frozen
+class Transfer:
+    """A recorded transfer, as returned by `ResponsibilityGraph.reclaim`, ``delegate``
+    and ``revert``.
+
+    Attributes:
+        id: the transfer's number in its graph.
+        kind: reclaim, delegate or revert.
+        effective: the first day the new owners hold.
+        moves: one `Move` per (item, town), ordered by item then town.
+        ref: the document reference (文号).
+        reason: why the move was made.
+        keep_secondary: whether the unit that lost the lead stays secondary.
+        reverts: for a revert, the id of the transfer it undoes.
+    """
+
+    id: int
+    kind: TransferKind
+    effective: datetime.date
+    moves: tuple[Move, ...]
+    ref: str = ""
+    reason: str = ""
+    keep_secondary: bool = False
+    reverts: int | None = None
+
+    @property
+    def items(self) -> tuple[str, ...]:
+        """Codes of the items moved, sorted."""
+        return tuple(sorted({m.item for m in self.moves}))
+
+    @property
+    def towns(self) -> tuple[str, ...]:
+        """Codes of the towns touched, sorted."""
+        return tuple(sorted({m.town for m in self.moves}))
+
+    @property
+    def from_units(self) -> tuple[str, ...]:
+        """Codes of the units that were primary before, sorted."""
+        return tuple(sorted({m.from_unit for m in self.moves}))
+
+    @property
+    def to_units(self) -> tuple[str, ...]:
+        """Codes of the units that are primary after, sorted."""
+        return tuple(sorted({m.to_unit for m in self.moves}))
+
+    @property
+    def to_unit(self) -> str | None:
+        """The one unit that became primary everywhere, or ``None`` when they differ
+        (a delegation to several towns)."""
+        units = self.to_units
+        return units[0] if len(units) == 1 else None
+
+    def __str__(self) -> str:
+        head = (
+            f"transfer #{self.id} {self.kind.value} ({self.kind.label}) effective "
+            f"{self.effective.isoformat()}"
+        )
+        if self.ref:
+            head += f", {self.ref}"
+        if self.reason:
+            head += f": {self.reason}"
+        return (
+            f"{head}; {len(self.items)} item(s) in {len(self.towns)} town(s), "
+            f"from {', '.join(self.from_units)} to {', '.join(self.to_units)}"
+        )
+
+
+@attrs.frozen
+class _NewRecord:
+    unit: str
+    role: Role
+    list: ListKind
+    duty: str = ""
+    source: str = ""
+    grant: str = ""
+
+
+@attrs.frozen
+class _PlannedMove:
+    item: str
+    town: str
+    from_unit: str
+    from_list: ListKind
+    to_unit: str
+    to_list: ListKind
+    close: tuple[Record, ...]
+    open: tuple[_NewRecord, ...]
+
+
+def _names(value: str | Iterable[str] | None) -> list[str] | None:
+    if value is None:
+        return None
+    return [value] if isinstance(value, str) else list(value)
+
+
+class _Planner:
+    """Collects the moves of one transfer and every reason it cannot apply."""
+
+    def __init__(self, graph: ResponsibilityGraph, kind: TransferKind, effective: DateLike) -> None:
+        self.graph = graph
+        self.kind = kind
+        self.reasons: list[str] = []
+        self.moves: list[_PlannedMove] = []
+        try:
+            self.day = parse_date(effective)
+        except KunshanRbacError as exc:
+            raise TransferError(kind.value, [f"effective date: {exc}"]) from None
+
+    def fail(self) -> None:
+        if self.reasons:
+            raise TransferError(self.kind.value, self.reasons)
+
+    def codes(self, names: Sequence[str], resolve: Any, what: str) -> list[str]:
+        codes = []
+        for name in names:
+            try:
+                code = resolve(name)
+            except KunshanRbacError as exc:
+                self.reasons.append(f"{what} {name!r}: {exc}")
+                continue
+            if code in codes:
+                self.reasons.append(f"{what} {name!r} is named twice")
+                continue
+            codes.append(code)
+        return codes
+
+    def towns(self, item: str, names: list[str] | None, holds: Any) -> list[str]:
+        """The towns to move ``item`` in: those named, or every town where ``holds``."""
+        if names is not None:
+            return self.codes(names, lambda n: self.graph._unit_code(n, kind="town"), "town")
+        towns = [t for t in sorted(self.graph._towns_by_item.get(item, ())) if holds(item, t)]
+        if not towns:
+            self.reasons.append(
+                f"item {item}: no town holds it as {self.kind.value} requires on "
+                f"{self.day.isoformat()}"
+            )
+        return towns
+
+    def current(self, item: str, town: str) -> Ownership | None:
+        """The clean answer in force on the effective day, or ``None`` with a reason."""
+        key = (item, town)
+        later = [
+            r
+            for r in self.graph._key_records(key)
+            if (r.start is not None and r.start >= self.day)
+            or (r.end is not None and r.end > self.day)
+        ]
+        if later:
+            dates = sorted({d for r in later for d in (r.start, r.end) if d and d >= self.day})
+            self.reasons.append(
+                f"item {item} in town {town}: effective date {self.day.isoformat()} falls "
+                f"before a later change of the same item and town (on "
+                f"{', '.join(d.isoformat() for d in dates)}); transfers must follow each other "
+                "in date order"
+            )
+            return None
+        answer = self.graph._answer(key, self.day.toordinal())
+        if answer is None:
+            self.reasons.append(
+                f"item {item} in town {town}: the town does not hold it on "
+                f"{self.day.isoformat()} (it is on no list then)"
+            )
+            return None
+        if not isinstance(answer, Ownership):
+            self.reasons.append(
+                f"item {item} in town {town}: {answer.problem} on {self.day.isoformat()}"
+            )
+            return None
+        return answer
+
+    def add(self, before: Ownership, to_unit: str, to_list: ListKind,
+            opened: list[_NewRecord]) -> None:
+        item, town = before.item.code, before.town.code
+        close = tuple(r for r in before.records if r.holds_on(self.day))
+        # The new state must name exactly one primary: check it as the graph would see it.
+        kept = [
+            attrs.evolve(r, end=self.day) if r in close else r
+            for r in self.graph._key_records((item, town))
+        ]
+        probe = [
+            Record(-(i + 1), n.unit, item, town, n.role, n.list, self.day, None)
+            for i, n in enumerate(opened)
+        ]
+        segment = build_timeline(kept + probe).at(self.day.toordinal())
+        if segment is None or segment.primary != to_unit:
+            problem = segment.problem if segment is not None else "no record in force"
+            self.reasons.append(
+                f"item {item} in town {town}: the transfer would leave it without exactly "
+                f"one primary ({problem})"
+            )
+            return
+        self.moves.append(
+            _PlannedMove(item, town, before.primary.code, before.list, to_unit, to_list,
+                         close, tuple(opened))
+        )
+
+
+def _carried(
+    before: Ownership, drop: set[str], close: Iterable[Record], kind: ListKind
+) -> list[_NewRecord]:
+    """Secondary units that keep assisting after the lead changes, with their duty text."""
+    duties = {r.unit: r for r in close if r.role is Role.SECONDARY}
+    return [
+        _NewRecord(u.code, Role.SECONDARY, kind, duties[u.code].duty, duties[u.code].source)
+        for u in before.secondary
+        if u.code not in drop and u.code in duties
+    ]
+
+
+def plan_reclaim(
+    graph: ResponsibilityGraph,
+    items: str | Sequence[str],
+    *,
+    towns: str | Sequence[str] | None,
+    to: str,
+    effective: DateLike,
+    ref: str,
+    reason: str,
+    keep_secondary: bool,
+    duty: str,
+    secondary_duty: str,
+) -> tuple[_Planner, dict[str, Any]]:
+    planner = _Planner(graph, TransferKind.RECLAIM, effective)
+    target = None
+    try:
+        target = graph.unit(to)
+        if not isinstance(target, Department):
+            planner.reasons.append(
+                f"target {to!r} is a {target.kind}, not a department; reclaimed items go to a "
+                "department"
+            )
+            target = None
+    except KunshanRbacError as exc:
+        planner.reasons.append(f"target {to!r}: {exc}")
+    item_codes = planner.codes(_names(items) or [], graph._item_code, "item")
+    day = planner.day.toordinal()
+
+    def held_by_town(item: str, town: str) -> bool:
+        answer = graph._answer((item, town), day)
+        return isinstance(answer, Ownership) and answer.primary.code == town
+
+    for item in item_codes:
+        for town in planner.towns(item, _names(towns), held_by_town):
+            before = planner.current(item, town)
+            if before is None:
+                continue
+            if before.primary.code != town:
+                planner.reasons.append(
+                    f"item {item} in town {town}: the primary on {planner.day.isoformat()} is "
+                    f"{before.primary.code}, not the town; only a town's own items can be "
+                    "reclaimed"
+                )
+                continue
+            if target is None:
+                continue
+            close = [r for r in before.records if r.holds_on(planner.day)]
+            opened = [_NewRecord(target.code, Role.PRIMARY, ListKind.RECLAIMED, duty, ref)]
+            if keep_secondary:
+                opened.append(
+                    _NewRecord(town, Role.SECONDARY, ListKind.RECLAIMED, secondary_duty, ref)
+                )
+            opened += _carried(before, {town, target.code}, close, ListKind.RECLAIMED)
+            planner.add(before, target.code, ListKind.RECLAIMED, opened)
+    planner.fail()
+    return planner, {"ref": ref, "reason": reason, "keep_secondary": keep_secondary}
+
+
+def plan_delegate(
+    graph: ResponsibilityGraph,
+    items: str | Sequence[str],
+    *,
+    towns: str | Sequence[str] | None,
+    effective: DateLike,
+    ref: str,
+    reason: str,
+    keep_secondary: bool,
+    duty: str,
+    secondary_duty: str,
+) -> tuple[_Planner, dict[str, Any]]:
+    planner = _Planner(graph, TransferKind.DELEGATE, effective)
+    item_codes = planner.codes(_names(items) or [], graph._item_code, "item")
+    day = planner.day.toordinal()
+
+    def led_by_department(item: str, town: str) -> bool:
+        answer = graph._answer((item, town), day)
+        return isinstance(answer, Ownership) and isinstance(answer.primary, Department)
+
+    for item in item_codes:
+        for town in planner.towns(item, _names(towns), led_by_department):
+            before = planner.current(item, town)
+            if before is None:
+                continue
+            if not isinstance(before.primary, Department):
+                planner.reasons.append(
+                    f"item {item} in town {town}: the primary on {planner.day.isoformat()} is "
+                    f"{before.primary.code}, a {before.primary.kind}; only a department's lead "
+                    "can be delegated"
+                )
+                continue
+            close = [r for r in before.records if r.holds_on(planner.day)]
+            opened = [_NewRecord(town, Role.PRIMARY, ListKind.BASIC, duty, ref)]
+            if keep_secondary:
+                opened.append(
+                    _NewRecord(before.primary.code, Role.SECONDARY, ListKind.BASIC,
+                               secondary_duty, ref)
+                )
+            opened += _carried(before, {town, before.primary.code}, close, ListKind.BASIC)
+            planner.add(before, town, ListKind.BASIC, opened)
+    planner.fail()
+    return planner, {"ref": ref, "reason": reason, "keep_secondary": keep_secondary}
+
+
+def plan_revert(
+    graph: ResponsibilityGraph,
+    transfer: Transfer | int,
+    *,
+    effective: DateLike,
+    ref: str,
+    reason: str,
+) -> tuple[_Planner, dict[str, Any]]:
+    planner = _Planner(graph, TransferKind.REVERT, effective)
+    tid = transfer.id if isinstance(transfer, Transfer) else transfer
+    known = {t.id: t for t in graph._transfers}
+    original = known.get(tid)
+    if original is None or (isinstance(transfer, Transfer) and original != transfer):
+        raise TransferError(planner.kind.value, [f"transfer #{tid} is not a transfer of this graph"])
+    if planner.day < original.effective:
+        planner.reasons.append(
+            f"effective date {planner.day.isoformat()} is before transfer #{tid} took effect "
+            f"({original.effective.isoformat()})"
+        )
+    for move in original.moves:
+        before = planner.current(move.item, move.town)
+        if before is None:
+            continue
+        active = {r.id for r in before.records if r.holds_on(planner.day)}
+        if active != set(move.opened):
+            planner.reasons.append(
+                f"item {move.item} in town {move.town}: it has changed since transfer #{tid} "
+                f"(records in force: {sorted(active)}, the transfer opened {list(move.opened)})"
+            )
+            continue
+        restored = [graph._records[i] for i in move.closed]
+        opened = [
+            _NewRecord(r.unit, r.role, r.list, r.duty, ref or r.source, r.grant) for r in restored
+        ]
+        planner.add(before, move.from_unit, move.from_list, opened)
+    planner.fail()
+    return planner, {
+        "ref": ref,
+        "reason": reason,
+        "keep_secondary": original.keep_secondary,
+        "reverts": tid,
+    }
+
+
+def apply_plan(
+    graph: ResponsibilityGraph, planner: _Planner, fields: dict[str, Any]
+) -> Transfer:
+    """Apply a plan that has no reason against it, and record the transfer."""
+    tid = len(graph._transfers) + 1
+    moves = []
+    for planned in sorted(planner.moves, key=lambda m: (m.item, m.town)):
+        for record in planned.close:
+            graph._replace(attrs.evolve(record, end=planner.day, closed_by=tid))
+        opened = []
+        for spec in planned.open:
+            record = graph._new_record(
+                spec.unit, planned.item, planned.town, spec.role, spec.list, planner.day, None,
+                duty=spec.duty, source=spec.source, grant=spec.grant, opened_by=tid,
+            )
+            graph._insert(record)
+            opened.append(record.id)
+        moves.append(
+            Move(planned.item, planned.town, planned.from_unit, planned.to_unit,
+                 planned.from_list, planned.to_list,
+                 tuple(r.id for r in planned.close), tuple(opened))
+        )
+    transfer = Transfer(tid, planner.kind, planner.day, tuple(moves), **fields)
+    graph._transfers.append(transfer)
+    return transfer
+

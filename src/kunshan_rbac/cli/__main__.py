@@ -1,0 +1,7 @@
+"""``python -m kunshan_rbac.cli``."""
+
+import sys
+
+from . import main
+
+sys.exit(main())

@@ -1,0 +1,63 @@
+"""What the sub-commands share: loading a data set, dates, output."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from .._dates import parse_date
+from .._errors import LoadError, Problem
+from .._graph import ResponsibilityGraph
+from .._jsonio import read_json
+from .._sample import load_sample
+
+__all__ = ["add_at", "add_data", "load_graph", "print_json"]
+
+
+def add_data(parser: argparse.ArgumentParser) -> None:
+    """Add ``--data PATH``: the data set to query instead of the embedded sample."""
+    parser.add_argument(
+        "--data",
+        metavar="PATH",
+        help="a saved data set (.json or .json.gz written by kunshan-rbac) instead of the "
+        "embedded Kunshan sample",
+    )
+
+
+def add_at(parser: argparse.ArgumentParser) -> None:
+    """Add ``--at DATE`` (default: today)."""
+    parser.add_argument(
+        "--at", metavar="DATE", help="the date to ask about, e.g. 2025-07-01 or 2025年7月1日 "
+        "(default: today)"
+    )
+
+
+def load_graph(path: str | None) -> ResponsibilityGraph:
+    """The graph in ``path``, or the embedded sample when ``path`` is ``None``.
+
+    Raises:
+        LoadError: the path does not exist or cannot be read.
+    """
+    if path is None:
+        return load_sample()
+    target = Path(path)
+    if not target.exists():
+        raise LoadError([Problem(path, expected="an existing file or folder")])
+    if target.is_file() and target.name.endswith((".json", ".json.gz")):
+        return read_json(target)
+    raise LoadError(
+        [Problem(path, value=target.suffix or "a folder",
+                 expected="a .json or .json.gz data set written by kunshan-rbac")]
+    )
+
+
+def at_date(args: argparse.Namespace) -> Any:
+    """The ``--at`` date, read strictly (a bad date raises `InvalidDateError`)."""
+    return parse_date(args.at)
+
+
+def print_json(value: Any) -> None:
+    """Print a JSON value with Chinese kept readable."""
+    print(json.dumps(value, ensure_ascii=False, indent=2))
