@@ -364,7 +364,8 @@ class ResponsibilityGraph:
                 [k.label for k in ListKind],
                 [(s.start_date, s.end_date) for s in self._held_spans((item_code, town_code))],
             )
-        raise OwnershipConflictError(item_code, town_code, day, answer.records, answer.problem)
+        in_force = [r for r in answer.records if r.holds_on(day)]
+        raise OwnershipConflictError(item_code, town_code, day, in_force, answer.problem)
 
     def history(self, item: str, *, town: str) -> list[Ownership]:
         """Every owner an item has had in a town, oldest first.
@@ -420,11 +421,10 @@ class ResponsibilityGraph:
             if answer is None:
                 continue
             if isinstance(answer, Segment):
-                if any(r.unit == code for r in answer.records):
-                    raise OwnershipConflictError(
-                        key[0], key[1], datetime.date.fromordinal(day), answer.records,
-                        answer.problem,
-                    )
+                when = datetime.date.fromordinal(day)
+                in_force = [r for r in answer.records if r.holds_on(when)]
+                if any(r.unit == code for r in in_force):
+                    raise OwnershipConflictError(key[0], key[1], when, in_force, answer.problem)
                 continue
             is_primary = answer.primary.code == code
             if not is_primary and not any(u.code == code for u in answer.secondary):
@@ -597,8 +597,10 @@ class ResponsibilityGraph:
     ) -> Transfer:
         """Undo a transfer from an effective date by a compensating transfer.
 
-        The records the transfer opened are ended at ``effective`` and copies of those it
-        ended are opened; both transfers stay in the history.
+        Each (item, town) the transfer moved must still be as the transfer left it (same
+        list, primary and secondary units) on ``effective``, with no later change recorded.
+        The records in force are then ended at ``effective`` and copies of those the
+        transfer ended are opened; both transfers stay in the history.
 
         Args:
             transfer: the `Transfer` (or its id) to undo.
@@ -734,10 +736,7 @@ class ResponsibilityGraph:
     def _unit_code(self, name: str, *, kind: str = "unit") -> str:
         if not isinstance(name, str):
             raise InvalidRecordError(f"a {kind} is named by a string, not {name!r}", value=name)
-        if name in self._units:
-            found = {name}
-        else:
-            found = self._unit_names.find(name)
+        found = {name} if name in self._units else self._unit_names.find(name)
         if kind != "unit":
             matching = {c for c in found if self._units[c].kind == kind}
             if not matching and found:

@@ -9,6 +9,7 @@ recorded as real transfers on each town's adoption date: 巴城镇 and 锦溪镇
 
 from __future__ import annotations
 
+import gzip
 from importlib import resources
 
 from ._graph import ResponsibilityGraph
@@ -16,7 +17,7 @@ from ._jsonio import loads
 
 __all__ = ["SAMPLE_FILE", "load_sample"]
 
-SAMPLE_FILE = "kunshan.json"
+SAMPLE_FILE = "kunshan.json.gz"
 """Name of the sample's data file inside the package's ``data`` folder."""
 
 
@@ -35,4 +36,5 @@ def load_sample() -> ResponsibilityGraph:
         10
     """
     data = resources.files("kunshan_rbac").joinpath("data", SAMPLE_FILE)
-    return loads(data.read_text(encoding="utf-8"), source=f"kunshan_rbac/data/{SAMPLE_FILE}")
+    text = gzip.decompress(data.read_bytes()).decode("utf-8")
+    return loads(text, source=f"kunshan_rbac/data/{SAMPLE_FILE}")

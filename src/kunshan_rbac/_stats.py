@@ -12,10 +12,10 @@ import attrs
 from ._dates import DateLike, parse_date
 from ._errors import AmbiguousNameError, UnknownUnitError
 from ._graph import ResponsibilityGraph
-from ._model import ListKind
+from ._model import ListKind, Role
 from ._text import display_width, pad
 
-__all__ = ["Stats", "TownCounts", "stats"]
+__all__ = ["Stats", "TownCounts", "power_counts", "stats"]
 
 
 class TownCounts(Mapping[str, Mapping[ListKind, int]]):
@@ -160,3 +160,41 @@ def stats(graph: ResponsibilityGraph, *, at: DateLike | None = None) -> Stats:
         towns=tuple((t.code, t.name) for t in towns),
         items_on=MappingProxyType({k: frozenset(v) for k, v in distinct.items()}),
     )
+
+
+def power_counts(
+    graph: ResponsibilityGraph, *, town: str, at: DateLike | None = None
+) -> dict[str, int]:
+    """How many powers a town exercises as primary on a date, by power type.
+
+    Powers are counted where power lists count them, at sub-item (子项) level: an item
+    with sub-items counts each sub-item under its own power type (or the item's, when the
+    sub-item names none); an item without sub-items counts once under its power type.
+    Items with no power type (most duties) are not counted.
+
+    Args:
+        graph: the graph.
+        town: code, name or alias of the town.
+        at: the date (``None``: today).
+
+    Returns:
+        Power type (e.g. ``"行政处罚"``) to count, ordered by power type.
+
+    Example:
+        >>> import kunshan_rbac as kr
+        >>> g = kr.load_sample()
+        >>> kr.power_counts(g, town="周庄镇", at="2025-06-30")["行政处罚"]
+        674
+    """
+    code = graph.town(town).code
+    counts: dict[str, int] = {}
+    for ownership in graph.duties(code, at=at, role=Role.PRIMARY):
+        if ownership.town.code != code:
+            continue
+        item = ownership.item
+        subs = graph.sub_items(item.code)
+        kinds = [s.power_type or item.power_type for s in subs] if subs else [item.power_type]
+        for kind in kinds:
+            if kind is not None:
+                counts[kind] = counts.get(kind, 0) + 1
+    return dict(sorted(counts.items()))

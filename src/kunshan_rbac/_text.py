@@ -26,10 +26,11 @@ def normalize_name(name: str) -> str:
         >>> normalize_name("《安全生产法》") == normalize_name("安全生产法")
         True
     """
-    text = unicodedata.normalize("NFKC", name).casefold()
-    return "".join(
+    text = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
+    kept = "".join(
         ch for ch in text if not (ch.isspace() or unicodedata.category(ch)[0] in "PZSC")
     )
+    return unicodedata.normalize("NFKC", kept)
 
 
 def display_width(text: str) -> int:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime
 from bisect import bisect_right
 from collections.abc import Sequence
+from itertools import pairwise
 
 import attrs
 
@@ -113,7 +114,7 @@ def build_timeline(records: Sequence[Record]) -> Timeline:
             spans.append((start, end, record))
     cuts = sorted({point for start, end, _ in spans for point in (start, end)})
     segments: list[Segment] = []
-    for left, right in zip(cuts, cuts[1:], strict=False):
+    for left, right in pairwise(cuts):
         active = [r for start, end, r in spans if start <= left and right <= end]
         if not active:
             continue

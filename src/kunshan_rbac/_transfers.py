@@ -228,7 +228,6 @@ class _Planner:
                 f"{', '.join(d.isoformat() for d in dates)}); transfers must follow each other "
                 "in date order"
             )
-            return None
         answer = self.graph._answer(key, self.day.toordinal())
         if answer is None:
             self.reasons.append(
@@ -241,7 +240,7 @@ class _Planner:
                 f"item {item} in town {town}: {answer.problem} on {self.day.isoformat()}"
             )
             return None
-        return answer
+        return None if later else answer
 
     def add(self, before: Ownership, to_unit: str, to_list: ListKind,
             opened: list[_NewRecord]) -> None:
@@ -398,7 +397,8 @@ def plan_revert(
     known = {t.id: t for t in graph._transfers}
     original = known.get(tid)
     if original is None or (isinstance(transfer, Transfer) and original != transfer):
-        raise TransferError(planner.kind.value, [f"transfer #{tid} is not a transfer of this graph"])
+        problem = f"transfer #{tid} is not a transfer of this graph"
+        raise TransferError(planner.kind.value, [problem])
     if planner.day < original.effective:
         planner.reasons.append(
             f"effective date {planner.day.isoformat()} is before transfer #{tid} took effect "
@@ -408,11 +408,15 @@ def plan_revert(
         before = planner.current(move.item, move.town)
         if before is None:
             continue
-        active = {r.id for r in before.records if r.holds_on(planner.day)}
-        if active != set(move.opened):
+        opened_by_t = [graph._records[i] for i in move.opened]
+        left = (move.to_list, move.to_unit,
+                tuple(sorted(r.unit for r in opened_by_t if r.role is Role.SECONDARY)))
+        now = (before.list, before.primary.code, tuple(u.code for u in before.secondary))
+        if now != left:
             planner.reasons.append(
                 f"item {move.item} in town {move.town}: it has changed since transfer #{tid} "
-                f"(records in force: {sorted(active)}, the transfer opened {list(move.opened)})"
+                f"(now {now[0].value} led by {now[1]}, the transfer left it {left[0].value} "
+                f"led by {left[1]})"
             )
             continue
         restored = [graph._records[i] for i in move.closed]

@@ -1,0 +1,25 @@
+"""The public surface: what `import kunshan_rbac` offers, and nothing by accident."""
+
+from __future__ import annotations
+
+import kunshan_rbac as kr
+
+
+def test_all_is_sorted_and_complete() -> None:
+    """__all__ is sorted, names only what exists, and every public attribute is in it."""
+    def isort_style(name: str) -> tuple[int, str]:
+        return (0 if name.isupper() else 1 if name[0].isupper() else 2, name)
+
+    assert list(kr.__all__) == sorted(kr.__all__, key=isort_style)
+    for name in kr.__all__:
+        assert hasattr(kr, name), name
+    public = {n for n in vars(kr) if not n.startswith("_") and n not in {"cli", "annotations"}}
+    assert public <= set(kr.__all__), public - set(kr.__all__)
+
+
+def test_errors_have_one_root() -> None:
+    """Every exported exception derives from KunshanRbacError."""
+    errors = [getattr(kr, n) for n in kr.__all__ if n.endswith("Error")]
+    assert errors
+    for error in errors:
+        assert issubclass(error, kr.KunshanRbacError), error

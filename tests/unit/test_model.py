@@ -1,0 +1,85 @@
+"""Tests of kunshan_rbac._model: frozen values, validators and labels."""
+
+from __future__ import annotations
+
+import datetime
+
+import attrs
+import pytest
+
+import kunshan_rbac as kr
+
+
+def test_values_are_frozen() -> None:
+    """Units, items and records cannot be changed in place."""
+    town = kr.Town("yushan", "玉山镇")
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        town.name = "别的"  # type: ignore[misc]
+    assert attrs.evolve(town, name="玉山").name == "玉山"
+
+
+@pytest.mark.parametrize(
+    ("factory", "field"),
+    [
+        (lambda: kr.Town("", "玉山镇"), "code"),
+        (lambda: kr.Town("has space", "玉山镇"), "code"),
+        (lambda: kr.Town("yushan", "  "), "name"),
+        (lambda: kr.Department("zjj", "市住建局", aliases=("",)), "aliases"),
+        (lambda: kr.Item("A", "事项", power_type=""), "power_type"),
+        (lambda: kr.Item("A", "事项", parent="has space"), "parent"),
+        (lambda: kr.Record(1, "u", "i", "t", kr.Role.PRIMARY, kr.ListKind.BASIC,
+                           datetime.datetime(2025, 1, 1)), "start"),
+    ],
+)
+def test_validators_name_the_field(factory: object, field: str) -> None:
+    """Malformed values raise InvalidRecordError naming the field."""
+    with pytest.raises(kr.InvalidRecordError) as info:
+        factory()  # type: ignore[operator]
+    assert info.value.field == field
+
+
+def test_a_lone_string_basis_is_not_split() -> None:
+    """basis= given one string keeps it whole."""
+    assert kr.Item("A", "事项", basis="《消防法》").basis == ("《消防法》",)
+    assert kr.Item("A", "事项", basis=["《消防法》", "《安全生产法》"]).basis == (
+        "《消防法》", "《安全生产法》"
+    )
+
+
+def test_list_kinds_and_roles_read_their_labels() -> None:
+    """ListKind and Role parse their names, values and Chinese labels."""
+    assert kr.ListKind.parse("基本履职事项清单") is kr.ListKind.BASIC
+    assert kr.ListKind.parse("RECLAIMED") is kr.ListKind.RECLAIMED
+    assert kr.ListKind.parse("收回") is kr.ListKind.RECLAIMED
+    assert kr.Role.parse("主责") is kr.Role.PRIMARY
+    assert kr.Role.parse("协办") is kr.Role.SECONDARY
+    assert kr.ListKind.COOPERATIVE.label == "配合履职事项清单"
+    with pytest.raises(kr.InvalidRecordError):
+        kr.ListKind.parse("其他清单")
+
+
+def test_reprs_are_valid_python() -> None:
+    """A value's repr evaluates back to an equal value, so failing examples replay."""
+    record = kr.Record(3, "zjj", "ZJ-001", "yushan", kr.Role.SECONDARY, kr.ListKind.BASIC,
+                       datetime.date(2024, 6, 1), None, source="昆政办〔2024〕8号")
+    namespace = {"Record": kr.Record, "Role": kr.Role, "ListKind": kr.ListKind,
+                 "datetime": datetime}
+    assert eval(repr(record), namespace) == record
+    item = kr.Item("A", "事项", domain="城乡建设", power_type="行政处罚", basis=("《建筑法》",))
+    assert eval(repr(item), {"Item": kr.Item}) == item
+
+
+def test_enforcement_items() -> None:
+    """Penalties, coercion and inspection count as enforcement."""
+    assert kr.Item("A", "处罚", power_type="行政处罚").is_enforcement
+    assert not kr.Item("B", "许可", power_type="行政许可").is_enforcement
+    assert not kr.Item("C", "职责").is_enforcement
+
+
+def test_record_validity() -> None:
+    """holds_on follows the half-open interval."""
+    record = kr.Record(1, "u", "i", "t", kr.Role.PRIMARY, kr.ListKind.BASIC,
+                       datetime.date(2024, 1, 1), datetime.date(2024, 2, 1))
+    assert record.holds_on(datetime.date(2024, 1, 1))
+    assert not record.holds_on(datetime.date(2024, 2, 1))
+    assert record.period == "2024-01-01 – 2024-02-01"

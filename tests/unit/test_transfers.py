@@ -1,0 +1,208 @@
+"""Tests of kunshan_rbac._transfers: reclaim, delegate, revert, atomic and history-keeping."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+import kunshan_rbac as kr
+from kunshan_rbac._jsonio import dumps
+
+
+@pytest.fixture
+def g() -> kr.ResponsibilityGraph:
+    """周庄镇 and 锦溪镇 holding two penalty items, and the housing bureau leading ZJ-002."""
+    graph = kr.ResponsibilityGraph()
+    graph.add_unit(kr.Town("zhouzhuang", "周庄镇", aliases=("周庄",)))
+    graph.add_unit(kr.Town("jinxi", "锦溪镇"))
+    graph.add_unit(kr.Department("zhj", "市综合行政执法局", aliases=("市综合执法局",)))
+    graph.add_unit(kr.Department("zjj", "市住房和城乡建设局", aliases=("市住建局",)))
+    graph.add_item(kr.Item("ZF-0101", "对擅自占用城市道路的处罚", power_type="行政处罚"))
+    graph.add_item(kr.Item("ZF-0102", "对擅自设置户外广告的处罚", power_type="行政处罚"))
+    graph.add_item(kr.Item("ZJ-002", "住宅专项维修资金日常管理"))
+    for town in ("zhouzhuang", "jinxi"):
+        for item in ("ZF-0101", "ZF-0102"):
+            graph.assign(item, town=town, list="basic", primary=town, start="2021-01-01",
+                         grant="苏政发〔2020〕91号")
+        graph.assign("ZJ-002", town=town, list="cooperative", primary="zjj", secondary=[town],
+                     start="2021-01-01", duty="审核", secondary_duty="受理")
+    return graph
+
+
+def test_reclaim_as_the_issue_writes_it(g: kr.ResponsibilityGraph) -> None:
+    """The issue's reclaim example behaves as written."""
+    t = g.reclaim(["ZF-0101", "ZF-0102"], towns=["zhouzhuang"], to="市综合行政执法局",
+                  effective="2025-03-01", ref="昆编办〔2025〕3号", reason="专业性强,乡镇无力承接",
+                  keep_secondary=True)
+    assert g.owner("ZF-0101", town="zhouzhuang", at="2025-02-28").primary.code == "zhouzhuang"
+    own = g.owner("ZF-0101", town="zhouzhuang", at="2025-03-01")
+    assert own.primary.name == "市综合行政执法局"
+    assert own.list is kr.ListKind.RECLAIMED
+    assert [u.code for u in own.secondary] == ["zhouzhuang"]
+    assert t.kind is kr.TransferKind.RECLAIM
+    assert t.items == ("ZF-0101", "ZF-0102")
+    assert t.towns == ("zhouzhuang",)
+    assert t.from_units == ("zhouzhuang",)
+    assert t.to_unit == "zhj"
+    assert t.effective == datetime.date(2025, 3, 1)
+    assert t.ref == "昆编办〔2025〕3号"
+    assert g.owner("ZF-0101", town="jinxi", at="2025-03-01").primary.code == "jinxi"
+
+
+def test_reclaim_drops_the_town_by_default(g: kr.ResponsibilityGraph) -> None:
+    """Without keep_secondary the town keeps no role in a reclaimed item."""
+    g.reclaim("ZF-0101", towns="zhouzhuang", to="zhj", effective="2025-03-01")
+    assert g.owner("ZF-0101", town="zhouzhuang", at="2025-03-01").secondary == ()
+
+
+def test_reclaim_without_towns_takes_every_holding_town(g: kr.ResponsibilityGraph) -> None:
+    """towns=None reclaims from every town that is primary on the date."""
+    t = g.reclaim(["ZF-0101"], to="zhj", effective="2025-03-01")
+    assert t.towns == ("jinxi", "zhouzhuang")
+
+
+def test_delegate_hands_down_and_keeps_the_department(g: kr.ResponsibilityGraph) -> None:
+    """delegate() makes the town primary on BASIC, the department secondary by default."""
+    t = g.delegate(["ZJ-002"], towns=None, effective="2024-06-01", ref="昆政办〔2024〕8号",
+                   keep_secondary=True, secondary_duty="政策指导、使用监管")
+    assert t.towns == ("jinxi", "zhouzhuang")
+    assert t.to_unit is None
+    assert t.to_units == ("jinxi", "zhouzhuang")
+    own = g.owner("ZJ-002", town="zhouzhuang", at="2024-06-01")
+    assert own.list is kr.ListKind.BASIC
+    assert own.primary.code == "zhouzhuang"
+    assert [u.code for u in own.secondary] == ["zjj"]
+    before = g.owner("ZJ-002", town="zhouzhuang", at="2024-05-31")
+    assert before.list is kr.ListKind.COOPERATIVE
+    assert before.primary.code == "zjj"
+
+
+def test_history_is_never_rewritten(g: kr.ResponsibilityGraph) -> None:
+    """After reclaim and revert, every earlier date names the same owners as before.
+
+    Only the end of the period in force on those dates changes, from open to the
+    reclaim's effective date.
+    """
+    days = ["2020-12-31", "2021-01-01", "2024-01-01", "2025-02-28"]
+
+    def answers() -> dict[str, object]:
+        result: dict[str, object] = {}
+        for day in days:
+            own = g.explain("ZF-0101", town="zhouzhuang", at=day).ownership
+            result[day] = own and (own.list, own.primary, own.secondary, own.start)
+        return result
+
+    before = answers()
+    t = g.reclaim(["ZF-0101"], towns=["zhouzhuang"], to="zhj", effective="2025-03-01")
+    g.revert(t, effective="2026-01-01", ref="昆编办〔2026〕1号")
+    assert answers() == before
+    assert g.owner("ZF-0101", town="zhouzhuang", at="2025-02-28").end == datetime.date(2025, 3, 1)
+    periods = g.history("ZF-0101", town="zhouzhuang")
+    assert [(p.start, p.primary.code, p.list) for p in periods] == [
+        (datetime.date(2021, 1, 1), "zhouzhuang", kr.ListKind.BASIC),
+        (datetime.date(2025, 3, 1), "zhj", kr.ListKind.RECLAIMED),
+        (datetime.date(2026, 1, 1), "zhouzhuang", kr.ListKind.BASIC),
+    ]
+    assert [x.kind for x in g.transfers(item="ZF-0101")] == [
+        kr.TransferKind.RECLAIM, kr.TransferKind.REVERT
+    ]
+    restored = g.owner("ZF-0101", town="zhouzhuang", at="2026-01-01")
+    assert {r.grant for r in restored.records} == {"苏政发〔2020〕91号"}
+
+
+def test_future_dated_transfers_leave_today_alone(g: kr.ResponsibilityGraph) -> None:
+    """A transfer dated in the future changes only answers from that date."""
+    g.reclaim(["ZF-0102"], to="zhj", effective="2099-01-01")
+    assert g.owner("ZF-0102", town="jinxi").primary.code == "jinxi"
+    assert g.owner("ZF-0102", town="jinxi", at="2099-01-01").primary.code == "zhj"
+
+
+def test_a_failing_transfer_lists_every_reason_and_changes_nothing(
+    g: kr.ResponsibilityGraph,
+) -> None:
+    """TransferError collects all reasons; the canonical dump is unchanged."""
+    g.reclaim(["ZF-0102"], towns=["jinxi"], to="zhj", effective="2025-06-01")
+    snapshot = dumps(g)
+    with pytest.raises(kr.TransferError) as info:
+        g.reclaim(["ZF-0101", "ZJ-002", "NOPE", "ZF-0102"], towns=["zhouzhuang", "jinxi"],
+                  to="zhj", effective="2025-03-01")
+    reasons = "\n".join(info.value.reasons)
+    assert "'NOPE'" in reasons
+    assert "ZJ-002 in town zhouzhuang: the primary on 2025-03-01 is zjj" in reasons
+    assert "ZF-0102 in town jinxi: effective date 2025-03-01 falls before a later change" in (
+        reasons
+    )
+    assert isinstance(info.value, ValueError)
+    assert dumps(g) == snapshot
+    with pytest.raises(kr.TransferError, match="is a town, not a department"):
+        g.reclaim(["ZF-0101"], towns=["zhouzhuang"], to="jinxi", effective="2025-03-01")
+    with pytest.raises(kr.TransferError, match="does not hold it"):
+        g.reclaim(["ZF-0101"], towns=["zhouzhuang"], to="zhj", effective="2020-01-01")
+    with pytest.raises(kr.TransferError, match="effective date"):
+        g.reclaim(["ZF-0101"], to="zhj", effective="2025-02-30")
+    with pytest.raises(kr.TransferError, match="only a department's lead can be delegated"):
+        g.delegate(["ZF-0101"], towns=["jinxi"], effective="2025-03-01")
+    assert dumps(g) == snapshot
+
+
+def test_revert_checks_that_nothing_changed_since(g: kr.ResponsibilityGraph) -> None:
+    """A revert applies once, not before its transfer, and not after later changes."""
+    t = g.reclaim(["ZF-0101"], towns=["zhouzhuang"], to="zhj", effective="2025-03-01")
+    with pytest.raises(kr.TransferError, match="before transfer #1 took effect"):
+        g.revert(t, effective="2025-01-01")
+    back = g.revert(t.id, effective="2025-09-01")
+    assert back.reverts == t.id
+    with pytest.raises(kr.TransferError, match="changed since transfer #1"):
+        g.revert(t, effective="2026-01-01")
+    with pytest.raises(kr.TransferError, match="not a transfer of this graph"):
+        g.revert(99, effective="2026-01-01")
+
+
+def test_other_secondaries_keep_assisting(g: kr.ResponsibilityGraph) -> None:
+    """A reclaim keeps other assisting departments as secondary, with their duty."""
+    g.add_item(kr.Item("X", "镇级事项"))
+    g.assign("X", town="jinxi", list="basic", primary="jinxi", secondary=["zjj"],
+             secondary_duty="业务指导")
+    g.reclaim(["X"], towns=["jinxi"], to="zhj", effective="2025-01-01")
+    own = g.owner("X", town="jinxi", at="2025-01-01")
+    assert [u.code for u in own.secondary] == ["zjj"]
+    assert {r.duty for r in own.records if r.unit == "zjj"} == {"业务指导"}
+
+
+def test_batch_reclaim_of_347_items_in_10_towns_is_one_transfer() -> None:
+    """Reclaiming 347 items across 10 towns is one call and one transfer."""
+    graph = kr.ResponsibilityGraph()
+    graph.add_unit(kr.Department("zhj", "市综合行政执法局"))
+    towns = [f"t{i}" for i in range(10)]
+    for code in towns:
+        graph.add_unit(kr.Town(code, f"{code}镇"))
+    items = [f"R{i:03d}" for i in range(347)]
+    for code in items:
+        graph.add_item(kr.Item(code, f"处罚事项{code}", power_type="行政处罚"))
+        for town in towns:
+            graph.assign(code, town=town, list="basic", primary=town, grant="赋权")
+    t = graph.reclaim(items, towns=towns, to="zhj", effective="2025-07-01")
+    assert len(t.moves) == 3470
+    s = kr.stats(graph, at="2025-07-01")
+    assert s.distinct(kr.ListKind.RECLAIMED) == 347
+    assert s.mean(kr.ListKind.RECLAIMED) == 347.0
+    assert s.total(kr.ListKind.BASIC) == 0
+
+
+def test_duplicate_names_in_a_transfer_are_reasons(g: kr.ResponsibilityGraph) -> None:
+    """Naming an item or a town twice is reported, not silently merged."""
+    with pytest.raises(kr.TransferError, match="named twice"):
+        g.reclaim(["ZF-0101", "ZF-0101"], to="zhj", effective="2025-01-01")
+    with pytest.raises(kr.TransferError, match="named twice"):
+        g.reclaim(["ZF-0101"], towns=["jinxi", "锦溪镇"], to="zhj", effective="2025-01-01")
+
+
+def test_transfer_text_names_kind_and_document(g: kr.ResponsibilityGraph) -> None:
+    """str(transfer) is a readable line."""
+    t = g.reclaim(["ZF-0101"], towns=["周庄"], to="zhj", effective="2025-03-01",
+                  ref="昆编办〔2025〕3号", reason="专业性强")
+    assert str(t) == (
+        "transfer #1 reclaim (收回) effective 2025-03-01, 昆编办〔2025〕3号: 专业性强; "
+        "1 item(s) in 1 town(s), from zhouzhuang to zhj"
+    )
