@@ -7,15 +7,17 @@ than completed with today's day, since a silently changed date would give a wron
 from __future__ import annotations
 
 import datetime
+import functools
 import re
+import time
 import unicodedata
-from typing import TypeAlias
+from typing import Any, TypeAlias
 
 from dateutil.parser import isoparse
 
 from ._errors import InvalidDateError
 
-__all__ = ["DateLike", "parse_date", "parse_optional_date"]
+__all__ = ["DateLike", "parse_date", "parse_optional_date", "today_ordinal"]
 
 DateLike: TypeAlias = datetime.date | datetime.datetime | str
 """What every ``at=``, ``start=``, ``end=`` and ``effective=`` parameter takes."""
@@ -56,13 +58,20 @@ def parse_date(value: DateLike | None, *, today: datetime.date | None = None) ->
         datetime.date(2024, 6, 1)
     """
     if value is None:
-        return today if today is not None else datetime.date.today()
+        return today if today is not None else datetime.date.fromordinal(today_ordinal())
     if isinstance(value, datetime.datetime):
         return value.date()
     if isinstance(value, datetime.date):
         return value
     if not isinstance(value, str):
         raise InvalidDateError(value, f"expected a date or a string, not {type(value).__name__}")
+    return _parse_text(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_text(value: str) -> datetime.date:
+    """Parse a date string (cached: lists repeat the same few dates, which then share one
+    ``date`` object)."""
     text = unicodedata.normalize("NFKC", value)
     for pattern in (_CHINESE, _SEPARATED, _ISO_LOOSE, _COMPACT):
         match = pattern.match(text)
@@ -92,3 +101,22 @@ def parse_optional_date(value: DateLike | None) -> datetime.date | None:
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     return parse_date(value)
+
+
+_today: list[Any] = [0, -1.0]
+"""[ordinal of today, time.time() at the next local midnight]."""
+
+
+def today_ordinal() -> int:
+    """Today's date as a day number, read from the clock at most once a day.
+
+    ``date.today()`` asks the operating system for the local time on every call; the
+    day changes only at midnight, so the answer is kept until then.
+    """
+    now = time.time()
+    if now >= _today[1]:
+        today = datetime.date.today()
+        midnight = datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time())
+        _today[0] = today.toordinal()
+        _today[1] = midnight.timestamp()
+    return int(_today[0])

@@ -14,11 +14,12 @@ import difflib
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
+from time import time as _clock
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ._dates import DateLike, parse_date, parse_optional_date
+from ._dates import DateLike, _today, parse_date, parse_optional_date, today_ordinal
 from ._errors import (
     AmbiguousNameError,
     DuplicateCodeError,
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
 
 __all__ = ["ResponsibilityGraph"]
 
+_Date = datetime.date
 _Key = tuple[str, str]
 """(item code, town code)."""
 
@@ -50,6 +52,31 @@ class _Entry:
 
     timeline: Timeline
     answers: tuple[Ownership | Segment, ...]
+    first: int
+    last: int
+
+
+class _Slot:
+    """The records of one (item, town), in insertion order, and their cached timeline."""
+
+    __slots__ = ("entry", "hi", "item", "lo", "only", "records", "town")
+
+    def __init__(self, item: str, town: str) -> None:
+        self.item = item
+        self.town = town
+        self.records: list[Record] = []
+        self.entry: _Entry | None = None
+        # When the whole timeline is one clean answer: its day range and the answer
+        # (lo == hi == 0 otherwise), so that `owner` needs no bisection.
+        self.lo = 0
+        self.hi = 0
+        self.only: Ownership | None = None
+
+    def forget(self) -> None:
+        """Drop the cached timeline after the records changed."""
+        self.entry = None
+        self.lo = self.hi = 0
+        self.only = None
 
 
 class _NameIndex:
@@ -96,20 +123,19 @@ class ResponsibilityGraph:
         self._unit_names = _NameIndex()
         self._item_names = _NameIndex()
         self._children: dict[str, list[str]] = defaultdict(list)
-        self._records: dict[int, Record] = {}
-        self._by_key: dict[_Key, list[int]] = defaultdict(list)
-        self._keys_by_unit: dict[str, set[_Key]] = defaultdict(set)
-        self._items_by_town: dict[str, set[str]] = defaultdict(set)
-        self._towns_by_item: dict[str, set[str]] = defaultdict(set)
-        self._cache: dict[_Key, _Entry] = {}
+        # town code -> item code -> the records of that (item, town) and their timeline
+        self._slots: dict[str, dict[str, _Slot]] = {}
+        # unit code -> the (item, town) slots where the unit holds a record
+        self._unit_slots: dict[str, set[_Slot]] = defaultdict(set)
         self._transfers: list[Transfer] = []
+        self._record_count = 0
         self._next_id = 1
 
     def __repr__(self) -> str:
         towns = sum(1 for u in self._units.values() if isinstance(u, Town))
         return (
             f"<ResponsibilityGraph: {towns} towns, {len(self._units) - towns} other units, "
-            f"{len(self._items)} items, {len(self._records)} records, "
+            f"{len(self._items)} items, {self._record_count} records, "
             f"{len(self._transfers)} transfers>"
         )
 
@@ -264,12 +290,14 @@ class ResponsibilityGraph:
             InvalidRecordError: a value is malformed (a date, the list, a unit named twice).
             InvalidDateError: a date cannot be read.
         """
-        item_code = self._item_code(item)
-        town_code = self._unit_code(town, kind="town")
-        kind = ListKind.parse(list)
-        primary_code = self._unit_code(primary)
+        item_code = item if item in self._items else self._item_code(item)
+        town_code = (
+            town if type(self._units.get(town)) is Town else self._unit_code(town, kind="town")
+        )
+        kind = list if isinstance(list, ListKind) else ListKind.parse(list)
+        primary_code = primary if primary in self._units else self._unit_code(primary)
         names = [secondary] if isinstance(secondary, str) else secondary
-        secondary_codes = [self._unit_code(name) for name in names]
+        secondary_codes = [n if n in self._units else self._unit_code(n) for n in names]
         if len(set(secondary_codes)) != len(secondary_codes):
             raise InvalidRecordError(
                 f"secondary names a unit twice: {secondary_codes}",
@@ -302,16 +330,19 @@ class ResponsibilityGraph:
 
         Records that a transfer ended are included, with their ``end`` and ``closed_by``.
         """
-        if item is None and town is None and unit is None:
-            return [self._records[i] for i in sorted(self._records)]
         item_code = self._item_code(item) if item is not None else None
         town_code = self._unit_code(town, kind="town") if town is not None else None
         unit_code = self._unit_code(unit) if unit is not None else None
         if item_code is not None and town_code is not None:
-            ids: Iterable[int] = self._by_key.get((item_code, town_code), ())
+            found: Iterable[Record] = self._key_records((item_code, town_code))
+        elif unit_code is not None:
+            found = (r for slot in self._unit_slots.get(unit_code, ()) for r in slot.records)
+        elif town_code is not None:
+            found = (
+                r for slot in self._slots.get(town_code, {}).values() for r in slot.records
+            )
         else:
-            ids = self._records
-        found = (self._records[i] for i in ids)
+            found = self._all_records()
         selected = [
             r
             for r in found
@@ -319,7 +350,8 @@ class ResponsibilityGraph:
             and (town_code is None or r.town == town_code)
             and (unit_code is None or r.unit == unit_code)
         ]
-        return sorted(selected, key=lambda r: r.id)
+        selected.sort(key=_record_id)
+        return selected
 
     # ------------------------------------------------------------------ questions
 
@@ -348,24 +380,41 @@ class ResponsibilityGraph:
             >>> g.owner("B-CJ-001", town="玉山镇", at="2025-08-01").list
             ListKind.BASIC
         """
-        item_code = item if item in self._items else self._item_code(item)
-        town_code = town if isinstance(self._units.get(town), Town) else self._unit_code(
-            town, kind="town"
-        )
-        day = parse_date(at)
-        answer = self._answer((item_code, town_code), day.toordinal())
-        if isinstance(answer, Ownership):
-            return answer
+        # Fast path: codes given, and the (item, town) has one clean answer over its
+        # whole timeline (the usual case): no name resolution, no bisection.
+        slots = self._slots.get(town)
+        slot = slots.get(item) if slots is not None else None
+        if at is None:
+            day = _today[0] if _clock() < _today[1] else today_ordinal()
+        elif type(at) is _Date:
+            day = at.toordinal()
+        else:
+            day = parse_date(at).toordinal()
+        if slot is not None:
+            if slot.lo <= day < slot.hi:
+                return slot.only  # type: ignore[return-value]
+            answer = _lookup(slot.entry or self._entry_of(slot), day)
+            if type(answer) is Ownership:
+                return answer
+            item_code, town_code = item, town
+        else:
+            item_code = item if item in self._items else self._item_code(item)
+            town_code = town if slots is not None else self._unit_code(town, kind="town")
+            answer = self._answer((item_code, town_code), day)
+            if isinstance(answer, Ownership):
+                return answer
+        when = datetime.date.fromordinal(day)
         if answer is None:
             raise NotAssignedError(
                 item_code,
                 town_code,
-                day,
+                when,
                 [k.label for k in ListKind],
                 [(s.start_date, s.end_date) for s in self._held_spans((item_code, town_code))],
             )
-        in_force = [r for r in answer.records if r.holds_on(day)]
-        raise OwnershipConflictError(item_code, town_code, day, in_force, answer.problem)
+        assert isinstance(answer, Segment)
+        in_force = [r for r in answer.records if r.holds_on(when)]
+        raise OwnershipConflictError(item_code, town_code, when, in_force, answer.problem)
 
     def history(self, item: str, *, town: str) -> list[Ownership]:
         """Every owner an item has had in a town, oldest first.
@@ -411,13 +460,14 @@ class ResponsibilityGraph:
             OwnershipConflictError: some (item, town) of the unit has no single primary.
             UnknownUnitError, AmbiguousNameError: the unit is unknown or ambiguous.
         """
-        code = self._unit_code(unit)
-        day = parse_date(at).toordinal()
+        code = unit if unit in self._units else self._unit_code(unit)
+        day = today_ordinal() if at is None else parse_date(at).toordinal()
         wanted_role = Role.parse(role) if role is not None else None
         wanted_list = ListKind.parse(list) if list is not None else None
         result = []
-        for key in self._keys_by_unit.get(code, ()):
-            answer = self._answer(key, day)
+        for slot in self._unit_slots.get(code, ()):
+            answer = _lookup(slot.entry or self._entry_of(slot), day)
+            key = (slot.item, slot.town)
             if answer is None:
                 continue
             if isinstance(answer, Segment):
@@ -454,15 +504,22 @@ class ResponsibilityGraph:
             UnknownUnitError, AmbiguousNameError: the town is unknown or ambiguous.
         """
         kind = ListKind.parse(list)
-        town_code = self._unit_code(town, kind="town")
-        day = parse_date(at).toordinal()
-        found = []
-        for item_code in self._items_by_town.get(town_code, ()):
-            segment = self._segment((item_code, town_code), day)
-            if segment is not None and _on_list(segment, kind, day):
-                found.append(self._items[item_code])
-        found.sort(key=_code)
-        return found
+        town_code = town if town in self._slots else self._unit_code(town, kind="town")
+        day = today_ordinal() if at is None else parse_date(at).toordinal()
+        when = datetime.date.fromordinal(day)
+        codes = []
+        for slot in self._slots.get(town_code, {}).values():
+            for r in slot.records:
+                if (
+                    r.list is kind
+                    and (r.start is None or r.start <= when)
+                    and (r.end is None or when < r.end)
+                ):
+                    codes.append(slot.item)
+                    break
+        codes.sort()
+        items = self._items
+        return [items[c] for c in codes]
 
     def explain(self, item: str, *, town: str, at: DateLike | None = None) -> Explanation:
         """Why an item is (or is not) owned as it is in a town on a date.
@@ -639,7 +696,7 @@ class ResponsibilityGraph:
         for node in (*self._units.values(), *self._items.values()):
             if node.parent is not None:
                 graph.add_edge(node.code, node.parent, key="parent", kind="parent")
-        for record in self._records.values():
+        for record in self._all_records():
             fields = attrs.asdict(record, recurse=False)
             fields["role"] = record.role.value
             fields["list"] = record.list.value
@@ -665,37 +722,82 @@ class ResponsibilityGraph:
 
     def _insert(self, record: Record) -> None:
         """Index a new record (its id must be unused)."""
-        key = (record.item, record.town)
-        self._records[record.id] = record
-        self._by_key[key].append(record.id)
-        self._keys_by_unit[record.unit].add(key)
-        self._items_by_town[record.town].add(record.item)
-        self._towns_by_item[record.item].add(record.town)
-        self._cache.pop(key, None)
-        self._next_id = max(self._next_id, record.id + 1)
+        slots = self._slots.get(record.town)
+        if slots is None:
+            slots = self._slots[record.town] = {}
+        slot = slots.get(record.item)
+        if slot is None:
+            slot = slots[record.item] = _Slot(record.item, record.town)
+        slot.records.append(record)
+        slot.forget()
+        self._unit_slots[record.unit].add(slot)
+        self._record_count += 1
+        if record.id >= self._next_id:
+            self._next_id = record.id + 1
 
     def _replace(self, record: Record) -> None:
         """Swap in a changed copy of a stored record (a transfer ending it)."""
-        self._records[record.id] = record
-        self._cache.pop((record.item, record.town), None)
+        slot = self._slots[record.town][record.item]
+        for index, old in enumerate(slot.records):
+            if old.id == record.id:
+                slot.records[index] = record
+                slot.forget()
+                return
+        raise KeyError(record.id)  # pragma: no cover - callers pass stored records
+
+    def _record(self, key: _Key, record_id: int) -> Record:
+        """The stored record with this id among those of ``key``."""
+        for record in self._key_records(key):
+            if record.id == record_id:
+                return record
+        raise KeyError(record_id)
 
     def _key_records(self, key: _Key) -> list[Record]:
-        return [self._records[i] for i in self._by_key.get(key, ())]
+        slots = self._slots.get(key[1])
+        slot = slots.get(key[0]) if slots is not None else None
+        return list(slot.records) if slot is not None else []
+
+    def _all_records(self) -> Iterator[Record]:
+        for slots in self._slots.values():
+            for slot in slots.values():
+                yield from slot.records
+
+    def _groups(self) -> Iterator[tuple[_Key, list[Record]]]:
+        """Every (item, town) with its records, in insertion order."""
+        for slots in self._slots.values():
+            for slot in slots.values():
+                yield (slot.item, slot.town), slot.records
+
+    def _towns_holding(self, item: str) -> list[str]:
+        """Codes of the towns with records of ``item``, sorted."""
+        return sorted(town for town, slots in self._slots.items() if item in slots)
+
+    def _entry_of(self, slot: _Slot) -> _Entry:
+        timeline = build_timeline(slot.records)
+        key = (slot.item, slot.town)
+        answers = tuple(self._resolve(key, s) for s in timeline.segments)
+        first = timeline.segments[0].start if timeline.segments else FOREVER
+        last = timeline.segments[-1].end if timeline.segments else FOREVER
+        slot.entry = _Entry(timeline, answers, first, last)
+        if len(answers) == 1 and type(answers[0]) is Ownership:
+            slot.lo, slot.hi, slot.only = first, last, answers[0]
+        return slot.entry
 
     def _entry(self, key: _Key) -> _Entry:
-        entry = self._cache.get(key)
-        if entry is None:
-            timeline = build_timeline(self._key_records(key))
-            entry = _Entry(timeline, tuple(self._resolve(key, s) for s in timeline.segments))
-            self._cache[key] = entry
-        return entry
+        slots = self._slots.get(key[1])
+        slot = slots.get(key[0]) if slots is not None else None
+        if slot is None:
+            return _EMPTY
+        return slot.entry or self._entry_of(slot)
 
     def _resolve(self, key: _Key, segment: Segment) -> Ownership | Segment:
         if segment.primary is None or segment.list is None:
             return segment
+        town = self._units[key[1]]
+        assert isinstance(town, Town)
         return Ownership(
             item=self._items[key[0]],
-            town=self._units[key[1]],  # type: ignore[arg-type]
+            town=town,
             list=segment.list,
             primary=self._units[segment.primary],
             secondary=tuple(self._units[c] for c in segment.secondary),
@@ -705,21 +807,13 @@ class ResponsibilityGraph:
         )
 
     def _answer(self, key: _Key, day: int) -> Ownership | Segment | None:
-        entry = self._cache.get(key) or self._entry(key)
-        starts = entry.timeline.starts
-        if len(starts) == 1:
-            segment = entry.timeline.segments[0]
-            return entry.answers[0] if segment.start <= day < segment.end else None
-        index = bisect_right(starts, day) - 1
-        if index < 0 or day >= entry.timeline.segments[index].end:
-            return None
-        return entry.answers[index]
+        return _lookup(self._entry(key), day)
 
     def _segment(self, key: _Key, day: int) -> Segment | None:
         return self._entry(key).timeline.at(day)
 
     def _held_spans(self, key: _Key) -> list[Segment]:
-        return [s for s in self._entry(key).timeline.segments if s.start < FOREVER]
+        return list(self._entry(key).timeline.segments)
 
     def _item_code(self, name: str) -> str:
         if not isinstance(name, str):
@@ -759,12 +853,25 @@ class ResponsibilityGraph:
         pool = [*codes, *(n for n, cs in names.exact.items() if cs & codes.keys())]
         return difflib.get_close_matches(name, pool, n=3, cutoff=0.6)
 
-    def _iter_keys(self) -> Iterator[_Key]:
-        return iter(self._by_key)
-
 
 def _code(value: Unit | Item) -> str:
     return value.code
+
+
+def _record_id(record: Record) -> int:
+    return record.id
+
+
+_EMPTY = _Entry(Timeline((), ()), (), FOREVER, FOREVER)
+
+
+def _lookup(entry: _Entry, day: int) -> Ownership | Segment | None:
+    """The answer of a cached timeline on day number ``day``, if any."""
+    starts = entry.timeline.starts
+    index = bisect_right(starts, day) - 1
+    if index < 0 or day >= entry.timeline.segments[index].end:
+        return None
+    return entry.answers[index]
 
 
 def _on_list(segment: Segment, kind: ListKind, day: int) -> bool:

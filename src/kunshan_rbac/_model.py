@@ -53,6 +53,10 @@ ENFORCEMENT_POWER_TYPES: frozenset[str] = frozenset({"行政处罚", "行政强�
 """Power types counted as law enforcement (执法事项)."""
 
 
+_NAMES: dict[type, dict[str, Any]] = {}
+"""Per enum class: every accepted spelling to its member, built on first use."""
+
+
 class _LabelledEnum(enum.Enum):
     """An enum whose ``repr`` is valid Python and which knows its Chinese label."""
 
@@ -65,10 +69,12 @@ class _LabelledEnum(enum.Enum):
         if isinstance(value, cls):
             return value
         if isinstance(value, str):
-            text = value.strip()
-            for member in cls:
-                if text in member._names():
-                    return member
+            names = _NAMES.get(cls)
+            if names is None:
+                names = _NAMES[cls] = {n: m for m in cls for n in m._names()}
+            member = names.get(value.strip())
+            if member is not None:
+                return member
         choices = ", ".join(m.value for m in cls)
         raise InvalidRecordError(
             f"{value!r} is not a {cls.__name__}; use one of {choices}",

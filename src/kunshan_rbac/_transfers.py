@@ -203,7 +203,7 @@ class _Planner:
         """The towns to move ``item`` in: those named, or every town where ``holds``."""
         if names is not None:
             return self.codes(names, lambda n: self.graph._unit_code(n, kind="town"), "town")
-        towns = [t for t in sorted(self.graph._towns_by_item.get(item, ())) if holds(item, t)]
+        towns = [t for t in self.graph._towns_holding(item) if holds(item, t)]
         if not towns:
             self.reasons.append(
                 f"item {item}: no town holds it as {self.kind.value} requires on "
@@ -408,7 +408,7 @@ def plan_revert(
         before = planner.current(move.item, move.town)
         if before is None:
             continue
-        opened_by_t = [graph._records[i] for i in move.opened]
+        opened_by_t = [graph._record((move.item, move.town), i) for i in move.opened]
         left = (move.to_list, move.to_unit,
                 tuple(sorted(r.unit for r in opened_by_t if r.role is Role.SECONDARY)))
         now = (before.list, before.primary.code, tuple(u.code for u in before.secondary))
@@ -419,7 +419,7 @@ def plan_revert(
                 f"led by {left[1]})"
             )
             continue
-        restored = [graph._records[i] for i in move.closed]
+        restored = [graph._record((move.item, move.town), i) for i in move.closed]
         opened = [
             _NewRecord(r.unit, r.role, r.list, r.duty, ref or r.source, r.grant) for r in restored
         ]
