@@ -29,7 +29,18 @@ from ._errors import (
     UnknownItemError,
     UnknownUnitError,
 )
-from ._model import Authority, Department, Item, ListKind, Ownership, Record, Role, Town, Unit
+from ._model import (
+    Authority,
+    Department,
+    Item,
+    ListKind,
+    Ownership,
+    Record,
+    Role,
+    Town,
+    Unit,
+    _trusted_record,
+)
 from ._text import normalize_name
 from ._timeline import FOREVER, Segment, Timeline, build_timeline
 
@@ -714,9 +725,15 @@ class ResponsibilityGraph:
         kind: ListKind,
         start: datetime.date | None,
         end: datetime.date | None,
-        **extra: Any,
+        *,
+        duty: str = "",
+        source: str = "",
+        grant: str = "",
+        opened_by: int | None = None,
     ) -> Record:
-        record = Record(self._next_id, unit, item, town, role, kind, start, end, **extra)
+        """A new record with the next id, from values the caller has checked."""
+        record = _trusted_record(self._next_id, unit, item, town, role, kind, start, end,
+                                 duty, source, grant, opened_by, None)
         self._next_id += 1
         return record
 

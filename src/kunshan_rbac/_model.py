@@ -369,6 +369,22 @@ class Record:
         return _period(self.start, self.end)
 
 
+_RECORD_SETTERS = tuple(Record.__dict__[f.name].__set__ for f in attrs.fields(Record))
+
+
+def _trusted_record(*values: Any) -> Record:
+    """Build a `Record` from values already checked, without running its validators.
+
+    The graph uses this for records it makes itself from resolved codes, parsed enums
+    and parsed dates (a large share of build time otherwise); values must be given in
+    field order, all thirteen of them.
+    """
+    record = object.__new__(Record)
+    for setter, value in zip(_RECORD_SETTERS, values, strict=True):
+        setter(record, value)
+    return record
+
+
 def _period(start: datetime.date | None, end: datetime.date | None) -> str:
     return f"{start.isoformat() if start else 'always'} – {end.isoformat() if end else 'open'}"
 

@@ -181,6 +181,12 @@ class _Planner:
         except KunshanRbacError as exc:
             raise TransferError(kind.value, [f"effective date: {exc}"]) from None
 
+    def texts(self, **named: object) -> None:
+        """Each named value must be a string (they end up on records and in files)."""
+        for name, value in named.items():
+            if not isinstance(value, str):
+                self.reasons.append(f"{name} must be a string, not {value!r}")
+
     def fail(self) -> None:
         if self.reasons:
             raise TransferError(self.kind.value, self.reasons)
@@ -295,6 +301,7 @@ def plan_reclaim(
     secondary_duty: str,
 ) -> tuple[_Planner, dict[str, Any]]:
     planner = _Planner(graph, TransferKind.RECLAIM, effective)
+    planner.texts(ref=ref, reason=reason, duty=duty, secondary_duty=secondary_duty)
     target = None
     try:
         target = graph.unit(to)
@@ -352,6 +359,7 @@ def plan_delegate(
     secondary_duty: str,
 ) -> tuple[_Planner, dict[str, Any]]:
     planner = _Planner(graph, TransferKind.DELEGATE, effective)
+    planner.texts(ref=ref, reason=reason, duty=duty, secondary_duty=secondary_duty)
     item_codes = planner.codes(_names(items) or [], graph._item_code, "item")
     day = planner.day.toordinal()
 
@@ -393,6 +401,7 @@ def plan_revert(
     reason: str,
 ) -> tuple[_Planner, dict[str, Any]]:
     planner = _Planner(graph, TransferKind.REVERT, effective)
+    planner.texts(ref=ref, reason=reason)
     tid = transfer.id if isinstance(transfer, Transfer) else transfer
     known = {t.id: t for t in graph._transfers}
     original = known.get(tid)

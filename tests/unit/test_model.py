@@ -83,3 +83,19 @@ def test_record_validity() -> None:
     assert record.holds_on(datetime.date(2024, 1, 1))
     assert not record.holds_on(datetime.date(2024, 2, 1))
     assert record.period == "2024-01-01 – 2024-02-01"
+
+
+def test_trusted_records_equal_validated_ones() -> None:
+    """The graph's fast record constructor builds the same value as the checked one."""
+    from kunshan_rbac._model import _trusted_record
+
+    fields = (7, "zjj", "ZJ-001", "yushan", kr.Role.SECONDARY, kr.ListKind.BASIC,
+              datetime.date(2024, 6, 1), None, "指导", "昆政办〔2024〕8号", "", 3, None)
+    trusted = _trusted_record(*fields)
+    checked = kr.Record(*fields[:8], duty="指导", source="昆政办〔2024〕8号", grant="",
+                        opened_by=3, closed_by=None)
+    assert trusted == checked
+    assert hash(trusted) == hash(checked)
+    assert repr(trusted) == repr(checked)
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        trusted.end = None  # type: ignore[misc]

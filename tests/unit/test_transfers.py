@@ -206,3 +206,9 @@ def test_transfer_text_names_kind_and_document(g: kr.ResponsibilityGraph) -> Non
         "transfer #1 reclaim (收回) effective 2025-03-01, 昆编办〔2025〕3号: 专业性强; "
         "1 item(s) in 1 town(s), from zhouzhuang to zhj"
     )
+
+
+def test_text_fields_must_be_strings(g: kr.ResponsibilityGraph) -> None:
+    """A document reference that is not text is a reason, not a broken record."""
+    with pytest.raises(kr.TransferError, match="ref must be a string"):
+        g.reclaim(["ZF-0101"], to="zhj", effective="2025-03-01", ref=None)  # type: ignore[arg-type]
