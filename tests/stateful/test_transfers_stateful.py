@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 import pytest
-from hypothesis import HealthCheck, Phase, settings
+from hypothesis import HealthCheck, Phase, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
@@ -177,8 +177,10 @@ class TransferMachine(RuleBasedStateMachine):
                 self.graph.delegate([item], towns=named, effective=self.day, keep_secondary=keep)
         except kr.TransferError:
             assert not ok, f"{kind} refused although the model allows it"
+            event(f"{kind} refused")
             return
         assert ok, f"{kind} applied although the model refuses it"
+        event(f"{kind} applied")
         for key, _, new in changes:
             self.model.move(key, self.day, new)
         self.model.transfers.append((self.day, changes))
@@ -207,8 +209,10 @@ class TransferMachine(RuleBasedStateMachine):
             self.graph.revert(index + 1, effective=self.day)
         except kr.TransferError:
             assert not ok, "revert refused although the model allows it"
+            event("revert refused")
             return
         assert ok, "revert applied although the model refuses it"
+        event("revert applied")
         for key, old, _ in changes:
             self.model.move(key, self.day, old)
         self.model.transfers.append((self.day, [(k, n, o) for k, o, n in changes]))
