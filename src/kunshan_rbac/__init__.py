@@ -12,6 +12,7 @@ Example:
 """
 
 from ._dates import DateLike, parse_date
+from ._diff import Change, Diff, diff
 from ._errors import (
     AmbiguousNameError,
     DuplicateCodeError,
@@ -43,7 +44,7 @@ from ._model import (
     Unit,
 )
 from ._sample import load_sample
-from ._stats import Stats, TownCounts, stats
+from ._stats import Stats, TownCounts, power_counts, stats
 from ._text import normalize_name
 from ._transfers import Move, Transfer, TransferKind
 
@@ -54,8 +55,10 @@ __all__ = [
     "POWER_TYPES",
     "AmbiguousNameError",
     "Authority",
+    "Change",
     "DateLike",
     "Department",
+    "Diff",
     "DuplicateCodeError",
     "Explanation",
     "InvalidDateError",
@@ -82,9 +85,11 @@ __all__ = [
     "UnknownItemError",
     "UnknownUnitError",
     "__version__",
+    "diff",
     "load_sample",
     "normalize_name",
     "parse_date",
+    "power_counts",
     "read_json",
     "stats",
     "write_json",
