@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import itertools
 
 from hypothesis import given
 from hypothesis import strategies as st
-from strategies import EPOCH, catalogues, dates, graphs
 
 import kunshan_rbac as kr
+from strategies import EPOCH, catalogues, dates, graphs
 
 
 @st.composite
@@ -72,8 +74,9 @@ def _check_against_brute_force(graph: kr.ResponsibilityGraph, draw: st.DrawFn) -
                     assert expected[0] == "none", (item, town, day)
                     continue
                 except kr.OwnershipConflictError as exc:
+                    in_force = [r.holds_on(day) for r in exc.records]
                     assert expected[0] == "conflict", (item, town, day)
-                    assert all(r.holds_on(day) for r in exc.records)
+                    assert all(in_force)
                     continue
                 assert expected == (
                     "owned", (own.list, own.primary.code, tuple(u.code for u in own.secondary))
@@ -118,8 +121,9 @@ def test_history_periods_are_ordered_and_disjoint(graph: kr.ResponsibilityGraph)
     for item in graph.items():
         for town in graph.towns():
             periods = graph.history(item.code, town=town.code)
-            for before, after in zip(periods, periods[1:], strict=False):
-                assert before.end is not None and after.start is not None
+            for before, after in itertools.pairwise(periods):
+                assert before.end is not None
+                assert after.start is not None
                 assert before.end <= after.start
             for own in periods:
                 day = own.start or EPOCH - datetime.timedelta(days=1)
@@ -134,10 +138,8 @@ def test_duties_and_items_on_agree_with_owner(
     owned = {}
     for item in graph.items():
         for town in graph.towns():
-            try:
+            with contextlib.suppress(kr.NotAssignedError):
                 owned[(item.code, town.code)] = graph.owner(item.code, town=town.code, at=day)
-            except kr.NotAssignedError:
-                pass
     for town in graph.towns():
         for kind in kr.ListKind:
             expected = sorted(i for (i, t), o in owned.items() if t == town.code and o.list is kind)

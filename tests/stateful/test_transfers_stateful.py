@@ -24,15 +24,16 @@ from hypothesis.stateful import (
     rule,
     run_state_machine_as_test,
 )
-from strategies import EPOCH, LAST_DAY
 
 import kunshan_rbac as kr
 from kunshan_rbac import _transfers
+from strategies import EPOCH, LAST_DAY
 
 OPEN_START = datetime.date.min
 OPEN_END = datetime.date.max
 
 Answer = tuple[kr.ListKind, str, frozenset[str]]
+Move = tuple[tuple[str, str], Answer, Answer]
 
 
 @attrs.define
@@ -47,7 +48,7 @@ class Model:
 
     def __init__(self) -> None:
         self.periods: dict[tuple[str, str], list[Period]] = {}
-        self.transfers: list[tuple[datetime.date, list[tuple[tuple[str, str], Answer, Answer]]]] = []
+        self.transfers: list[tuple[datetime.date, list[Move]]] = []
 
     def at(self, key: tuple[str, str], day: datetime.date) -> Answer | None:
         for p in self.periods.get(key, []):
@@ -166,7 +167,8 @@ class TransferMachine(RuleBasedStateMachine):
             if not holds or self.model.blocked(key, self.day):
                 ok = False
                 continue
-            assert now is not None and new is not None
+            assert now is not None
+            assert new is not None
             changes.append((key, now, new))
         ok = ok and bool(changes)
         try:
