@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, Phase, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
+    initialize,
     invariant,
     precondition,
     rule,
@@ -95,6 +96,14 @@ class TransferMachine(RuleBasedStateMachine):
         self.day = EPOCH
 
     # -- catalogue -------------------------------------------------------------
+    @initialize()
+    def start_with_a_small_city(self) -> None:
+        """Two towns, two departments and two items, so that transfers are likely."""
+        for _ in range(2):
+            self.add_town()
+            self.add_department()
+            self.add_item()
+
     @precondition(lambda self: len(self.towns) < 3)
     @rule()
     def add_town(self) -> None:
@@ -125,7 +134,13 @@ class TransferMachine(RuleBasedStateMachine):
         if (item, town) in self.model.periods:
             return
         kind = data.draw(st.sampled_from(list(kr.ListKind)))
-        start = data.draw(st.none() | st.dates(EPOCH, LAST_DAY))
+        # Mostly before the transfers' dates (which start at EPOCH and go forward), so
+        # that many transfers can apply; sometimes later, so that some must be refused.
+        start = data.draw(
+            st.none()
+            | st.dates(EPOCH - datetime.timedelta(days=730), EPOCH)
+            | st.dates(EPOCH, LAST_DAY)
+        )
         if kind is kr.ListKind.BASIC:
             primary = town
             secondary = data.draw(st.lists(st.sampled_from(self.departments), unique=True,
