@@ -43,6 +43,19 @@ from ._model import (
     Town,
     Unit,
 )
+from ._rules import (
+    RULES,
+    SPECIALIST_POWER_TYPES,
+    InvalidRuleError,
+    Report,
+    Rule,
+    RuleFunction,
+    Severity,
+    UnknownRuleError,
+    Violation,
+    check,
+    rule,
+)
 from ._sample import load_sample
 from ._stats import Stats, TownCounts, power_counts, stats
 from ._text import normalize_name
@@ -53,6 +66,8 @@ __version__ = "0.1.0"
 __all__ = [
     "ENFORCEMENT_POWER_TYPES",
     "POWER_TYPES",
+    "RULES",
+    "SPECIALIST_POWER_TYPES",
     "AmbiguousNameError",
     "Authority",
     "Change",
@@ -63,6 +78,7 @@ __all__ = [
     "Explanation",
     "InvalidDateError",
     "InvalidRecordError",
+    "InvalidRuleError",
     "Item",
     "KunshanRbacError",
     "ListKind",
@@ -73,8 +89,12 @@ __all__ = [
     "OwnershipConflictError",
     "Problem",
     "Record",
+    "Report",
     "ResponsibilityGraph",
     "Role",
+    "Rule",
+    "RuleFunction",
+    "Severity",
     "Stats",
     "Town",
     "TownCounts",
@@ -83,14 +103,18 @@ __all__ = [
     "TransferKind",
     "Unit",
     "UnknownItemError",
+    "UnknownRuleError",
     "UnknownUnitError",
+    "Violation",
     "__version__",
+    "check",
     "diff",
     "load_sample",
     "normalize_name",
     "parse_date",
     "power_counts",
     "read_json",
+    "rule",
     "stats",
     "write_json",
 ]

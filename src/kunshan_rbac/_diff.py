@@ -188,8 +188,9 @@ def diff(
 
     Example:
         >>> import kunshan_rbac as kr
-        >>> d = kr.diff(kr.load_sample(), "2025-06-30", "2025-07-01", town="周庄镇")
-        >>> d.powers["zhouzhuang"][0]["行政处罚"], d.powers["zhouzhuang"][1]["行政处罚"]
+        >>> d = kr.diff(kr.load_sample(), "2025-03-31", "2025-04-01", town="周庄镇")
+        >>> before, after = d.powers["zhouzhuang"]
+        >>> before["行政处罚"], after["行政处罚"]
         (674, 278)
     """
     first, second = parse_date(start), parse_date(end)

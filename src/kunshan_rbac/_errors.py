@@ -14,6 +14,8 @@ against ``KeyError`` or ``ValueError`` keeps working::
     ├── NotAssignedError           (LookupError)  no list of the town holds the item then
     ├── OwnershipConflictError     (LookupError)  the data name no single primary then
     ├── TransferError              (ValueError)   a transfer that cannot apply, with every reason
+    ├── UnknownRuleError           (ValueError)   a rule id that select/ignore cannot find
+    ├── InvalidRuleError           (ValueError)   a custom rule that is malformed or clashes
     └── LoadError                  (ValueError)   a file that cannot load, with every `Problem`
 
 Errors carry their facts as attributes (``.item``, ``.town``, ``.at``, ``.candidates``...),
@@ -23,6 +25,7 @@ and their messages say what to do about them.
 from __future__ import annotations
 
 import datetime
+import difflib
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +39,7 @@ __all__ = [
     "DuplicateCodeError",
     "InvalidDateError",
     "InvalidRecordError",
+    "InvalidRuleError",
     "KunshanRbacError",
     "LoadError",
     "NotAssignedError",
@@ -43,6 +47,7 @@ __all__ = [
     "Problem",
     "TransferError",
     "UnknownItemError",
+    "UnknownRuleError",
     "UnknownUnitError",
 ]
 
@@ -262,6 +267,44 @@ class TransferError(KunshanRbacError, ValueError):
             f"{kind} cannot apply ({len(self.reasons)} "
             f"problem{'s' if len(self.reasons) != 1 else ''}); nothing was changed:\n{listed}"
         )
+
+
+class UnknownRuleError(KunshanRbacError, ValueError):
+    """A rule id given to ``select`` or ``ignore`` names no rule.
+
+    Use one of the ids in ``known`` (``kr.RULES`` lists the built-in ones; custom rules
+    count only when passed with ``rules=``).
+
+    Attributes:
+        rules: the unknown ids.
+        known: every id that could have been used, in catalogue order.
+    """
+
+    def __init__(self, rules: Sequence[str], known: Sequence[str]) -> None:
+        self.rules = tuple(rules)
+        self.known = tuple(known)
+        close = sorted({m for r in self.rules for m in difflib.get_close_matches(r, known, n=1)})
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        super().__init__(
+            f"unknown rule id{'s' if len(self.rules) != 1 else ''} "
+            f"{', '.join(repr(r) for r in self.rules)}{hint} "
+            f"(known rules: {', '.join(self.known)})"
+        )
+
+
+class InvalidRuleError(KunshanRbacError, ValueError):
+    """A custom rule is malformed, or its id is already taken.
+
+    Rule ids are lower-case words joined by hyphens (``my-rule``), and each id names one
+    rule: pick an id that no built-in rule and no other custom rule uses.
+
+    Attributes:
+        rule: the offending id (or value).
+    """
+
+    def __init__(self, message: str, *, rule: object = None) -> None:
+        self.rule = rule
+        super().__init__(message)
 
 
 @attrs.frozen

@@ -627,6 +627,7 @@ class ResponsibilityGraph:
         keep_secondary: bool = True,
         duty: str = "",
         secondary_duty: str = "",
+        grant: str = "",
     ) -> Transfer:
         """Hand items down from departments to towns (下放) from an effective date.
 
@@ -644,6 +645,8 @@ class ResponsibilityGraph:
             keep_secondary: whether the department stays secondary.
             duty: the town's duty text on the new records.
             secondary_duty: the department's remaining duty, with ``keep_secondary``.
+            grant: the document empowering the town to exercise a delegated power (赋权文号),
+                recorded on the town's new record; often the same as ``ref``.
 
         Returns:
             The recorded `Transfer`.
@@ -657,6 +660,7 @@ class ResponsibilityGraph:
         planner, fields = plan_delegate(
             self, items, towns=towns, effective=effective, ref=ref, reason=reason,
             keep_secondary=keep_secondary, duty=duty, secondary_duty=secondary_duty,
+            grant=grant,
         )
         return apply_plan(self, planner, fields)
 

@@ -196,7 +196,7 @@ def _text(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None
 class Town:
     """A township or subdistrict (镇, 街道): the holder of the three lists.
 
-    Args:
+    Attributes:
         code: a stable code without spaces, e.g. ``"yushan"``.
         name: the official name, e.g. ``"玉山镇"``.
         aliases: other names it is known by, e.g. ``("玉山",)``.
@@ -221,7 +221,7 @@ class Town:
 class Department:
     """A department of a higher government (市住建局, 市市场监管局...).
 
-    Args:
+    Attributes:
         code: a stable code without spaces, e.g. ``"zjj"``.
         name: the official name, e.g. ``"市住房和城乡建设局"``.
         aliases: short forms, e.g. ``("市住建局",)``.
@@ -248,7 +248,7 @@ class Authority:
 
     It holds no list itself; towns and departments name it as their ``parent``.
 
-    Args:
+    Attributes:
         code: a stable code, e.g. ``"kunshan"``.
         name: e.g. ``"昆山市"``.
         aliases: other names.
@@ -275,7 +275,7 @@ Unit: TypeAlias = Town | Department | Authority
 class Item:
     """A duty item (履职事项), or a sub-item (子项) of one.
 
-    Args:
+    Attributes:
         code: a stable code without spaces, e.g. ``"ZJ-001"``.
         name: the item's name as the list writes it.
         domain: its field (领域), e.g. ``"城乡建设"``; may be empty.
@@ -329,7 +329,7 @@ class Record:
     always) up to ``end`` (exclusive; ``None`` for open-ended). Records are never deleted;
     a transfer ends them by setting ``end`` and ``closed_by``.
 
-    Args:
+    Attributes:
         id: the record's number in its graph.
         unit: code of the responsible unit.
         item: code of the item.

@@ -183,7 +183,7 @@ def power_counts(
     Example:
         >>> import kunshan_rbac as kr
         >>> g = kr.load_sample()
-        >>> kr.power_counts(g, town="周庄镇", at="2025-06-30")["行政处罚"]
+        >>> kr.power_counts(g, town="周庄镇", at="2025-03-31")["行政处罚"]
         674
     """
     code = graph.town(town).code

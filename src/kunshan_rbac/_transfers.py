@@ -357,9 +357,10 @@ def plan_delegate(
     keep_secondary: bool,
     duty: str,
     secondary_duty: str,
+    grant: str,
 ) -> tuple[_Planner, dict[str, Any]]:
     planner = _Planner(graph, TransferKind.DELEGATE, effective)
-    planner.texts(ref=ref, reason=reason, duty=duty, secondary_duty=secondary_duty)
+    planner.texts(ref=ref, reason=reason, duty=duty, secondary_duty=secondary_duty, grant=grant)
     item_codes = planner.codes(_names(items) or [], graph._item_code, "item")
     day = planner.day.toordinal()
 
@@ -380,7 +381,7 @@ def plan_delegate(
                 )
                 continue
             close = [r for r in before.records if r.holds_on(planner.day)]
-            opened = [_NewRecord(town, Role.PRIMARY, ListKind.BASIC, duty, ref)]
+            opened = [_NewRecord(town, Role.PRIMARY, ListKind.BASIC, duty, ref, grant)]
             if keep_secondary:
                 opened.append(
                     _NewRecord(before.primary.code, Role.SECONDARY, ListKind.BASIC,

@@ -212,3 +212,10 @@ def test_text_fields_must_be_strings(g: kr.ResponsibilityGraph) -> None:
     """A document reference that is not text is a reason, not a broken record."""
     with pytest.raises(kr.TransferError, match="ref must be a string"):
         g.reclaim(["ZF-0101"], to="zhj", effective="2025-03-01", ref=None)  # type: ignore[arg-type]
+
+
+def test_delegate_records_the_grant(g: kr.ResponsibilityGraph) -> None:
+    """A delegated power carries its empowering document on the town's record."""
+    g.delegate(["ZJ-002"], towns=["jinxi"], effective="2025-01-01", grant="昆政发〔2025〕1号")
+    own = g.owner("ZJ-002", town="jinxi", at="2025-01-01")
+    assert [r.grant for r in own.records if r.unit == "jinxi"] == ["昆政发〔2025〕1号"]

@@ -1,0 +1,391 @@
+"""The values of the consistency checks: severities, violations, rules and reports.
+
+Nothing here looks at a graph; the built-in rules live in ``_builtin`` and the runner in
+``_check``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+import attrs
+
+from .._dates import DateLike, parse_date
+from .._errors import InvalidRuleError, KunshanRbacError, UnknownRuleError
+from .._model import _LabelledEnum
+from .._text import display_width, pad
+
+if TYPE_CHECKING:
+    from .._graph import ResponsibilityGraph
+
+__all__ = [
+    "InvalidRuleError",
+    "Report",
+    "Rule",
+    "RuleFunction",
+    "Severity",
+    "UnknownRuleError",
+    "Violation",
+    "rule",
+]
+
+
+class Severity(_LabelledEnum):
+    """How bad a violation is.
+
+    An ``ERROR`` breaks the reform's promise (no single clear owner, a town holding what
+    is not its own); `Report.ok` is false when one is found. A ``WARNING`` is worth a
+    look (no legal basis, an item on no list) but does not fail a check.
+
+    Example:
+        >>> Severity.parse("警告") is Severity.WARNING
+        True
+    """
+
+    ERROR = "error"
+    WARNING = "warning"
+
+    @property
+    def label(self) -> str:
+        """The Chinese name: 错误 or 警告."""
+        return "错误" if self is Severity.ERROR else "警告"
+
+    def _names(self) -> tuple[str, ...]:
+        return (*super()._names(), self.label)
+
+
+def _to_severity(value: Severity | str) -> Severity:
+    try:
+        severity: Severity = Severity.parse(value)
+    except KunshanRbacError:
+        raise InvalidRuleError(
+            f"{value!r} is not a severity; use Severity.ERROR or Severity.WARNING", rule=value
+        ) from None
+    return severity
+
+
+_RULE_ID = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*$")
+
+
+def _rule_id(_inst: object, _attribute: object, value: Any) -> None:
+    if not isinstance(value, str) or not _RULE_ID.match(value):
+        raise InvalidRuleError(
+            f"{value!r} is not a rule id; write lower-case words joined by hyphens, "
+            "e.g. 'my-rule'",
+            rule=value,
+        )
+
+
+_optional_str = attrs.validators.optional(attrs.validators.instance_of(str))
+_optional_date = attrs.validators.optional(attrs.validators.instance_of(datetime.date))
+
+
+def _ids(value: Iterable[int]) -> tuple[int, ...]:
+    return tuple(value)
+
+
+def _violations(value: Iterable[Violation]) -> tuple[Violation, ...]:
+    return tuple(value)
+
+
+def _strings(value: Iterable[str]) -> tuple[str, ...]:
+    return tuple(value)
+
+
+def _day(value: datetime.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+@attrs.frozen
+class Violation:
+    """One place where the data break a rule.
+
+    Locations are codes, so that a violation is plain data that a program can store,
+    compare and send on. ``message`` says what is wrong and what to do, with the period
+    concerned; it does not repeat the item, town and record, which have their own fields
+    (``str()`` of a violation gives all of it on one line).
+
+    Attributes:
+        rule: the id of the rule broken.
+        severity: `Severity.ERROR` or `Severity.WARNING` (or their names).
+        message: what is wrong and how to fix it.
+        item: code of the item concerned, if any.
+        town: code of the town whose list is concerned, if any.
+        unit: code of the unit concerned, if any.
+        record: id of the record to correct, if one is at fault.
+        start: first day of the period concerned (``None``: since always, or no period).
+        end: first day after it (``None``: open-ended, or no period).
+        records: ids of every record involved.
+
+    Example:
+        >>> import kunshan_rbac as kr
+        >>> v = kr.Violation("one-primary", kr.Severity.ERROR, "no primary unit",
+        ...                  item="B-001", town="yushan")
+        >>> print(v)
+        one-primary (error): item B-001, town yushan: no primary unit
+    """
+
+    rule: str = attrs.field(validator=attrs.validators.instance_of(str))
+    severity: Severity = attrs.field(converter=_to_severity)
+    message: str = attrs.field(validator=attrs.validators.instance_of(str))
+    item: str | None = attrs.field(default=None, validator=_optional_str)
+    town: str | None = attrs.field(default=None, validator=_optional_str)
+    unit: str | None = attrs.field(default=None, validator=_optional_str)
+    record: int | None = attrs.field(
+        default=None, validator=attrs.validators.optional(attrs.validators.instance_of(int))
+    )
+    start: datetime.date | None = attrs.field(default=None, validator=_optional_date,
+                                              kw_only=True)
+    end: datetime.date | None = attrs.field(default=None, validator=_optional_date,
+                                            kw_only=True)
+    records: tuple[int, ...] = attrs.field(default=(), converter=_ids, kw_only=True)
+
+    @property
+    def place(self) -> str:
+        """Where the violation is: ``item B-001, town yushan, record #3`` (what is known)."""
+        parts = []
+        if self.item is not None:
+            parts.append(f"item {self.item}")
+        if self.town is not None:
+            parts.append(f"town {self.town}")
+        if self.unit is not None:
+            parts.append(f"unit {self.unit}")
+        if self.record is not None:
+            parts.append(f"record #{self.record}")
+        return ", ".join(parts)
+
+    def __str__(self) -> str:
+        place = f"{self.place}: " if self.place else ""
+        return f"{self.rule} ({self.severity.value}): {place}{self.message}"
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready view: every field, dates as ISO strings, severity as its name."""
+        return {
+            "rule": self.rule,
+            "severity": self.severity.value,
+            "message": self.message,
+            "item": self.item,
+            "town": self.town,
+            "unit": self.unit,
+            "record": self.record,
+            "start": _day(self.start),
+            "end": _day(self.end),
+            "records": list(self.records),
+        }
+
+
+RuleFunction: TypeAlias = Callable[
+    ["ResponsibilityGraph", datetime.date | None], Iterable[Violation]
+]
+"""What a rule runs: it takes the graph and the date checked (``None``: every date) and
+yields `Violation` values."""
+
+
+def _function_name(function: object) -> str:
+    return str(getattr(function, "__qualname__", None) or repr(function))
+
+
+@attrs.frozen
+class Rule:
+    """A named consistency check: the built-in ones are in ``kr.RULES``.
+
+    Make custom rules with the `rule` decorator. Calling a rule runs it alone:
+    ``rule(graph, at)`` returns its violations, with the rule's id and severity.
+
+    Attributes:
+        id: lower-case words joined by hyphens, e.g. ``"one-primary"``.
+        severity: the severity of every violation the rule reports.
+        description: one line saying what the rule requires.
+        function: takes the graph and the date checked (``None``: every date in the
+            history) and yields `Violation` values.
+
+    Example:
+        >>> import kunshan_rbac as kr
+        >>> kr.RULES[0].id, kr.RULES[0].severity
+        ('one-primary', Severity.ERROR)
+    """
+
+    id: str = attrs.field(validator=_rule_id)
+    severity: Severity = attrs.field(converter=_to_severity)
+    description: str = attrs.field(validator=attrs.validators.instance_of(str))
+    function: RuleFunction = attrs.field(
+        validator=attrs.validators.is_callable(), repr=_function_name
+    )
+
+    def __call__(
+        self, graph: ResponsibilityGraph, at: DateLike | None = None
+    ) -> tuple[Violation, ...]:
+        """Run this rule alone on ``graph``: on day ``at``, or on every date when ``None``.
+
+        Built-in rules run with their defaults here; `kunshan_rbac.check` runs several
+        rules at once, sharing the work, and takes their options.
+        """
+        day = parse_date(at) if at is not None else None
+        return tuple(self.adopt(v) for v in self.function(graph, day))
+
+    def adopt(self, violation: object) -> Violation:
+        """Give a violation this rule's id and declared severity (they always win).
+
+        Raises:
+            TypeError: the value is not a `Violation`.
+        """
+        if not isinstance(violation, Violation):
+            raise TypeError(
+                f"rule {self.id!r} yielded {violation!r}; a rule must yield kr.Violation values"
+            )
+        if violation.rule == self.id and violation.severity is self.severity:
+            return violation
+        return attrs.evolve(violation, rule=self.id, severity=self.severity)
+
+
+def rule(
+    id: str, *, severity: Severity | str = Severity.ERROR, description: str | None = None
+) -> Callable[[RuleFunction], Rule]:
+    """Turn a function into a custom `Rule`, to pass to ``kr.check(rules=[...])``.
+
+    The function takes the graph and the date being checked (``None`` when the whole
+    history is checked) and yields `Violation` values. Whatever ``rule`` and
+    ``severity`` those carry, the reported violations get this rule's id and declared
+    severity, so that ``select`` and ``ignore`` and `Report.ok` always agree with the
+    declaration.
+
+    Args:
+        id: the rule's id: lower-case words joined by hyphens; not a built-in id.
+        severity: `Severity.ERROR` (the default) or `Severity.WARNING`.
+        description: one line; by default the first line of the function's docstring.
+
+    Returns:
+        A decorator that returns the `Rule` (the decorated name holds the rule).
+
+    Raises:
+        InvalidRuleError: the id or the severity is malformed.
+
+    Example:
+        >>> import kunshan_rbac as kr
+        >>> @kr.rule("duty-text", severity=kr.Severity.WARNING)
+        ... def duty_text(graph, at):
+        ...     '''Every primary record says what the unit does.'''
+        ...     for record in graph.records():
+        ...         if record.role is kr.Role.PRIMARY and not record.duty:
+        ...             yield kr.Violation("duty-text", kr.Severity.WARNING,
+        ...                                "no duty text", item=record.item,
+        ...                                town=record.town, record=record.id)
+        >>> duty_text.description
+        'Every primary record says what the unit does.'
+    """
+    _rule_id(None, None, id)
+    level = _to_severity(severity)
+
+    def decorate(function: RuleFunction) -> Rule:
+        text = description
+        if text is None:
+            doc = (getattr(function, "__doc__", None) or "").strip()
+            text = doc.splitlines()[0].strip() if doc else ""
+        return Rule(id, level, text, function)
+
+    return decorate
+
+
+@attrs.frozen
+class Report:
+    """The result of `kunshan_rbac.check`: every violation found, in a stable order.
+
+    Attributes:
+        violations: the `Violation` values, ordered by rule (catalogue order, then
+            custom rules), town, item, period and record.
+        at: the day checked, or ``None`` when every date was.
+        rules: the ids of the rules that ran, in order.
+        names: display names of units by code, for ``str()`` (not compared).
+
+    Example:
+        >>> import kunshan_rbac as kr
+        >>> report = kr.check(kr.ResponsibilityGraph())
+        >>> report.ok, len(report.violations)
+        (True, 0)
+    """
+
+    violations: tuple[Violation, ...] = attrs.field(converter=_violations)
+    at: datetime.date | None = None
+    rules: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+    names: dict[str, str] = attrs.field(factory=dict, repr=False, eq=False, kw_only=True)
+
+    @property
+    def ok(self) -> bool:
+        """Whether no error-severity violation was found (warnings do not count)."""
+        return not any(v.severity is Severity.ERROR for v in self.violations)
+
+    @property
+    def errors(self) -> tuple[Violation, ...]:
+        """The violations of severity ``ERROR``."""
+        return tuple(v for v in self.violations if v.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> tuple[Violation, ...]:
+        """The violations of severity ``WARNING``."""
+        return tuple(v for v in self.violations if v.severity is Severity.WARNING)
+
+    def by_rule(self) -> dict[str, tuple[Violation, ...]]:
+        """The violations of each rule that ran, keyed by id in run order (empty ones too)."""
+        grouped: dict[str, list[Violation]] = {r: [] for r in self.rules}
+        for violation in self.violations:
+            grouped.setdefault(violation.rule, []).append(violation)
+        return {r: tuple(vs) for r, vs in grouped.items()}
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready view: ``ok``, ``at``, counts, the rules run and every violation."""
+        counts = {r: len(vs) for r, vs in self.by_rule().items()}
+        return {
+            "ok": self.ok,
+            "at": _day(self.at),
+            "errors": len(self.errors),
+            "warnings": len(self.warnings),
+            "rules": [{"id": r, "violations": n} for r, n in counts.items()],
+            "violations": [v.to_dict() for v in self.violations],
+        }
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """`to_dict` as JSON text, with Chinese kept readable (not ``\\u`` escaped)."""
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    def summary(self) -> str:
+        """One line: what was checked and how many errors and warnings were found."""
+        when = f"on {self.at.isoformat()}" if self.at is not None else "over all dates"
+        errors, warnings = len(self.errors), len(self.warnings)
+        found = (
+            "no violations"
+            if not self.violations
+            else f"{errors} error{'s' if errors != 1 else ''}, "
+            f"{warnings} warning{'s' if warnings != 1 else ''}"
+        )
+        count = len(self.rules)
+        return f"checked {count} rule{'s' if count != 1 else ''} {when}: {found}"
+
+    def __str__(self) -> str:
+        lines = [self.summary()]
+        for rule_id, found in self.by_rule().items():
+            if not found:
+                continue
+            lines.append("")
+            lines.append(f"{rule_id} ({found[0].severity.value}): {len(found)}")
+            by_town: dict[str | None, list[Violation]] = {}
+            for violation in found:
+                by_town.setdefault(violation.town, []).append(violation)
+            for town, group in by_town.items():
+                header = f"{self.names.get(town, town)} ({town})" if town else "(no town)"
+                lines.append(f"  {header}")
+                rows = [_row(v) for v in group]
+                widths = [max(display_width(r[i]) for r in rows) for i in range(2)]
+                for *columns, message in rows:
+                    cells = [pad(c, w) for c, w in zip(columns, widths, strict=True) if w]
+                    lines.append("    " + "  ".join([*cells, message]))
+        return "\n".join(lines)
+
+
+def _row(violation: Violation) -> tuple[str, str, str]:
+    where = violation.item or violation.unit or ""
+    record = f"#{violation.record}" if violation.record is not None else ""
+    return where, record, violation.message

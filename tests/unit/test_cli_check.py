@@ -1,0 +1,210 @@
+"""Tests of ``kunshan-rbac check``: exit status, text and JSON output, rule selection and
+errors that end in one line on standard error."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+import kunshan_rbac as kr
+from kunshan_rbac._sample import SAMPLE_FILE
+from kunshan_rbac.cli import main
+
+SAMPLE_PRESENT = resources.files("kunshan_rbac").joinpath("data", SAMPLE_FILE).is_file()
+
+
+def base() -> kr.ResponsibilityGraph:
+    """A town, two departments and three items with a basis."""
+    g = kr.ResponsibilityGraph()
+    g.add_unit(kr.Town("yushan", "玉山镇"))
+    g.add_unit(kr.Department("zjj", "市住房和城乡建设局"))
+    g.add_unit(kr.Department("scj", "市市场监督管理局"))
+    g.add_item(kr.Item("B-001", "住宅专项维修资金使用受理、审核和日常管理", basis="《办法》"))
+    g.add_item(kr.Item("C-001", "配合开展燃气用户安全宣传和隐患排查", basis="《条例》"))
+    g.add_item(kr.Item("R-001", "对未取得施工许可证擅自施工的处罚", power_type="行政处罚",
+                       basis="《建筑法》"))
+    return g
+
+
+def clean() -> kr.ResponsibilityGraph:
+    """Every item on the right list with the right roles."""
+    g = base()
+    g.assign("B-001", town="yushan", list="basic", primary="yushan", secondary="zjj",
+             start="2024-01-01")
+    g.assign("C-001", town="yushan", list="cooperative", primary="zjj", secondary="yushan",
+             start="2024-01-01")
+    g.assign("R-001", town="yushan", list="reclaimed", primary="zjj", start="2024-01-01")
+    return g
+
+
+def broken() -> kr.ResponsibilityGraph:
+    """A department leading a basic item from 2025, and a penalty item without a grant."""
+    g = base()
+    g.assign("B-001", town="yushan", list="basic", primary="yushan", start="2024-01-01",
+             end="2025-01-01")
+    g.assign("B-001", town="yushan", list="basic", primary="zjj", start="2025-01-01")
+    g.assign("C-001", town="yushan", list="cooperative", primary="zjj", secondary="yushan")
+    g.assign("R-001", town="yushan", list="basic", primary="yushan")
+    return g
+
+
+@pytest.fixture
+def clean_file(tmp_path: Path) -> str:
+    """A clean data set on disk."""
+    path = tmp_path / "clean.json"
+    kr.write_json(clean(), path)
+    return str(path)
+
+
+@pytest.fixture
+def broken_file(tmp_path: Path) -> str:
+    """A data set with one error and one warning, gzip-compressed."""
+    path = tmp_path / "broken.json.gz"
+    kr.write_json(broken(), path)
+    return str(path)
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    """Run the CLI; return the exit status, standard output and standard error."""
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_clean_data_exit_zero(capsys: pytest.CaptureFixture[str], clean_file: str) -> None:
+    """No violation: exit 0 and a one-line summary."""
+    code, out, err = run(capsys, "check", clean_file)
+    assert code == 0
+    assert out == "checked 12 rules over all dates: no violations\n"
+    assert err == ""
+
+
+def test_errors_exit_one_with_a_table(
+    capsys: pytest.CaptureFixture[str], broken_file: str
+) -> None:
+    """Errors: exit 1, with the rule, the town and the offending record."""
+    code, out, _ = run(capsys, "check", broken_file)
+    assert code == 1
+    assert out.startswith("checked 12 rules over all dates: 1 error, 1 warning\n")
+    assert "basic-primary-is-town (error): 1" in out
+    assert "  玉山镇 (yushan)" in out
+    assert "town-capacity (warning): 1" in out
+
+
+def test_warnings_alone_exit_zero(
+    capsys: pytest.CaptureFixture[str], broken_file: str
+) -> None:
+    """Warnings do not fail the check."""
+    code, out, _ = run(capsys, "check", broken_file, "--ignore", "basic-primary-is-town")
+    assert code == 0
+    assert "town-capacity" in out
+
+
+def test_at_checks_one_day(capsys: pytest.CaptureFixture[str], broken_file: str) -> None:
+    """``--at`` checks that day only: before the bad record, only the warning remains."""
+    code, out, _ = run(capsys, "check", broken_file, "--at", "2024年6月1日")
+    assert code == 0
+    assert out.startswith("checked 12 rules on 2024-06-01: 0 errors, 1 warning")
+
+
+def test_select_several_ids(capsys: pytest.CaptureFixture[str], broken_file: str) -> None:
+    """``--select`` takes ids separated by commas, spaces allowed."""
+    code, out, _ = run(capsys, "check", broken_file, "--select",
+                       "one-primary, town-capacity")
+    assert code == 0
+    assert out.startswith("checked 2 rules")
+
+
+def test_json_output(capsys: pytest.CaptureFixture[str], broken_file: str) -> None:
+    """``--format json`` prints the report's ``to_dict`` as JSON."""
+    code, out, _ = run(capsys, "check", broken_file, "--format", "json")
+    assert code == 1
+    data = json.loads(out)
+    assert data == kr.check(kr.read_json(broken_file)).to_dict()
+    assert data["ok"] is False
+    assert [v["rule"] for v in data["violations"]] == ["basic-primary-is-town",
+                                                       "town-capacity"]
+
+
+def test_data_option_is_accepted(capsys: pytest.CaptureFixture[str], clean_file: str) -> None:
+    """``--data PATH`` works like PATH, as for ``report``; both at once must agree."""
+    assert run(capsys, "check", "--data", clean_file)[0] == 0
+    code, _, err = run(capsys, "check", clean_file, "--data", clean_file + ".other")
+    assert code == 2
+    assert "not both" in err
+
+
+def test_list_rules(capsys: pytest.CaptureFixture[str]) -> None:
+    """``--list-rules`` prints each rule id with its severity and description."""
+    code, out, _ = run(capsys, "check", "--list-rules")
+    assert code == 0
+    lines = out.splitlines()
+    assert [line.split()[0] for line in lines] == [r.id for r in kr.RULES]
+    assert lines[0].split()[1] == "error"
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["--select", "one-primry"], "unknown rule id 'one-primry'; did you mean one-primary?"),
+        (["--ignore", "nope"], "known rules: one-primary"),
+        (["--select", " , "], "--select names no rule"),
+        (["--at", "2025-02-30"], "cannot read '2025-02-30' as a date"),
+    ],
+    ids=["unknown-select", "unknown-ignore", "empty-select", "bad-date"],
+)
+def test_usage_errors_exit_two_on_one_line(
+    capsys: pytest.CaptureFixture[str], clean_file: str, argv: list[str], expected: str
+) -> None:
+    """A wrong option value: exit 2 and one line on standard error, no traceback."""
+    code, out, err = run(capsys, "check", clean_file, *argv)
+    assert code == 2
+    assert out == ""
+    assert err.startswith("kunshan-rbac: error: ")
+    assert expected in err
+    assert len(err.strip().splitlines()) == 1
+    assert "Traceback" not in err
+
+
+def test_load_errors_exit_two(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A missing or broken file: exit 2 with the file named on standard error."""
+    code, _, err = run(capsys, "check", str(tmp_path / "missing.json"))
+    assert code == 2
+    assert "missing.json" in err
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    code, _, err = run(capsys, "check", str(bad))
+    assert code == 2
+    assert "bad.json" in err
+    assert "Traceback" not in err
+
+
+def test_bad_format_is_an_argparse_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    """An unknown ``--format`` is refused by argparse with status 2."""
+    with pytest.raises(SystemExit) as info:
+        main(["check", "--format", "xml"])
+    assert info.value.code == 2
+    assert "invalid choice" in capsys.readouterr().err
+
+
+def test_entry_point_runs_as_a_module(clean_file: str) -> None:
+    """``python -m kunshan_rbac.cli check`` works end to end, with its exit status."""
+    result = subprocess.run(
+        [sys.executable, "-m", "kunshan_rbac.cli", "check", clean_file, "--format", "json"],
+        capture_output=True, text=True, encoding="utf-8", check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["ok"] is True
+
+
+@pytest.mark.skipif(not SAMPLE_PRESENT, reason="the sample data file is not built yet")
+def test_the_embedded_sample_has_no_errors(capsys: pytest.CaptureFixture[str]) -> None:
+    """``kunshan-rbac check`` with no PATH checks the embedded sample: no errors."""
+    code, out, _ = run(capsys, "check")
+    assert code == 0, out
+    assert kr.check(kr.load_sample()).ok
