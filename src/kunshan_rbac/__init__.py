@@ -16,6 +16,7 @@ from ._diff import Change, Diff, diff
 from ._errors import (
     AmbiguousNameError,
     DuplicateCodeError,
+    ExportError,
     InvalidDateError,
     InvalidRecordError,
     KunshanRbacError,
@@ -30,6 +31,7 @@ from ._errors import (
 from ._explain import Explanation
 from ._graph import ResponsibilityGraph
 from ._jsonio import read_json, write_json
+from ._lists import read_lists, write_lists
 from ._model import (
     ENFORCEMENT_POWER_TYPES,
     POWER_TYPES,
@@ -76,6 +78,7 @@ __all__ = [
     "Diff",
     "DuplicateCodeError",
     "Explanation",
+    "ExportError",
     "InvalidDateError",
     "InvalidRecordError",
     "InvalidRuleError",
@@ -114,7 +117,9 @@ __all__ = [
     "parse_date",
     "power_counts",
     "read_json",
+    "read_lists",
     "rule",
     "stats",
     "write_json",
+    "write_lists",
 ]

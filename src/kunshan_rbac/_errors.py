@@ -16,7 +16,8 @@ against ``KeyError`` or ``ValueError`` keeps working::
     ├── TransferError              (ValueError)   a transfer that cannot apply, with every reason
     ├── UnknownRuleError           (ValueError)   a rule id that select/ignore cannot find
     ├── InvalidRuleError           (ValueError)   a custom rule that is malformed or clashes
-    └── LoadError                  (ValueError)   a file that cannot load, with every `Problem`
+    ├── LoadError                  (ValueError)   a file that cannot load, with every `Problem`
+    └── ExportError                (ValueError)   lists that cannot be written, with every `Problem`
 
 Errors carry their facts as attributes (``.item``, ``.town``, ``.at``, ``.candidates``...),
 and their messages say what to do about them.
@@ -37,6 +38,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AmbiguousNameError",
     "DuplicateCodeError",
+    "ExportError",
     "InvalidDateError",
     "InvalidRecordError",
     "InvalidRuleError",
@@ -360,3 +362,25 @@ class LoadError(KunshanRbacError, ValueError):
             super().__init__(str(self.problems[0]))
         else:
             super().__init__(f"{count} problems found:\n{shown}{more}")
+
+
+class ExportError(KunshanRbacError, ValueError):
+    """The graph holds data that the lists cannot show; nothing was written.
+
+    Each problem names the file and sheet it would go to. Most come from data that break
+    the consistency rules on the date asked (``kr.check`` lists them): an item with no
+    single primary, a basic-list item led by someone other than the town. Fix the data,
+    or write the lossless JSON format instead (`write_json`).
+
+    Attributes:
+        problems: the `Problem` values, one per thing that cannot be written.
+    """
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        shown = "\n".join(f"  - {p}" for p in self.problems[:50])
+        more = f"\n  ... and {len(self.problems) - 50} more" if len(self.problems) > 50 else ""
+        super().__init__(
+            f"cannot write the lists ({len(self.problems)} problem"
+            f"{'s' if len(self.problems) != 1 else ''}); nothing was written:\n{shown}{more}"
+        )

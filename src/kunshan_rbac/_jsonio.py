@@ -4,23 +4,46 @@ The file is one JSON object, written canonically (keys sorted, one unit, item, r
 transfer per line, UTF-8), so that equal graphs give byte-equal files and diffs stay
 readable. ``.json.gz`` paths are read and written gzip-compressed. Loading parses JSON
 only: nothing in a file is ever evaluated.
+
+The format is described by a JSON Schema (draft 2020-12) shipped in the package as
+``kunshan_rbac/data/schema.json`` (`schema`). Reading validates against it first, and
+reports every violation as a `Problem` whose ``sheet`` is the section (``units``,
+``items``, ``records``, ``transfers``), ``row`` the index in it and ``column`` the field;
+then it checks what a schema cannot (references between sections, unique codes and ids).
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 import gzip
 import json
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
+from importlib import resources
 from pathlib import Path
-from typing import IO, Any
+from typing import TYPE_CHECKING, Any
 
 from ._errors import KunshanRbacError, LoadError, Problem
+
+if TYPE_CHECKING:
+    import jsonschema
 from ._graph import ResponsibilityGraph
-from ._model import Authority, Department, Item, ListKind, Record, Role, Town, Unit
+from ._model import (
+    Authority,
+    Department,
+    Item,
+    ListKind,
+    Record,
+    Role,
+    Town,
+    Unit,
+    _trusted_record,
+)
 from ._transfers import Move, Transfer, TransferKind
 
-__all__ = ["FORMAT", "VERSION", "dumps", "loads", "read_json", "write_json"]
+__all__ = ["FORMAT", "VERSION", "dumps", "loads", "read_json", "schema", "unit_from_dict",
+           "write_json"]
 
 FORMAT = "kunshan-rbac"
 VERSION = 1
@@ -139,8 +162,11 @@ def write_json(graph: ResponsibilityGraph, path: str | Path) -> None:
     target = Path(path)
     text = dumps(graph)
     if target.name.endswith(".gz"):
-        with gzip.open(target, "wt", encoding="utf-8") as handle:
-            handle.write(text)
+        # mtime=0 and no file name in the header: equal graphs give equal bytes.
+        with target.open("wb") as raw, gzip.GzipFile(
+            filename="", mode="wb", fileobj=raw, mtime=0
+        ) as packed:
+            packed.write(text.encode("utf-8"))
     else:
         target.write_text(text, encoding="utf-8")
 
@@ -150,10 +176,282 @@ def _date(value: Any) -> datetime.date | None:
         return None
     if not isinstance(value, str):
         raise ValueError(f"expected an ISO date string or null, found {value!r}")
+    return _iso_date(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _iso_date(value: str) -> datetime.date:
+    """An ISO date, parsed once per distinct string so that equal dates share one object."""
     return datetime.date.fromisoformat(value)
 
 
-def _read(data: Any, source: str) -> ResponsibilityGraph:
+def unit_from_dict(row: dict[str, Any]) -> Unit:
+    """A unit from its JSON object (as `write_json` writes it; not validated here)."""
+    fields = dict(row)
+    kind = _UNIT_KINDS[fields.pop("kind")]
+    fields["aliases"] = tuple(fields.get("aliases", ()))
+    return kind(**fields)
+
+
+def schema() -> dict[str, Any]:
+    """The JSON Schema (draft 2020-12) of the format, as shipped in the package.
+
+    Example:
+        >>> schema()["$schema"]
+        'https://json-schema.org/draft/2020-12/schema'
+    """
+    return json.loads(json.dumps(_schema()))  # type: ignore[no-any-return]
+
+
+@functools.cache
+def _schema() -> dict[str, Any]:
+    text = resources.files("kunshan_rbac").joinpath("data", "schema.json").read_text("utf-8")
+    loaded: dict[str, Any] = json.loads(text)
+    return loaded
+
+
+@functools.cache
+def _validator() -> jsonschema.Draft202012Validator:
+    import jsonschema  # only needed to explain a document that failed the fast check
+
+    return jsonschema.Draft202012Validator(_schema())
+
+
+_Check = Callable[[Any], bool]
+_ANNOTATIONS = {"$schema", "$id", "$defs", "title", "description", "then", "else"}
+"""Keywords that constrain nothing by themselves (then / else belong to if)."""
+
+
+_PLAIN_TYPES: dict[str, type] = {
+    "string": str, "object": dict, "array": list, "boolean": bool, "null": type(None),
+}
+
+
+def _json_type(value: Any, name: str) -> bool:
+    if name == "integer":
+        return (isinstance(value, int) and not isinstance(value, bool)) or (
+            isinstance(value, float) and value.is_integer())
+    if name == "number":
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    return isinstance(value, _PLAIN_TYPES[name])
+
+
+def _json_equal(left: Any, right: Any) -> bool:
+    if isinstance(left, bool) or isinstance(right, bool):
+        return isinstance(left, bool) and isinstance(right, bool) and left == right
+    return bool(left == right)
+
+
+def _compile(schema: Any, root: dict[str, Any], cache: dict[str, _Check]) -> _Check:
+    """A fast yes/no check equivalent to the schema, for the keywords the schema uses.
+
+    `read_json` runs it first and asks jsonschema for the located reasons only when it
+    says no. A keyword it does not know raises ``ValueError``, so that a change of the
+    schema cannot silently weaken the check; a test compares both on many documents.
+    """
+    if schema is True:
+        return _always
+    if schema is False:
+        return _never
+    unknown = set(schema) - _ANNOTATIONS - _KEYWORDS
+    if unknown:
+        raise ValueError(f"schema keywords {sorted(unknown)} are not supported by the fast check")
+    checks: list[_Check] = []
+    if "$ref" in schema:
+        checks.append(_reference(schema["$ref"], root, cache))
+    if "type" in schema:
+        names = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+        checks.append(_type_check(names))
+    if "const" in schema:
+        checks.append(_enum_check([schema["const"]]))
+    if "enum" in schema:
+        checks.append(_enum_check(schema["enum"]))
+    if "pattern" in schema:
+        checks.append(_pattern_check(re.compile(schema["pattern"])))
+    if "minimum" in schema:
+        checks.append(_minimum_check(schema["minimum"]))
+    if {"required", "properties", "additionalProperties"} & set(schema):
+        checks.append(_object_check(
+            tuple(schema.get("required", ())),
+            {k: _compile(v, root, cache) for k, v in schema.get("properties", {}).items()},
+            _compile(schema.get("additionalProperties", True), root, cache),
+        ))
+    if "items" in schema:
+        checks.append(_array_check(_compile(schema["items"], root, cache)))
+    if "anyOf" in schema:
+        checks.append(_any_check([_compile(s, root, cache) for s in schema["anyOf"]]))
+    if "if" in schema:
+        checks.append(_if_check(*(_compile(schema.get(k, True), root, cache)
+                                  for k in ("if", "then", "else"))))
+    return _all_check(checks)
+
+
+_KEYWORDS = {"$ref", "type", "const", "enum", "pattern", "minimum", "required", "properties",
+             "additionalProperties", "items", "anyOf", "if"}
+
+
+def _always(_value: Any) -> bool:
+    return True
+
+
+def _never(_value: Any) -> bool:
+    return False
+
+
+def _all_check(checks: list[_Check]) -> _Check:
+    if len(checks) == 1:
+        return checks[0]
+    if len(checks) == 2:
+        first, second = checks
+        return lambda value: first(value) and second(value)
+
+    def check(value: Any) -> bool:
+        return all(each(value) for each in checks)
+
+    return check
+
+
+def _type_check(names: list[str]) -> _Check:
+    if all(name in _PLAIN_TYPES for name in names):
+        types = tuple(_PLAIN_TYPES[name] for name in names)
+        return lambda value: isinstance(value, types)
+
+    def check(value: Any) -> bool:
+        return any(_json_type(value, name) for name in names)
+
+    return check
+
+
+def _enum_check(choices: list[Any]) -> _Check:
+    if all(isinstance(choice, str) for choice in choices):
+        texts = frozenset(choices)
+        return lambda value: isinstance(value, str) and value in texts
+
+    def check(value: Any) -> bool:
+        return any(_json_equal(value, choice) for choice in choices)
+
+    return check
+
+
+def _pattern_check(regex: re.Pattern[str]) -> _Check:
+    def check(value: Any) -> bool:
+        return not isinstance(value, str) or regex.search(value) is not None
+
+    return check
+
+
+def _minimum_check(minimum: float) -> _Check:
+    def check(value: Any) -> bool:
+        return not _json_type(value, "number") or value >= minimum
+
+    return check
+
+
+def _object_check(required: tuple[str, ...], properties: dict[str, _Check],
+                  additional: _Check) -> _Check:
+    def check(value: Any) -> bool:
+        if not isinstance(value, dict):
+            return True
+        for name in required:
+            if name not in value:
+                return False
+        for name, item in value.items():
+            each = properties.get(name, additional)
+            if not each(item):
+                return False
+        return True
+
+    return check
+
+
+def _array_check(each: _Check) -> _Check:
+    def check(value: Any) -> bool:
+        return not isinstance(value, list) or all(each(item) for item in value)
+
+    return check
+
+
+def _any_check(options: list[_Check]) -> _Check:
+    def check(value: Any) -> bool:
+        return any(option(value) for option in options)
+
+    return check
+
+
+def _if_check(condition: _Check, then: _Check, otherwise: _Check) -> _Check:
+    def check(value: Any) -> bool:
+        return then(value) if condition(value) else otherwise(value)
+
+    return check
+
+
+def _reference(pointer: str, root: dict[str, Any], cache: dict[str, _Check]) -> _Check:
+    if not pointer.startswith("#/"):
+        raise ValueError(f"only local references are supported, not {pointer!r}")
+    if pointer not in cache:
+        target: Any = root
+        for part in pointer[2:].split("/"):
+            target = target[part]
+        cache[pointer] = _never  # a reference cycle would fail closed, never loop
+        cache[pointer] = _compile(target, root, cache)
+    return cache[pointer]
+
+
+@functools.cache
+def _fast_check() -> _Check:
+    return _compile(_schema(), _schema(), {})
+
+
+_SECTIONS = ("units", "items", "records", "transfers")
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _schema_problems(data: Any, source: str) -> list[Problem]:
+    """Every violation of the schema, as located problems in document order."""
+    if _fast_check()(data):
+        return []
+    problems = []
+    errors = sorted(_validator().iter_errors(data), key=lambda e: [str(p).zfill(12)
+                                                                   for p in e.absolute_path])
+    for error in errors:
+        path = list(error.absolute_path)
+        sheet: str | None = None
+        row: int | None = None
+        if path and path[0] in _SECTIONS:
+            sheet = str(path.pop(0))
+            if path and isinstance(path[0], int):
+                row = path.pop(0)
+        instance = error.instance
+        column = ".".join(str(p) for p in path) or None
+        value = instance if isinstance(instance, _SCALARS) else None
+        rule = error.validator
+        if rule == "required" and isinstance(instance, dict):
+            missing = [k for k in error.validator_value if k not in instance]
+            column = ".".join(filter(None, [column, missing[0] if missing else None]))
+            expected = "this field, which is required"
+        elif rule == "additionalProperties" and isinstance(instance, dict):
+            known = error.schema.get("properties", {}) if isinstance(error.schema, dict) else {}
+            extra = sorted(k for k in instance if k not in known)
+            column = ".".join(filter(None, [column, extra[0] if extra else None]))
+            value = None
+            expected = "no such field (the format does not have it; check the spelling)"
+        elif error.schema is False:
+            expected = "no such field here"
+        elif rule == "type":
+            expected = f"a value of type {error.validator_value}"
+        elif rule == "enum":
+            expected = "one of " + ", ".join(json.dumps(v) for v in error.validator_value)
+        elif rule == "const":
+            expected = json.dumps(error.validator_value, ensure_ascii=False)
+        elif isinstance(error.schema, dict) and "description" in error.schema:
+            expected = str(error.schema["description"])
+        else:
+            expected = error.message
+        problems.append(Problem(source, sheet, row, column, value, expected))
+    return problems
+
+
+def _read(data: Any, source: str, *, validate: bool = True) -> ResponsibilityGraph:
     problems: list[Problem] = []
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         found = data.get("format") if isinstance(data, dict) else type(data).__name__
@@ -166,6 +464,9 @@ def _read(data: Any, source: str) -> ResponsibilityGraph:
             [Problem(source, column="version", value=data.get("version"),
                      expected=f"version {VERSION}")]
         )
+    invalid = _schema_problems(data, source) if validate else []
+    if invalid:
+        raise LoadError(invalid)
     graph = ResponsibilityGraph()
 
     def section(name: str) -> list[Any]:
@@ -191,10 +492,7 @@ def _read(data: Any, source: str) -> ResponsibilityGraph:
 
     for index, row in enumerate(section("units")):
         def add_unit(row: Any = row) -> None:
-            fields = dict(row)
-            kind = _UNIT_KINDS[fields.pop("kind")]
-            fields["aliases"] = tuple(fields.get("aliases", ()))
-            graph.add_unit(kind(**fields))
+            graph.add_unit(unit_from_dict(row))
         attempt("units", index, row, add_unit)
     for index, row in enumerate(section("items")):
         def add_item(row: Any = row) -> None:
@@ -203,29 +501,36 @@ def _read(data: Any, source: str) -> ResponsibilityGraph:
             graph.add_item(Item(**fields))
         attempt("items", index, row, add_item)
     seen_ids: set[int] = set()
+    # One string object per distinct code and text, and one date object per distinct
+    # date: a national data set repeats them millions of times.
+    shared: dict[str, str] = {code: code for code in (*graph._units, *graph._items)}
+    roles = {r.value: r for r in Role}
+    kinds = {k.value: k for k in ListKind}
+    units, items = graph._units, graph._items
     for index, row in enumerate(section("records")):
-        def add_record(row: Any = row, index: int = index) -> None:
-            fields = dict(row)
-            record = Record(
-                fields.pop("id"),
-                fields.pop("unit"),
-                fields.pop("item"),
-                fields.pop("town"),
-                Role(fields.pop("role")),
-                ListKind(fields.pop("list")),
-                _date(fields.pop("start")),
-                _date(fields.pop("end")),
-                **fields,
+        def add_record(row: Any = row) -> None:
+            # The schema has checked every field's type and form; what is left to check
+            # is what it cannot see: dates that exist, ids used once, known codes.
+            record_id = row["id"]
+            unit = shared.get(row["unit"], row["unit"])
+            item = shared.get(row["item"], row["item"])
+            town = shared.get(row["town"], row["town"])
+            if record_id in seen_ids:
+                raise ValueError(f"record id {record_id} is used twice")
+            if unit not in units:
+                raise ValueError(f"unit {unit!r} is not in the catalogue")
+            if item not in items:
+                raise ValueError(f"item {item!r} is not in the catalogue")
+            if type(units.get(town)) is not Town:
+                raise ValueError(f"town {town!r} is not a town of the catalogue")
+            texts = [row.get(f, "") for f in ("duty", "source", "grant")]
+            record = _trusted_record(
+                record_id, unit, item, town, roles[row["role"]], kinds[row["list"]],
+                _date(row.get("start")), _date(row.get("end")),
+                *(shared.setdefault(t, t) for t in texts),
+                row.get("opened_by"), row.get("closed_by"),
             )
-            if record.id in seen_ids:
-                raise ValueError(f"record id {record.id} is used twice")
-            for field, code in (("unit", record.unit), ("item", record.item)):
-                known = graph._units if field == "unit" else graph._items
-                if code not in known:
-                    raise ValueError(f"{field} {code!r} is not in the catalogue")
-            if not isinstance(graph._units.get(record.town), Town):
-                raise ValueError(f"town {record.town!r} is not a town of the catalogue")
-            seen_ids.add(record.id)
+            seen_ids.add(record_id)
             graph._insert(record)
         attempt("records", index, row, add_record)
     for index, row in enumerate(section("transfers")):
@@ -268,6 +573,8 @@ def loads(text: str, *, source: str = "<string>") -> ResponsibilityGraph:
         raise LoadError(
             [Problem(source, row=exc.lineno, column=str(exc.colno), expected=f"JSON: {exc.msg}")]
         ) from None
+    except (ValueError, RecursionError) as exc:
+        raise LoadError([Problem(source, expected=f"JSON this reader can hold: {exc}")]) from None
     return _read(data, source)
 
 
@@ -285,13 +592,11 @@ def read_json(path: str | Path) -> ResponsibilityGraph:
     """
     source = str(path)
     try:
-        handle: IO[str]
         if source.endswith(".gz"):
-            handle = gzip.open(path, "rt", encoding="utf-8")
+            with gzip.open(path, "rt", encoding="utf-8") as packed:
+                text = packed.read()
         else:
-            handle = open(path, encoding="utf-8")  # noqa: SIM115
-        with handle:
-            text = handle.read()
+            text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError, EOFError) as exc:
         raise LoadError([Problem(source, expected=f"a readable UTF-8 file: {exc}")]) from None
     return loads(text, source=source)

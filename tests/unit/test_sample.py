@@ -80,3 +80,15 @@ def test_shipped_file_matches_its_build_script() -> None:
         capture_output=True, text=True, check=False,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_shipped_file_passes_the_schema() -> None:
+    """The embedded file, loaded without the schema check, passes it."""
+    import gzip
+    import json
+    from importlib import resources
+
+    from kunshan_rbac._jsonio import _schema_problems
+
+    raw = resources.files("kunshan_rbac").joinpath("data", "kunshan.json.gz").read_bytes()
+    assert _schema_problems(json.loads(gzip.decompress(raw)), "kunshan.json.gz") == []

@@ -37,8 +37,11 @@ def add_at(parser: argparse.ArgumentParser) -> None:
 def load_graph(path: str | None) -> ResponsibilityGraph:
     """The graph in ``path``, or the embedded sample when ``path`` is ``None``.
 
+    ``path`` may be a JSON data set (``.json``, ``.json.gz``), or duty lists read with
+    `kunshan_rbac.read_lists`: a ``.xlsx`` workbook, a ``.csv`` file or a folder.
+
     Raises:
-        LoadError: the path does not exist or cannot be read.
+        LoadError: the path does not exist or cannot be read; every problem is listed.
     """
     if path is None:
         return load_sample()
@@ -47,9 +50,14 @@ def load_graph(path: str | None) -> ResponsibilityGraph:
         raise LoadError([Problem(path, expected="an existing file or folder")])
     if target.is_file() and target.name.endswith((".json", ".json.gz")):
         return read_json(target)
+    if target.is_dir() or target.suffix.lower() in (".xlsx", ".xlsm", ".csv"):
+        from .._lists import read_lists
+
+        return read_lists(target)
     raise LoadError(
-        [Problem(path, value=target.suffix or "a folder",
-                 expected="a .json or .json.gz data set written by kunshan-rbac")]
+        [Problem(path, value=target.suffix or target.name,
+                 expected="a .json or .json.gz data set, a .xlsx workbook, a .csv list or a "
+                 "folder of lists")]
     )
 
 

@@ -1,0 +1,614 @@
+"""Reading and writing the duty lists as governments publish them: workbooks and CSV files.
+
+`read_lists` loads a town's workbook (``玉山镇.xlsx``), a CSV file
+(``巴城镇_基本履职事项清单.csv``) or a folder of them, with the optional catalogues
+``单位`` (units) and ``事项`` (items) as sheets or files, and reports every problem with
+its place. `write_lists` publishes a graph on a date as one workbook (or three CSV files)
+per town, plus the two catalogues, which `read_lists` reads back.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import gzip
+import json
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Callable
+from importlib import resources
+from pathlib import Path
+from typing import Literal, overload
+
+import attrs
+
+from ._dates import DateLike, parse_date, parse_optional_date
+from ._errors import (
+    ExportError,
+    InvalidRecordError,
+    KunshanRbacError,
+    LoadError,
+    OwnershipConflictError,
+    Problem,
+)
+from ._graph import ResponsibilityGraph
+from ._model import Authority, Department, Item, ListKind, Ownership, Role, Town, Unit
+from ._tables import (
+    LAYOUTS,
+    Loader,
+    Table,
+    TableKind,
+    cell_text,
+    classify,
+    ignorable_sheet,
+    split_names,
+    unit_type,
+    unit_type_known,
+)
+from ._text import normalize_name
+
+__all__ = ["FORMATS", "RECLAIMED_PLACEHOLDER", "read_lists", "write_lists"]
+
+FORMATS = ("xlsx", "csv")
+"""The formats `write_lists` writes."""
+
+RECLAIMED_PLACEHOLDER = "配合"
+"""The 工作方式 written for a town that stays secondary on a reclaimed item but whose
+record has no duty text: an empty 工作方式 would mean the town keeps no part."""
+
+_WORKBOOKS = (".xlsx", ".xlsm")
+_UNREADABLE = (".xls", ".xlsb", ".ods", ".et", ".numbers", ".wps")
+
+
+# ---------------------------------------------------------------------------- reading
+
+
+@overload
+def read_lists(
+    path: str | Path,
+    *,
+    effective: DateLike | None = ...,
+    on_error: Literal["raise"] = ...,
+) -> ResponsibilityGraph: ...
+
+
+@overload
+def read_lists(
+    path: str | Path,
+    *,
+    effective: DateLike | None = ...,
+    on_error: Literal["collect"],
+) -> tuple[ResponsibilityGraph, list[Problem]]: ...
+
+
+def read_lists(
+    path: str | Path,
+    *,
+    effective: DateLike | None = None,
+    on_error: str = "raise",
+) -> ResponsibilityGraph | tuple[ResponsibilityGraph, list[Problem]]:
+    """Load duty lists from a workbook, a CSV file, or a folder of them.
+
+    Each workbook holds one town's lists, one sheet per list (基本履职事项清单,
+    配合履职事项清单, 上级部门收回事项清单), and is named after the town (``玉山镇.xlsx``)
+    or names it in the title row above the header. CSV files hold one list each and are
+    named ``<town>_<list>.csv``. A sheet or file named ``单位`` is the unit catalogue
+    (编码, 名称, 类型, 简称, 上级) and one named ``事项`` the item catalogue (编码,
+    事项名称, 领域, 权力类型, 依据, 上级事项); without a unit catalogue, the embedded
+    Kunshan units are used. See the formats reference for the columns and their
+    accepted names.
+
+    Rows become records: on the basic list the town is primary and each 协同部门 is
+    secondary; on the cooperative list 对应上级部门 is primary and the town secondary; on
+    the reclaimed list 承接部门 is primary, and the town stays secondary when 工作方式 says
+    what it still does.
+
+    Args:
+        path: a ``.xlsx`` workbook, a ``.csv`` file, or a folder holding them.
+        effective: the first day the lists hold (``None``: they hold at any date). A row's
+            own 生效日期 / 失效日期, if the list has those columns, take precedence.
+        on_error: ``"raise"`` (the default) raises `LoadError` listing every problem;
+            ``"collect"`` returns the graph of the rows without problems, with the
+            problems.
+
+    Returns:
+        The graph; with ``on_error="collect"``, a ``(graph, problems)`` pair.
+
+    Raises:
+        LoadError: with ``on_error="raise"``, when anything cannot be loaded; its
+            ``problems`` give each file, sheet, row (as the spreadsheet numbers it),
+            column (its letter) and what was expected.
+        InvalidRecordError: ``on_error`` is neither ``"raise"`` nor ``"collect"``.
+        InvalidDateError: ``effective`` is not a date.
+
+    Example:
+        >>> import kunshan_rbac as kr, pathlib, tempfile
+        >>> folder = pathlib.Path(tempfile.mkdtemp())
+        >>> _ = (folder / "单位.csv").write_text(
+        ...     "编码,名称,类型,简称\\n"
+        ...     "yushan,玉山镇,镇,玉山\\n"
+        ...     "zjj,市住房和城乡建设局,部门,市住建局\\n", encoding="utf-8")
+        >>> _ = (folder / "玉山镇_配合履职事项清单.csv").write_text(
+        ...     "序号,事项名称,对应上级部门,镇街配合职责\\n"
+        ...     "1,配合开展燃气安全宣传,市住建局,宣传、报告\\n", encoding="utf-8")
+        >>> g = kr.read_lists(folder)
+        >>> g.owner("配合开展燃气安全宣传", town="玉山镇", at="2025-07-01").primary.name
+        '市住房和城乡建设局'
+    """
+    if on_error not in ("raise", "collect"):
+        raise InvalidRecordError(
+            f"on_error must be 'raise' or 'collect', not {on_error!r}",
+            field="on_error", value=on_error,
+        )
+    start = parse_optional_date(effective)
+    graph, problems = _read(Path(path), start)
+    if on_error == "collect":
+        return graph, problems
+    if problems:
+        raise LoadError(problems)
+    return graph
+
+
+@attrs.define
+class _Source:
+    table: Table
+    kind: TableKind
+    town_hint: str
+
+
+def _read(path: Path, effective: datetime.date | None) -> tuple[ResponsibilityGraph,
+                                                                 list[Problem]]:
+    problems: list[Problem] = []
+    sources: list[_Source] = []
+    if path.is_dir():
+        files = sorted(
+            p for p in path.iterdir()
+            if p.is_file() and not p.name.startswith((".", "~$")) and not p.name.endswith(".part")
+        )
+        for file in files:
+            suffix = file.suffix.lower()
+            if suffix in _UNREADABLE:
+                problems.append(Problem(str(file), value=file.suffix, expected="a .xlsx workbook "
+                                        "or a .csv file: save this file in one of those formats"))
+            elif suffix in (*_WORKBOOKS, ".csv"):
+                _scan(file, sources, problems)
+    elif path.is_file():
+        if path.suffix.lower() in (*_WORKBOOKS, ".csv"):
+            _scan(path, sources, problems)
+        else:
+            problems.append(Problem(str(path), value=path.suffix or path.name,
+                                    expected="a .xlsx workbook, a .csv file or a folder"))
+    else:
+        problems.append(Problem(str(path), expected="an existing workbook, CSV file or folder"))
+    loader = Loader(effective=effective, embedded=embedded_units())
+    for source in sources:
+        if source.kind is TableKind.UNITS:
+            loader.add_units(source.table)
+        elif source.kind is TableKind.ITEMS:
+            loader.add_items(source.table)
+    loader.start()
+    lists = [s for s in sources if s.kind.list is not None]
+    if not loader.units:
+        problems.append(Problem(str(path), expected="a unit catalogue (a sheet or file named "
+                                "单位) or the embedded Kunshan units, which are not available"))
+    if not lists and not problems and not loader.problems:
+        problems.append(Problem(str(path), expected="at least one list: a workbook named after "
+                                "a town with sheets named after the lists, or "
+                                "<town>_<list>.csv files"))
+    for source in lists:
+        kind = source.kind.list
+        assert kind is not None
+        town = _town(loader, source)
+        if town is not None:
+            loader.add_list(source.table, kind, town)
+    graph, found = loader.finish()
+    return graph, problems + found
+
+
+def _scan(file: Path, sources: list[_Source], problems: list[Problem]) -> None:
+    """Read one file's tables and sort them into lists and catalogues."""
+    name = str(file)
+    if file.suffix.lower() == ".csv":
+        from ._csv import read_csv
+
+        table = read_csv(file, name)
+        if isinstance(table, list):
+            problems += table
+            return
+        stem = file.stem
+        kind = classify(stem)
+        hint = ""
+        if kind is None or kind.list is not None:
+            town_part, _sep, list_part = stem.rpartition("_")
+            split_kind = classify(list_part) if town_part else None
+            if split_kind is not None and split_kind.list is not None:
+                kind, hint = split_kind, town_part
+            else:
+                hint = stem
+        if kind is None:
+            kind = classify(_top_text(table))
+        if kind is None:
+            problems.append(Problem(name, value=file.name, expected="a CSV file named "
+                                    "<town>_<list>.csv (e.g. 巴城镇_基本履职事项清单.csv), "
+                                    "单位.csv or 事项.csv"))
+            return
+        sources.append(_Source(table, kind, hint))
+        return
+    from ._xlsx import read_workbook
+
+    tables = read_workbook(file, name)
+    if tables and isinstance(tables[0], Problem):
+        problems += [t for t in tables if isinstance(t, Problem)]
+        return
+    sheets = [t for t in tables if isinstance(t, Table)]
+    for table in sheets:
+        kind = classify(table.name)
+        if kind is None and not ignorable_sheet(table.name):
+            kind = classify(_top_text(table))
+            if kind is None and len(sheets) == 1:
+                kind = classify(file.stem)
+        if kind is None:
+            if table.rows and not ignorable_sheet(table.name):
+                problems.append(table.problem(
+                    "a sheet named after a list (基本履职事项清单, 配合履职事项清单, "
+                    "上级部门收回事项清单) or a catalogue (单位, 事项); rename the sheet, or "
+                    "name it 说明 if it holds notes", value=table.name))
+            continue
+        sources.append(_Source(table, kind, file.stem))
+
+
+def _top_text(table: Table) -> str:
+    """The text of the first rows that hold a single text (title rows)."""
+    texts = []
+    for row in range(min(5, len(table.rows))):
+        cells = {cell_text(v) for v in table.rows[row]} - {""}
+        if len(cells) == 1:
+            texts.append(next(iter(cells)))
+        elif cells:
+            break
+    return " ".join(texts)
+
+
+def _town(loader: Loader, source: _Source) -> str | None:
+    """The town of a list table: from the file's name, or its title rows."""
+    table = source.table
+    from ._tables import find_header
+
+    header = find_header(table, source.kind)
+    title = table.title_text(header.row) if not isinstance(header, list) else _top_text(table)
+    by_name, named = loader.town_in(source.town_hint)
+    by_title, titled = loader.town_in(title)
+    if by_name and by_title and by_name != by_title:
+        loader.problems.append(table.problem(
+            f"one town: the file is named after {loader.lookup.unit(by_name).name} but the "
+            f"title names {loader.lookup.unit(by_title).name}", row=0, value=title))
+        return None
+    town = by_name or by_title
+    if town is None:
+        fits = sorted(set(named) | set(titled))
+        detail = f"; it fits several towns ({', '.join(fits)})" if fits else ""
+        loader.problems.append(table.problem(
+            "a town of the unit catalogue: name the workbook after the town (玉山镇.xlsx) or "
+            f"the CSV file <town>_<list>.csv, or name the town in the title row{detail}",
+            value=source.town_hint or title or None))
+    return town
+
+
+@functools.cache
+def _embedded() -> tuple[Unit, ...] | None:
+    from ._jsonio import unit_from_dict
+    from ._sample import SAMPLE_FILE
+
+    data_file = resources.files("kunshan_rbac").joinpath("data", SAMPLE_FILE)
+    if not data_file.is_file():
+        return None
+    raw = data_file.read_bytes()
+    if SAMPLE_FILE.endswith(".gz"):
+        raw = gzip.decompress(raw)
+    data = json.loads(raw.decode("utf-8"))
+    return tuple(unit_from_dict(row) for row in data.get("units", ()))
+
+
+def embedded_units() -> tuple[Unit, ...] | None:
+    """The units of the embedded Kunshan sample, or ``None`` while it is not installed."""
+    return _embedded()
+
+
+# ---------------------------------------------------------------------------- writing
+
+
+def _names_ok(text: str) -> bool:
+    """Whether a name is one cell entry that reads back as itself (no separator)."""
+    folded = unicodedata.normalize("NFKC", text).strip()
+    return split_names(text) == [folded] and cell_text(text) == text and "\n" not in text
+
+
+_UNSAFE_FILE = re.compile(r'[<>:"/\\|?*\x00-\x1f]')
+_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(10)),
+             *(f"LPT{i}" for i in range(10))}
+
+
+class _Writer:
+    """Turns a graph on a date into sheets, collecting what cannot be written."""
+
+    def __init__(self, graph: ResponsibilityGraph, day: datetime.date, folder: Path,
+                 suffix: str) -> None:
+        self.graph = graph
+        self.day = day
+        self.folder = folder
+        self.suffix = suffix
+        self.problems: list[Problem] = []
+        self.item_keys: dict[str, set[str]] = defaultdict(set)
+        for item in graph.items():
+            self.item_keys[normalize_name(item.name)].add(item.code)
+
+    def unit_ref(self, unit: Unit, file: str, sheet: str) -> str:
+        """How a list names a unit: its name when that reads back as it, else its code."""
+        for text in (unit.name, unit.code):
+            if not _names_ok(text):
+                continue
+            try:
+                if self.graph.unit(text).code == unit.code:
+                    return text
+            except KunshanRbacError:
+                continue
+        self.problems.append(Problem(file, sheet, value=unit.code, expected="a unit whose "
+                                     "name or code is one entry of a list cell (no 、,;/ or "
+                                     "line break)"))
+        return unit.code
+
+    def item_ambiguous(self, item: Item) -> bool:
+        return len(self.item_keys.get(normalize_name(item.name), ())) > 1
+
+    def stems(self) -> dict[str, str]:
+        """The file name (without extension) of each town's output."""
+        towns = self.graph.towns()
+        counts: dict[str, int] = defaultdict(int)
+        for town in towns:
+            counts[town.name.casefold()] += 1
+        stems: dict[str, str] = {}
+        for town in towns:
+            chosen = None
+            for text in (town.name, town.code):
+                if (_file_safe(text) and counts.get(text.casefold(), 0) <= 1
+                        and classify(text) is None and self._is_town(text, town)):
+                    chosen = text
+                    break
+            if chosen is None:
+                self.problems.append(Problem(str(self.folder), value=town.code,
+                                             expected="a town whose name or code can name a "
+                                             "file"))
+                continue
+            stems[town.code] = chosen
+        return stems
+
+    def _is_town(self, text: str, town: Town) -> bool:
+        try:
+            return self.graph.town(text).code == town.code
+        except KunshanRbacError:
+            return False
+
+    def town_rows(self, town: Town, file_of: Callable[[ListKind], str]
+                  ) -> dict[ListKind, list[tuple[str, ...]]]:
+        """The rows of the three lists of one town (``file_of`` names each list's file)."""
+        answers: dict[ListKind, list[Ownership]] = {kind: [] for kind in ListKind}
+        seen: set[str] = set()
+        for kind in ListKind:
+            for item in self.graph.items_on(kind, town=town.code, at=self.day):
+                if item.code in seen:
+                    continue
+                seen.add(item.code)
+                try:
+                    answer = self.graph.owner(item.code, town=town.code, at=self.day)
+                except OwnershipConflictError as exc:
+                    self.problems.append(Problem(file_of(kind), kind.label, value=item.name,
+                                                 expected=f"one primary: {exc.problem} on "
+                                                 f"{self.day.isoformat()} (item {item.code})"))
+                    continue
+                answers[answer.list].append(answer)
+        return {kind: self.rows(kind, found, town, file_of(kind))
+                for kind, found in answers.items()}
+
+    def rows(self, kind: ListKind, answers: list[Ownership], town: Town,
+             file: str) -> list[tuple[str, ...]]:
+        sheet = kind.label
+        out: list[dict[str, str]] = []
+        answers.sort(key=lambda a: ((a.item.domain if kind is not ListKind.RECLAIMED
+                                     else a.item.power_type or ""), a.item.code))
+        for answer in answers:
+            item = answer.item
+            records = [r for r in answer.records if r.holds_on(self.day)]
+            primary_duty = next((r.duty for r in records if r.role is Role.PRIMARY), "")
+            town_duty = next((r.duty for r in records
+                              if r.role is Role.SECONDARY and r.unit == town.code), "")
+            others = [u for u in answer.secondary if u.code != town.code]
+            row = {
+                "领域": item.domain,
+                "事项名称": item.name,
+                "依据": "\n".join(item.basis),
+                "事项编码": item.code if self.item_ambiguous(item) else "",
+            }
+            if kind is ListKind.BASIC:
+                if answer.primary.code != town.code:
+                    self.problems.append(Problem(file, sheet, value=item.name, expected=(
+                        f"the town as primary of a basic-list item; {answer.primary.name} is "
+                        f"primary on {self.day.isoformat()} (item {item.code})")))
+                    continue
+                row["具体工作事项"] = primary_duty
+                row["协同部门"] = "、".join(self.unit_ref(u, file, sheet) for u in others)
+            else:
+                if not isinstance(answer.primary, Department):
+                    self.problems.append(Problem(file, sheet, value=item.name, expected=(
+                        f"a department as primary of a {kind.short}-list item; "
+                        f"{answer.primary.name} is a {answer.primary.kind} (item {item.code})")))
+                    continue
+                department = self.unit_ref(answer.primary, file, sheet)
+                row["协同部门"] = "、".join(self.unit_ref(u, file, sheet) for u in others)
+                town_secondary = any(u.code == town.code for u in answer.secondary)
+                if kind is ListKind.COOPERATIVE:
+                    row["对应上级部门"] = department
+                    row["上级部门职责"] = primary_duty
+                    row["镇街配合职责"] = town_duty
+                else:
+                    row["承接部门"] = department
+                    row["事项类型"] = item.power_type or ""
+                    row["工作方式"] = (town_duty or RECLAIMED_PLACEHOLDER) if town_secondary \
+                        else ""
+            out.append(row)
+        header = self.header(TableKind.of(kind), out)
+        return [header, *(tuple(str(i) if name == "序号" else row.get(name, "")
+                                for name in header) for i, row in enumerate(out, start=1))]
+
+    @staticmethod
+    def header(kind: TableKind, rows: list[dict[str, str]]) -> tuple[str, ...]:
+        """The layout's columns, plus 协同部门 and 事项编码 when some row needs them."""
+        names = [c.name for c in LAYOUTS[kind]]
+        for extra in ("协同部门", "事项编码"):
+            if extra not in names and any(row.get(extra) for row in rows):
+                names.append(extra)
+        return tuple(names)
+
+    def units_rows(self, file: str) -> list[tuple[str, ...]]:
+        rows: list[tuple[str, ...]] = [tuple(c.name for c in LAYOUTS[TableKind.UNITS])]
+        for unit in self.graph.units():
+            kind = unit_type(unit)
+            if isinstance(unit, Authority) and not unit_type_known(kind):
+                self.problems.append(Problem(file, "单位", value=kind, expected=(
+                    f"an authority level that reads back (市, 县, 区...); {unit.code} has "
+                    f"{kind!r}")))
+            aliases = [a for a in unit.aliases if a != unit.name]
+            bad = [a for a in aliases if not _names_ok(a)]
+            if bad:
+                self.problems.append(Problem(file, "单位", value=bad[0], expected=(
+                    f"aliases of {unit.code} without 、,;/ or line breaks, since 简称 "
+                    "separates them by 、")))
+            rows.append((unit.code, unit.name, kind, "、".join(aliases), unit.parent or ""))
+        return rows
+
+    def items_rows(self) -> list[tuple[str, ...]]:
+        rows: list[tuple[str, ...]] = [tuple(c.name for c in LAYOUTS[TableKind.ITEMS])]
+        for item in self.graph.items():
+            rows.append((item.code, item.name, item.domain, item.power_type or "",
+                         "\n".join(item.basis), item.parent or ""))
+        return rows
+
+
+def _file_safe(text: str) -> bool:
+    return (bool(text) and not _UNSAFE_FILE.search(text) and text == text.strip()
+            and not text.endswith(".") and text.split(".")[0].upper() not in _RESERVED)
+
+
+def write_lists(
+    graph: ResponsibilityGraph,
+    folder: str | Path,
+    *,
+    format: str = "xlsx",
+    at: DateLike | None = None,
+) -> list[Path]:
+    """Publish the lists of every town on a date, in the layout governments use.
+
+    With ``format="xlsx"``, one workbook per town (``玉山镇.xlsx``) with the three sheets
+    (基本履职事项清单, 配合履职事项清单, 上级部门收回事项清单), each under a title row;
+    with ``format="csv"``, three files per town (``玉山镇_基本履职事项清单.csv``...) in
+    UTF-8 with a byte-order mark. Either way the folder also gets the catalogues ``单位``
+    and ``事项``, so that `read_lists` loads it again without the embedded units.
+
+    Units are named by name (by code when the name would not read back as the same
+    unit); a town that stays secondary on a reclaimed item has its part in 工作方式
+    (`RECLAIMED_PLACEHOLDER` when the record holds no text). Cells that a spreadsheet
+    would take for formulas stay text (see the formats reference). Files of the same
+    names are replaced; nothing is written when anything cannot be.
+
+    Args:
+        graph: the graph.
+        folder: where to write (created if missing).
+        format: ``"xlsx"`` or ``"csv"``.
+        at: the date whose lists to write (``None``: today).
+
+    Returns:
+        The files written, catalogues first.
+
+    Raises:
+        ExportError: some item cannot be shown on a list on that date (no single primary,
+            a basic-list item led by a department...); every such place is listed.
+        InvalidRecordError: ``format`` is not ``"xlsx"`` or ``"csv"``.
+        InvalidDateError: ``at`` is not a date.
+
+    Example:
+        >>> import kunshan_rbac as kr, tempfile
+        >>> g = kr.ResponsibilityGraph()
+        >>> g.add_unit(kr.Town("yushan", "玉山镇"))
+        >>> g.add_unit(kr.Department("zjj", "市住房和城乡建设局", aliases=("市住建局",)))
+        >>> g.add_item(kr.Item("ZJ-001", "住宅专项维修资金使用受理、审核和日常管理"))
+        >>> _ = g.assign("ZJ-001", town="yushan", list="basic", primary="yushan",
+        ...              secondary=["zjj"])
+        >>> names = [p.name for p in kr.write_lists(g, tempfile.mkdtemp(), format="csv")]
+        >>> len(names), names[0], names[2]
+        (5, '单位.csv', '玉山镇_基本履职事项清单.csv')
+    """
+    if format not in FORMATS:
+        raise InvalidRecordError(f"format must be 'xlsx' or 'csv', not {format!r}",
+                                 field="format", value=format)
+    day = parse_date(at)
+    target = Path(folder)
+    writer = _Writer(graph, day, target, format)
+    stems = writer.stems()
+    outputs: list[tuple[Path, list[tuple[str, list[tuple[str, ...]], str]]]] = []
+    for name, rows_of in (("单位", writer.units_rows), ("事项", lambda _f: writer.items_rows())):
+        path = target / f"{name}.{format}"
+        outputs.append((path, [(name, rows_of(str(path)), "")]))
+    for town in graph.towns():
+        stem = stems.get(town.code)
+        if stem is None:
+            continue
+        book = target / f"{stem}.xlsx"
+
+        def file_of(kind: ListKind, stem: str = stem, book: Path = book) -> str:
+            return str(book if format == "xlsx" else target / f"{stem}_{kind.label}.csv")
+
+        per_list = writer.town_rows(town, file_of)
+        sheets = [(kind.label, per_list[kind], f"{town.name}{kind.label}") for kind in ListKind]
+        if format == "xlsx":
+            outputs.append((book, sheets))
+        else:
+            outputs += [(target / f"{stem}_{label}.csv", [(label, rows, "")])
+                        for label, rows, _title in sheets]
+    writer.problems += _unwritable(outputs)
+    if writer.problems:
+        raise ExportError(writer.problems)
+    target.mkdir(parents=True, exist_ok=True)
+    written = []
+    for path, sheets in outputs:
+        if format == "xlsx":
+            from ._xlsx import Sheet, write_workbook
+
+            write_workbook(path, [
+                Sheet(name, rows[0], tuple(rows[1:]), title) for name, rows, title in sheets
+            ])
+        else:
+            from ._csv import write_csv
+
+            _name, rows, _title = sheets[0]
+            write_csv(path, rows[0], rows[1:])
+        written.append(path)
+    return written
+
+
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_MAX_CELL = 32_767
+
+
+def _unwritable(outputs: list[tuple[Path, list[tuple[str, list[tuple[str, ...]], str]]]]
+                ) -> list[Problem]:
+    """Cells a spreadsheet cannot hold: control characters, more than 32,767 characters."""
+    problems = []
+    for path, sheets in outputs:
+        for name, rows, title in sheets:
+            for number, row in enumerate(rows, start=2 if title else 1):
+                for text in row:
+                    if _ILLEGAL.search(text) or len(text) > _MAX_CELL:
+                        problems.append(Problem(str(path), name, number, None, text[:80],
+                                                "text without control characters, at most "
+                                                f"{_MAX_CELL} characters per cell"))
+    return problems
