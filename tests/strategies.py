@@ -128,3 +128,27 @@ def graphs(draw: st.DrawFn, *, transfers: bool = True, **sizes: Any) -> kr.Respo
         except kr.TransferError:
             pass
     return graph
+
+
+@st.composite
+def messy_graphs(draw: st.DrawFn) -> kr.ResponsibilityGraph:
+    """A graph of arbitrary assignments: any list, any units, dates in any order.
+
+    This is what a messy spreadsheet may hold; it must load, and ``check`` must report it.
+    """
+    graph = draw(catalogues(max_items=4))
+    towns = [t.code for t in graph.towns()]
+    units = [u.code for u in graph.units()]
+    items = [i.code for i in graph.items()]
+    for _ in range(draw(st.integers(0, 10))):
+        graph.assign(
+            draw(st.sampled_from(items)),
+            town=draw(st.sampled_from(towns)),
+            list=draw(st.sampled_from(list(kr.ListKind))),
+            primary=draw(st.sampled_from(units)),
+            secondary=draw(st.lists(st.sampled_from(units), unique=True, max_size=2)),
+            start=draw(optional_dates),
+            end=draw(optional_dates),
+            grant=draw(st.sampled_from(["", "苏政发〔2020〕91号"])),
+        )
+    return graph

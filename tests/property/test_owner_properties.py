@@ -10,29 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import kunshan_rbac as kr
-from strategies import EPOCH, catalogues, dates, graphs
-
-
-@st.composite
-def messy_graphs(draw: st.DrawFn) -> kr.ResponsibilityGraph:
-    """Graphs with arbitrary records: overlaps, several primaries, mixed lists, gaps."""
-    graph = draw(catalogues())
-    towns = [t.code for t in graph.towns()]
-    units = [u.code for u in graph.units()]
-    items = [i.code for i in graph.items()]
-    for _ in range(draw(st.integers(0, 12))):
-        start = draw(st.none() | dates)
-        end = draw(st.none() | dates)
-        graph.assign(
-            draw(st.sampled_from(items)),
-            town=draw(st.sampled_from(towns)),
-            list=draw(st.sampled_from(list(kr.ListKind))),
-            primary=draw(st.sampled_from(units)),
-            secondary=draw(st.lists(st.sampled_from(units), unique=True, max_size=2)),
-            start=start,
-            end=end,
-        )
-    return graph
+from strategies import EPOCH, dates, graphs, messy_graphs
 
 
 def _probe_days(graph: kr.ResponsibilityGraph, draw: st.DrawFn) -> list[datetime.date]:
