@@ -773,6 +773,12 @@ class ResponsibilityGraph:
                 return record
         raise KeyError(record_id)
 
+    def _slot_records(self, key: _Key) -> Sequence[Record]:
+        """The stored records of ``key`` (not a copy: do not change it)."""
+        slots = self._slots.get(key[1])
+        slot = slots.get(key[0]) if slots is not None else None
+        return slot.records if slot is not None else ()
+
     def _key_records(self, key: _Key) -> list[Record]:
         slots = self._slots.get(key[1])
         slot = slots.get(key[0]) if slots is not None else None

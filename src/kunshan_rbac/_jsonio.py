@@ -451,6 +451,9 @@ def _schema_problems(data: Any, source: str) -> list[Problem]:
     return problems
 
 
+_TEXTS = ("duty", "source", "grant")
+
+
 def _read(data: Any, source: str, *, validate: bool = True) -> ResponsibilityGraph:
     problems: list[Problem] = []
     if not isinstance(data, dict) or data.get("format") != FORMAT:
@@ -523,11 +526,12 @@ def _read(data: Any, source: str, *, validate: bool = True) -> ResponsibilityGra
                 raise ValueError(f"item {item!r} is not in the catalogue")
             if type(units.get(town)) is not Town:
                 raise ValueError(f"town {town!r} is not a town of the catalogue")
-            texts = [row.get(f, "") for f in ("duty", "source", "grant")]
+            duty, source, grant = (
+                shared.setdefault(t, t) for t in (row.get(f, "") for f in _TEXTS)
+            )
             record = _trusted_record(
                 record_id, unit, item, town, roles[row["role"]], kinds[row["list"]],
-                _date(row.get("start")), _date(row.get("end")),
-                *(shared.setdefault(t, t) for t in texts),
+                _date(row.get("start")), _date(row.get("end")), duty, source, grant,
                 row.get("opened_by"), row.get("closed_by"),
             )
             seen_ids.add(record_id)

@@ -369,20 +369,60 @@ class Record:
         return _period(self.start, self.end)
 
 
-_RECORD_SETTERS = tuple(Record.__dict__[f.name].__set__ for f in attrs.fields(Record))
+_FIELDS = tuple(f.name for f in attrs.fields(Record))
+(_set_id, _set_unit, _set_item, _set_town, _set_role, _set_list, _set_start, _set_end,
+ _set_duty, _set_source, _set_grant, _set_opened_by, _set_closed_by) = (
+    Record.__dict__[name].__set__ for name in _FIELDS
+)
 
 
-def _trusted_record(*values: Any) -> Record:
+def _trusted_record(
+    id: int,
+    unit: str,
+    item: str,
+    town: str,
+    role: Role,
+    list: ListKind,
+    start: datetime.date | None,
+    end: datetime.date | None,
+    duty: str,
+    source: str,
+    grant: str,
+    opened_by: int | None,
+    closed_by: int | None,
+) -> Record:
     """Build a `Record` from values already checked, without running its validators.
 
     The graph uses this for records it makes itself from resolved codes, parsed enums
-    and parsed dates (a large share of build time otherwise); values must be given in
-    field order, all thirteen of them.
+    and parsed dates, and for records read from a file that passed the schema (the
+    validators were a large share of build and transfer time). Each slot is set through
+    its descriptor, which a frozen class allows; a test keeps the result equal to
+    ``Record(...)``.
     """
     record = object.__new__(Record)
-    for setter, value in zip(_RECORD_SETTERS, values, strict=True):
-        setter(record, value)
+    _set_id(record, id)
+    _set_unit(record, unit)
+    _set_item(record, item)
+    _set_town(record, town)
+    _set_role(record, role)
+    _set_list(record, list)
+    _set_start(record, start)
+    _set_end(record, end)
+    _set_duty(record, duty)
+    _set_source(record, source)
+    _set_grant(record, grant)
+    _set_opened_by(record, opened_by)
+    _set_closed_by(record, closed_by)
     return record
+
+
+def _ended(record: Record, end: datetime.date, closed_by: int) -> Record:
+    """A stored record ended on ``end`` by transfer ``closed_by`` (fields already checked)."""
+    return _trusted_record(
+        record.id, record.unit, record.item, record.town, record.role, record.list,
+        record.start, end, record.duty, record.source, record.grant, record.opened_by,
+        closed_by,
+    )
 
 
 def _period(start: datetime.date | None, end: datetime.date | None) -> str:

@@ -18,7 +18,15 @@ import attrs
 
 from ._model import ListKind, Record, Role
 
-__all__ = ["BEGINNING", "FOREVER", "Segment", "Timeline", "build_timeline", "ordinal"]
+__all__ = [
+    "BEGINNING",
+    "FOREVER",
+    "Segment",
+    "Timeline",
+    "answer_of",
+    "build_timeline",
+    "ordinal",
+]
 
 BEGINNING = 0
 """Ordinal standing for an open start (before ``date.min``)."""
@@ -63,7 +71,14 @@ class Segment:
         return (self.list, self.primary, self.secondary, self.problem)
 
 
-def _answer(active: Sequence[Record]) -> tuple[ListKind | None, str | None, tuple[str, ...], str]:
+def answer_of(
+    active: Sequence[Record],
+) -> tuple[ListKind | None, str | None, tuple[str, ...], str]:
+    """The list, primary, secondary units and problem (if any) of records in force."""
+    if len(active) == 1:
+        only = active[0]
+        if only.role is Role.PRIMARY:
+            return only.list, only.unit, (), ""
     primaries = sorted({r.unit for r in active if r.role is Role.PRIMARY})
     secondaries = tuple(sorted({r.unit for r in active if r.role is Role.SECONDARY}))
     lists = {r.list for r in active}
@@ -118,7 +133,7 @@ def build_timeline(records: Sequence[Record]) -> Timeline:
         active = [r for start, end, r in spans if start <= left and right <= end]
         if not active:
             continue
-        kind, primary, secondary, problem = _answer(active)
+        kind, primary, secondary, problem = answer_of(active)
         previous = segments[-1] if segments else None
         if (
             previous is not None

@@ -20,14 +20,14 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import attrs
 
 from ._dates import DateLike, parse_date
 from ._errors import KunshanRbacError, TransferError
-from ._model import Department, ListKind, Ownership, Record, Role, _LabelledEnum
-from ._timeline import build_timeline
+from ._model import Department, ListKind, Ownership, Record, Role, _ended, _LabelledEnum
+from ._timeline import answer_of
 
 if TYPE_CHECKING:
     from ._graph import ResponsibilityGraph
@@ -140,14 +140,28 @@ class Transfer:
         )
 
 
-@attrs.frozen
-class _NewRecord:
+class _NewRecord(NamedTuple):
+    """A record a transfer will open, before it has an id."""
+
     unit: str
     role: Role
     list: ListKind
     duty: str = ""
     source: str = ""
     grant: str = ""
+
+
+@attrs.frozen
+class _State:
+    """What one (item, town) looks like on a transfer's effective day, as codes."""
+
+    item: str
+    town: str
+    list: ListKind
+    primary: str
+    primary_kind: str
+    secondary: tuple[str, ...]
+    active: tuple[Record, ...]
 
 
 @attrs.frozen
@@ -205,10 +219,17 @@ class _Planner:
             codes.append(code)
         return codes
 
-    def towns(self, item: str, names: list[str] | None, holds: Any) -> list[str]:
+    def named_towns(self, names: str | Sequence[str] | None) -> list[str] | None:
+        """The codes of the towns named (each resolved once), or ``None`` for all."""
+        listed = _names(names)
+        if listed is None:
+            return None
+        return self.codes(listed, lambda n: self.graph._unit_code(n, kind="town"), "town")
+
+    def towns(self, item: str, named: list[str] | None, holds: Any) -> list[str]:
         """The towns to move ``item`` in: those named, or every town where ``holds``."""
-        if names is not None:
-            return self.codes(names, lambda n: self.graph._unit_code(n, kind="town"), "town")
+        if named is not None:
+            return named
         towns = [t for t in self.graph._towns_holding(item) if holds(item, t)]
         if not towns:
             self.reasons.append(
@@ -217,73 +238,73 @@ class _Planner:
             )
         return towns
 
-    def current(self, item: str, town: str) -> Ownership | None:
-        """The clean answer in force on the effective day, or ``None`` with a reason."""
-        key = (item, town)
-        later = [
-            r
-            for r in self.graph._key_records(key)
-            if (r.start is not None and r.start >= self.day)
-            or (r.end is not None and r.end > self.day)
-        ]
+    def current(self, item: str, town: str) -> _State | None:
+        """The clean answer in force on the effective day, or ``None`` with a reason.
+
+        Worked out from the records of the (item, town) alone, without building its
+        timeline, so that a transfer costs time in the records it touches.
+        """
+        day = self.day
+        later = []
+        active = []
+        for r in self.graph._slot_records((item, town)):
+            if (r.start is not None and r.start >= day) or (r.end is not None and r.end > day):
+                later.append(r)
+            if (r.start is None or r.start <= day) and (r.end is None or day < r.end):
+                active.append(r)
         if later:
-            dates = sorted({d for r in later for d in (r.start, r.end) if d and d >= self.day})
+            dates = sorted({d for r in later for d in (r.start, r.end) if d and d >= day})
             self.reasons.append(
-                f"item {item} in town {town}: effective date {self.day.isoformat()} falls "
+                f"item {item} in town {town}: effective date {day.isoformat()} falls "
                 f"before a later change of the same item and town (on "
                 f"{', '.join(d.isoformat() for d in dates)}); transfers must follow each other "
                 "in date order"
             )
-        answer = self.graph._answer(key, self.day.toordinal())
-        if answer is None:
+        if not active:
             self.reasons.append(
                 f"item {item} in town {town}: the town does not hold it on "
-                f"{self.day.isoformat()} (it is on no list then)"
+                f"{day.isoformat()} (it is on no list then)"
             )
             return None
-        if not isinstance(answer, Ownership):
-            self.reasons.append(
-                f"item {item} in town {town}: {answer.problem} on {self.day.isoformat()}"
-            )
+        kind, primary, secondary, problem = answer_of(active)
+        if kind is None or primary is None:
+            self.reasons.append(f"item {item} in town {town}: {problem} on {day.isoformat()}")
             return None
-        return None if later else answer
+        if later:
+            return None
+        return _State(item, town, kind, primary, self.graph._units[primary].kind, secondary,
+                      tuple(active))
 
-    def add(self, before: Ownership, to_unit: str, to_list: ListKind,
+    def add(self, before: _State, to_unit: str, to_list: ListKind,
             opened: list[_NewRecord]) -> None:
-        item, town = before.item.code, before.town.code
-        close = tuple(r for r in before.records if r.holds_on(self.day))
-        # The new state must name exactly one primary: check it as the graph would see it.
-        kept = [
-            attrs.evolve(r, end=self.day) if r in close else r
-            for r in self.graph._key_records((item, town))
-        ]
-        probe = [
-            Record(-(i + 1), n.unit, item, town, n.role, n.list, self.day, None)
-            for i, n in enumerate(opened)
-        ]
-        segment = build_timeline(kept + probe).at(self.day.toordinal())
-        if segment is None or segment.primary != to_unit:
-            problem = segment.problem if segment is not None else "no record in force"
+        """Plan the move of one (item, town), if the new records name one clear owner."""
+        primaries = [n.unit for n in opened if n.role is Role.PRIMARY]
+        secondaries = [n.unit for n in opened if n.role is Role.SECONDARY]
+        if (
+            primaries != [to_unit]
+            or to_unit in secondaries
+            or len(set(secondaries)) != len(secondaries)
+        ):
             self.reasons.append(
-                f"item {item} in town {town}: the transfer would leave it without exactly "
-                f"one primary ({problem})"
+                f"item {before.item} in town {before.town}: the transfer would leave it "
+                f"without exactly one primary (primary {primaries}, secondary {secondaries})"
             )
             return
         self.moves.append(
-            _PlannedMove(item, town, before.primary.code, before.list, to_unit, to_list,
-                         close, tuple(opened))
+            _PlannedMove(before.item, before.town, before.primary, before.list, to_unit,
+                         to_list, before.active, tuple(opened))
         )
 
 
 def _carried(
-    before: Ownership, drop: set[str], close: Iterable[Record], kind: ListKind
+    before: _State, drop: set[str], kind: ListKind
 ) -> list[_NewRecord]:
     """Secondary units that keep assisting after the lead changes, with their duty text."""
-    duties = {r.unit: r for r in close if r.role is Role.SECONDARY}
+    duties = {r.unit: r for r in before.active if r.role is Role.SECONDARY}
     return [
-        _NewRecord(u.code, Role.SECONDARY, kind, duties[u.code].duty, duties[u.code].source)
-        for u in before.secondary
-        if u.code not in drop and u.code in duties
+        _NewRecord(code, Role.SECONDARY, kind, duties[code].duty, duties[code].source)
+        for code in before.secondary
+        if code not in drop and code in duties
     ]
 
 
@@ -315,32 +336,32 @@ def plan_reclaim(
         planner.reasons.append(f"target {to!r}: {exc}")
     item_codes = planner.codes(_names(items) or [], graph._item_code, "item")
     day = planner.day.toordinal()
+    named = planner.named_towns(towns)
 
     def held_by_town(item: str, town: str) -> bool:
         answer = graph._answer((item, town), day)
-        return isinstance(answer, Ownership) and answer.primary.code == town
+        return type(answer) is Ownership and answer.primary.code == town
 
     for item in item_codes:
-        for town in planner.towns(item, _names(towns), held_by_town):
+        for town in planner.towns(item, named, held_by_town):
             before = planner.current(item, town)
             if before is None:
                 continue
-            if before.primary.code != town:
+            if before.primary != town:
                 planner.reasons.append(
                     f"item {item} in town {town}: the primary on {planner.day.isoformat()} is "
-                    f"{before.primary.code}, not the town; only a town's own items can be "
+                    f"{before.primary}, not the town; only a town's own items can be "
                     "reclaimed"
                 )
                 continue
             if target is None:
                 continue
-            close = [r for r in before.records if r.holds_on(planner.day)]
             opened = [_NewRecord(target.code, Role.PRIMARY, ListKind.RECLAIMED, duty, ref)]
             if keep_secondary:
                 opened.append(
                     _NewRecord(town, Role.SECONDARY, ListKind.RECLAIMED, secondary_duty, ref)
                 )
-            opened += _carried(before, {town, target.code}, close, ListKind.RECLAIMED)
+            opened += _carried(before, {town, target.code}, ListKind.RECLAIMED)
             planner.add(before, target.code, ListKind.RECLAIMED, opened)
     planner.fail()
     return planner, {"ref": ref, "reason": reason, "keep_secondary": keep_secondary}
@@ -363,31 +384,31 @@ def plan_delegate(
     planner.texts(ref=ref, reason=reason, duty=duty, secondary_duty=secondary_duty, grant=grant)
     item_codes = planner.codes(_names(items) or [], graph._item_code, "item")
     day = planner.day.toordinal()
+    named = planner.named_towns(towns)
 
     def led_by_department(item: str, town: str) -> bool:
         answer = graph._answer((item, town), day)
-        return isinstance(answer, Ownership) and isinstance(answer.primary, Department)
+        return type(answer) is Ownership and type(answer.primary) is Department
 
     for item in item_codes:
-        for town in planner.towns(item, _names(towns), led_by_department):
+        for town in planner.towns(item, named, led_by_department):
             before = planner.current(item, town)
             if before is None:
                 continue
-            if not isinstance(before.primary, Department):
+            if before.primary_kind != Department.kind:
                 planner.reasons.append(
                     f"item {item} in town {town}: the primary on {planner.day.isoformat()} is "
-                    f"{before.primary.code}, a {before.primary.kind}; only a department's lead "
+                    f"{before.primary}, a {before.primary_kind}; only a department's lead "
                     "can be delegated"
                 )
                 continue
-            close = [r for r in before.records if r.holds_on(planner.day)]
             opened = [_NewRecord(town, Role.PRIMARY, ListKind.BASIC, duty, ref, grant)]
             if keep_secondary:
                 opened.append(
-                    _NewRecord(before.primary.code, Role.SECONDARY, ListKind.BASIC,
+                    _NewRecord(before.primary, Role.SECONDARY, ListKind.BASIC,
                                secondary_duty, ref)
                 )
-            opened += _carried(before, {town, before.primary.code}, close, ListKind.BASIC)
+            opened += _carried(before, {town, before.primary}, ListKind.BASIC)
             planner.add(before, town, ListKind.BASIC, opened)
     planner.fail()
     return planner, {"ref": ref, "reason": reason, "keep_secondary": keep_secondary}
@@ -421,7 +442,7 @@ def plan_revert(
         opened_by_t = [graph._record((move.item, move.town), i) for i in move.opened]
         left = (move.to_list, move.to_unit,
                 tuple(sorted(r.unit for r in opened_by_t if r.role is Role.SECONDARY)))
-        now = (before.list, before.primary.code, tuple(u.code for u in before.secondary))
+        now = (before.list, before.primary, before.secondary)
         if now != left:
             planner.reasons.append(
                 f"item {move.item} in town {move.town}: it has changed since transfer #{tid} "
@@ -451,7 +472,7 @@ def apply_plan(
     moves = []
     for planned in sorted(planner.moves, key=lambda m: (m.item, m.town)):
         for record in planned.close:
-            graph._replace(attrs.evolve(record, end=planner.day, closed_by=tid))
+            graph._replace(_ended(record, planner.day, tid))
         opened = []
         for spec in planned.open:
             record = graph._new_record(

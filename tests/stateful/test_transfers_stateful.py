@@ -288,14 +288,12 @@ def test_a_transfer_that_ends_records_a_day_late_is_caught(monkeypatch: Any) -> 
     Such a bug leaves two primaries on the effective day, so owner() disagrees with the
     model there. If this test fails, the state machine has lost its power to see it.
     """
-    real_evolve = attrs.evolve
+    real_ended = _transfers._ended
 
-    def late_evolve(inst: Any, **changes: Any) -> Any:
-        if isinstance(inst, kr.Record) and changes.get("closed_by") is not None:
-            changes["end"] = changes["end"] + datetime.timedelta(days=1)
-        return real_evolve(inst, **changes)
+    def ended_late(record: kr.Record, end: datetime.date, closed_by: int) -> kr.Record:
+        return real_ended(record, end + datetime.timedelta(days=1), closed_by)
 
-    monkeypatch.setattr(_transfers.attrs, "evolve", late_evolve)
+    monkeypatch.setattr(_transfers, "_ended", ended_late)
     with pytest.raises((AssertionError, kr.KunshanRbacError)):
         run_state_machine_as_test(
             TransferMachine,
