@@ -1,0 +1,299 @@
+"""One backend in one process: build it, time its operations, write the figures as JSON.
+
+Run by ``run.py`` as ``python benchmarks/_child.py SPEC.json``, so that every backend's
+memory is measured in a fresh process. ``SPEC.json`` names the backend, the data set and
+where to write the result; see `run.py`.
+"""
+
+from __future__ import annotations
+
+import datetime
+import gc
+import json
+import random
+import sys
+import time
+import traceback
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from _backends import BACKENDS, CasbinDefault, CasbinFast, Library, PlainDict, PlainDictJson
+from _data import DEPARTMENTS, PAST, SHAPES, Dataset, TownPlan
+from _timing import Timing, measure, one_shot, peak_rss, reset_peak, rss
+
+MOVE_DAY = datetime.date(2026, 1, 1)
+"""Effective date of the single-item reclaims."""
+BULK_DAY = datetime.date(2025, 7, 1)
+"""Effective date of the 347-items-by-10-towns reclaims."""
+
+
+def within(call: Callable[[Any], object], items: list[Any], seconds: float,
+           minimum: int = 3) -> list[Any]:
+    """Call ``call`` on the first items until ``seconds`` pass (at least ``minimum``);
+    return the items it was called on. Used to warm up as many keys as will be timed."""
+    deadline = time.perf_counter() + seconds
+    done = []
+    for item in items:
+        call(item)
+        done.append(item)
+        if len(done) >= minimum and time.perf_counter() > deadline:
+            break
+    return done
+
+
+def _star(call: Callable[..., object], args: tuple[Any, ...]) -> object:
+    return call(*args)
+
+
+class Run:
+    """The state of one child run: the spec, the backend and the figures so far."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.spec = spec
+        self.quick: bool = spec["quick"]
+        self.data = Dataset(spec["towns"], SHAPES[spec["shape"]], seed=spec["seed"],
+                            pending_cities=spec["pending_cities"])
+        self.result: dict[str, Any] = {"backend": spec["backend"], "ops": {}, "notes": {},
+                                       "skipped": {}}
+        self.rng = random.Random(spec["seed"])
+
+    # ------------------------------------------------------------------ keys
+
+    def draw_keys(self) -> None:
+        """Query keys, drawn before the build with a fixed seed from regenerated towns."""
+        data, rng, quick = self.data, self.rng, self.quick
+        sampled = sorted(rng.sample(range(data.towns), min(data.towns, 60 if quick else 400)))
+        plans = [data.town(t) for t in sampled]
+        count = 200 if quick else 10_000
+        self.today_keys = [
+            (item, plan.code) for plan in (rng.choice(plans) for _ in range(count))
+            for item in [rng.choice(plan.held_today)]
+        ]
+        self.past_keys = [
+            (item, plan.code) for plan in (rng.choice(plans) for _ in range(count))
+            for item in [rng.choice(plan.held_past)]
+        ]
+        pairs = sorted({(item, p.code) for p in plans for item in p.basic})
+        self.move_keys = rng.sample(pairs, min(len(pairs), 3 if quick else 200))
+        self.towns = [p.code for p in plans]
+        self.departments = sorted({f"{p.city}-{rng.choice(DEPARTMENTS)[0]}" for p in plans})
+        pending = list(range(min(data.pending_cities, data.cities)))
+        self.bulk: list[tuple[list[str], list[str], str]] = []
+        for city in pending:
+            town_plans: list[TownPlan] = [data.town(t) for t in data.towns_of(city)]
+            items = sorted(set.intersection(*(set(p.reclaimable) for p in town_plans)))
+            self.bulk.append(
+                (items, [p.code for p in town_plans], f"{data.city_code(city)}-zhzf")
+            )
+        self.check_keys = self.today_keys[:100]
+        self.check_past = self.past_keys[:100]
+
+    # ------------------------------------------------------------------ phases
+
+    def build(self, backend: Any) -> None:
+        gc.collect()
+        before = rss()
+        self.result["peak_reset"] = reset_peak()
+        data = self.data
+        clock = time.perf_counter_ns
+        spent = 0
+        t0 = clock()
+        backend.begin(data)
+        spent += clock() - t0
+        if not self.spec["backend"].endswith("-json"):
+            for index in range(data.towns):
+                plan = data.town(index)
+                t0 = clock()
+                backend.add_town(plan)
+                spent += clock() - t0
+        t0 = clock()
+        backend.finish()
+        spent += clock() - t0
+        gc.collect()
+        self.result["build_s"] = spent / 1e9
+        self.result["rss_before"] = before
+        self.result["extra_memory"] = peak_rss() - before
+        self.result["rss_after_build"] = rss()
+        self.log(f"built in {spent / 1e9:.2f}s, +{(peak_rss() - before) / 2**20:.0f} MiB")
+
+    def op(self, name: str, timing: Timing | None, **extra: Any) -> None:
+        if timing is None:
+            return
+        entry = timing.to_dict() | extra
+        self.result["ops"][name] = entry
+        self.log(f"{name}: {timing.median / 1000:.2f} µs median over {timing.calls} calls")
+
+    def skip(self, name: str, why: str) -> None:
+        self.result["skipped"][name] = why
+        self.log(f"{name}: skipped ({why})")
+
+    def log(self, text: str) -> None:
+        print(f"[{self.spec['backend']}] {text}", file=sys.stderr, flush=True)
+
+    def budget(self, seconds: float) -> float:
+        return 0.0 if self.quick else seconds
+
+    def run_ops(self, backend: Any) -> None:
+        is_casbin = isinstance(backend, CasbinDefault)
+        self.moves(backend)
+        # owner(): first call per key (the library builds its timeline cache then), then warm.
+        today = [(item, town) for item, town in self.today_keys]
+        past = [(item, town, PAST) for item, town in self.past_keys]
+        # The library is timed as users call it, graph.owner(item, town=..., at=...); the
+        # baselines as plain functions owner(item, town, at).
+        if isinstance(backend, Library):
+            owner: Callable[..., object] = backend.graph.owner
+            today_kw: tuple[str, ...] = ("town",)
+            past_kw: tuple[str, ...] = ("town", "at")
+        else:
+            owner, today_kw, past_kw = backend.owner, (), ()
+        first = measure(owner, today, budget=self.budget(8), warmup=0, keywords=today_kw)
+        self.op("owner_first", first)
+        warm = within(lambda key: backend.owner(*key), today, self.budget(10))
+        self.op("owner_today", measure(owner, warm, budget=self.budget(8), keywords=today_kw))
+        warm_past = within(lambda key: backend.owner(*key), past, self.budget(10))
+        self.op("owner_past", measure(owner, warm_past, budget=self.budget(8),
+                                      keywords=past_kw))
+        text = PAST.isoformat()
+        texts = [(item, town, text) for item, town, _at in warm_past]
+        if isinstance(backend, Library):
+            self.op("owner_past_text", measure(owner, texts, budget=self.budget(5),
+                                               keywords=past_kw))
+        elif isinstance(backend, PlainDict) and not isinstance(backend, PlainDictJson):
+            self.op("owner_past_text", measure(backend.owner_text, texts,
+                                               budget=self.budget(5)))
+        if is_casbin:
+            enforce_args = []
+            deadline = time.perf_counter() + self.budget(10)
+            for item, town in today[:200]:
+                unit = backend.primary(backend.owner(item, town))
+                enforce_args.append((unit, town, item, datetime.date.today()))
+                if len(enforce_args) >= 3 and time.perf_counter() > deadline:
+                    break
+            self.op("enforce", measure(backend.enforce, enforce_args, budget=self.budget(20),
+                                       warmup=1))
+        scans: list[tuple[str, Callable[..., object], list[tuple[str, ...]]]] = [
+            ("duties_town", backend.duties, [(t,) for t in self.towns]),
+            ("duties_department", backend.duties, [(d,) for d in self.departments]),
+            ("items_on_basic", backend.items_on, [("basic", t) for t in self.towns]),
+            ("items_on_reclaimed", backend.items_on, [("reclaimed", t) for t in self.towns]),
+        ]
+        for name, call, args in scans:
+            # First call per argument (caches cold), then the same arguments again, warm.
+            self.op(f"{name}_first", measure(call, args, budget=self.budget(5), warmup=0))
+            warmed = within(partial(_star, call), args, self.budget(5))
+            self.op(name, measure(call, warmed, budget=self.budget(5)))
+
+    def moves(self, backend: Any) -> None:
+        """One item in one town, then 347 items in the 10 towns of each pending city."""
+        single: list[float] = []
+        deadline = time.perf_counter() + self.budget(10)
+        for item, town in self.move_keys:
+            dept = self._department(town)
+            t0 = time.perf_counter_ns()
+            backend.reclaim([item], [town], dept, MOVE_DAY)
+            single.append(time.perf_counter_ns() - t0)
+            if len(single) >= 3 and time.perf_counter() > deadline:
+                break
+        self.op("reclaim_one", one_shot(single))
+        bulk: list[float] = []
+        limit = self.spec["bulk_limit_s"]
+        for items, towns, dept in self.bulk:
+            moves = len(items) * len(towns)
+            estimate = sorted(single)[len(single) // 2] * moves / 1e9
+            if estimate > limit:
+                self.skip("reclaim_bulk", f"estimated {estimate:.0f} s from the one-item "
+                          f"figure × {moves} moves, over the {limit:.0f} s cap")
+                self.result["ops"]["reclaim_bulk_estimate"] = {"median": estimate * 1e9}
+                break
+            t0 = time.perf_counter_ns()
+            backend.reclaim(items, towns, dept, BULK_DAY)
+            bulk.append(time.perf_counter_ns() - t0)
+            self.result["bulk_moves"] = moves
+        if bulk:
+            self.op("reclaim_bulk", one_shot(bulk), moves=self.result["bulk_moves"])
+
+    def _department(self, town: str) -> str:
+        city = self.data.city_code(self.data.city_of(int(town[1:])))
+        return f"{city}-zjj"
+
+    def library_extras(self, backend: Library) -> None:
+        kr = backend.kr
+        check: Callable[..., Any] | None = getattr(kr, "check", None)
+        if check is None:
+            self.skip("check", "kr.check is not importable yet")
+        else:
+            gc.collect()
+            before = rss()
+            reset_peak()
+            t0 = time.perf_counter_ns()
+            report = check(backend.graph)
+            elapsed = time.perf_counter_ns() - t0
+            self.op("check", one_shot([elapsed]), extra_memory=peak_rss() - before,
+                    violations=len(getattr(report, "violations", ())))
+            del report
+        self.result["records"] = len(backend.graph.records())
+        self.result["transfers"] = len(backend.graph.transfers())
+        if not self.spec["json"]:
+            self.skip("write_json", self.spec["json_skip_reason"])
+            return
+        path = Path(self.spec["json_path"])
+        path.parent.mkdir(parents=True, exist_ok=True)
+        gc.collect()
+        before = rss()
+        reset_peak()
+        t0 = time.perf_counter_ns()
+        kr.write_json(backend.graph, path)
+        self.op("write_json", one_shot([time.perf_counter_ns() - t0]),
+                bytes=path.stat().st_size, extra_memory=peak_rss() - before)
+
+    def answers(self, backend: Any) -> None:
+        """Primary units for fixed keys, compared across backends by the harness."""
+        found: list[str | None] = []
+        deadline = time.perf_counter() + 30
+        pairs = zip(self.check_keys, self.check_past, strict=True)
+        for (item, town), at in [(k, at) for both in pairs for k, at in
+                                 ((both[0], None), (both[1], PAST))]:
+            try:
+                found.append(backend.primary(backend.owner(item, town, at)))
+            except Exception:  # a missing answer is compared too
+                found.append(None)
+            if time.perf_counter() > deadline:
+                break
+        self.result["answers"] = found
+
+
+def main(spec_path: str) -> int:
+    spec = json.loads(Path(spec_path).read_text(encoding="utf-8"))
+    run = Run(spec)
+    name = spec["backend"]
+    try:
+        run.draw_keys()
+        factory = BACKENDS[name]
+        backend = factory(Path(spec["json_path"])) if name.endswith("-json") else factory()
+        run.result["notes"] = dict(backend.notes)
+        run.build(backend)
+        if isinstance(backend, CasbinFast):
+            t0 = time.perf_counter()
+            backend.build_secondary_indexes()
+            run.log(f"secondary indexes in {time.perf_counter() - t0:.1f}s")
+        if not name.endswith("-json"):
+            run.run_ops(backend)
+        run.result["peak_after_queries"] = peak_rss() - run.result["rss_before"]
+        if name == "kunshan_rbac":
+            run.library_extras(backend)  # type: ignore[arg-type]
+        run.answers(backend)
+        run.result["ok"] = True
+    except Exception as exc:  # the harness reports any failure in the table
+        run.result["ok"] = False
+        run.result["error"] = f"{type(exc).__name__}: {exc}"
+        run.result["traceback"] = traceback.format_exc()
+        run.log(run.result["traceback"])
+    Path(spec["result_path"]).write_text(json.dumps(run.result), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))
