@@ -477,19 +477,28 @@ class ResponsibilityGraph:
         wanted_list = ListKind.parse(list) if list is not None else None
         result = []
         for slot in self._unit_slots.get(code, ()):
-            answer = _lookup(slot.entry or self._entry_of(slot), day)
-            key = (slot.item, slot.town)
+            if slot.lo <= day < slot.hi:
+                answer: Ownership | Segment | None = slot.only
+            else:
+                answer = _lookup(slot.entry or self._entry_of(slot), day)
             if answer is None:
                 continue
-            if isinstance(answer, Segment):
+            if type(answer) is Segment:
                 when = datetime.date.fromordinal(day)
                 in_force = [r for r in answer.records if r.holds_on(when)]
                 if any(r.unit == code for r in in_force):
-                    raise OwnershipConflictError(key[0], key[1], when, in_force, answer.problem)
+                    raise OwnershipConflictError(
+                        slot.item, slot.town, when, in_force, answer.problem
+                    )
                 continue
+            assert type(answer) is Ownership
             is_primary = answer.primary.code == code
-            if not is_primary and not any(u.code == code for u in answer.secondary):
-                continue
+            if not is_primary:
+                for unit_ in answer.secondary:
+                    if unit_.code == code:
+                        break
+                else:
+                    continue
             if wanted_role is not None and is_primary != (wanted_role is Role.PRIMARY):
                 continue
             if wanted_list is not None and answer.list is not wanted_list:
@@ -806,8 +815,15 @@ class ResponsibilityGraph:
         first = timeline.segments[0].start if timeline.segments else FOREVER
         last = timeline.segments[-1].end if timeline.segments else FOREVER
         slot.entry = _Entry(timeline, answers, first, last)
-        if len(answers) == 1 and type(answers[0]) is Ownership:
-            slot.lo, slot.hi, slot.only = first, last, answers[0]
+        # Keep today's period (or, if none, the latest one) at hand when it is a clean
+        # answer: most questions are about today, the rest fall back to bisection.
+        index = bisect_right(timeline.starts, today_ordinal()) - 1
+        if index < 0 or timeline.segments[index].end <= today_ordinal():
+            index = len(answers) - 1
+        chosen = answers[index] if index >= 0 else None
+        if type(chosen) is Ownership:
+            segment = timeline.segments[index]
+            slot.lo, slot.hi, slot.only = segment.start, segment.end, chosen
         return slot.entry
 
     def _entry(self, key: _Key) -> _Entry:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime
 import functools
 import gzip
+import io
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -126,23 +127,26 @@ def _transfer(transfer: Transfer) -> dict[str, Any]:
     }
 
 
-def _lines(graph: ResponsibilityGraph) -> Iterator[str]:
-    def dump(value: Any) -> str:
-        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+_ENCODER = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+"""One encoder for every line (``json.dumps`` with options builds a new one per call)."""
 
-    sections: list[tuple[str, list[dict[str, Any]]]] = [
-        ("units", [_unit(u) for u in graph.units()]),
-        ("items", [_item(i) for i in graph.items()]),
-        ("records", [_record(r) for r in graph.records()]),
-        ("transfers", [_transfer(t) for t in graph.transfers()]),
+
+def _lines(graph: ResponsibilityGraph) -> Iterator[str]:
+    dump = _ENCODER.encode
+    sections: list[tuple[str, Callable[[Any], dict[str, Any]], list[Any]]] = [
+        ("units", _unit, graph.units()),
+        ("items", _item, graph.items()),
+        ("records", _record, graph.records()),
+        ("transfers", _transfer, graph.transfers()),
     ]
     yield "{"
     yield f'"format":{dump(FORMAT)},'
     yield f'"version":{VERSION},'
-    for index, (name, rows) in enumerate(sections):
+    for index, (name, convert, rows) in enumerate(sections):
         yield f'"{name}":['
+        last = len(rows) - 1
         for position, row in enumerate(rows):
-            yield dump(row) + ("," if position < len(rows) - 1 else "")
+            yield dump(convert(row)) + ("," if position < last else "")
         yield "]" + ("," if index < len(sections) - 1 else "")
     yield "}"
 
@@ -160,15 +164,19 @@ def write_json(graph: ResponsibilityGraph, path: str | Path) -> None:
         path: where to write.
     """
     target = Path(path)
-    text = dumps(graph)
-    if target.name.endswith(".gz"):
-        # mtime=0 and no file name in the header: equal graphs give equal bytes.
-        with target.open("wb") as raw, gzip.GzipFile(
-            filename="", mode="wb", fileobj=raw, mtime=0
-        ) as packed:
-            packed.write(text.encode("utf-8"))
-    else:
-        target.write_text(text, encoding="utf-8")
+    with target.open("wb") as raw:
+        # mtime=0 and no file name in a gzip header: equal graphs give equal bytes.
+        packed = (
+            gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0)
+            if target.name.endswith(".gz")
+            else None
+        )
+        sink = packed if packed is not None else raw
+        with io.TextIOWrapper(sink, encoding="utf-8", newline="\n") as text:
+            # Streamed line by line: the whole document is never held in memory.
+            for line in _lines(graph):
+                text.write(line)
+                text.write("\n")
 
 
 def _date(value: Any) -> datetime.date | None:

@@ -127,6 +127,13 @@ def build_timeline(records: Sequence[Record]) -> Timeline:
         end = ordinal(record.end, open_value=FOREVER)
         if start < end:
             spans.append((start, end, record))
+    if spans and all(start == spans[0][0] and end == spans[0][1] for start, end, _ in spans):
+        # The usual case: every record of the (item, town) holds over the same period.
+        active = [r for _, _, r in spans]
+        kind, primary, secondary, problem = answer_of(active)
+        start, end = spans[0][0], spans[0][1]
+        segment = Segment(start, end, tuple(active), kind, primary, secondary, problem)
+        return Timeline((start,), (segment,))
     cuts = sorted({point for start, end, _ in spans for point in (start, end)})
     segments: list[Segment] = []
     for left, right in pairwise(cuts):

@@ -12,6 +12,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
+from itertools import pairwise
 
 from .._dates import DateLike, parse_date
 from .._graph import ResponsibilityGraph
@@ -117,8 +118,8 @@ class _Context:
 
     @cached_property
     def records(self) -> list[Record]:
-        """Every record of the graph, in id order (one call to the public API)."""
-        return self.graph.records()
+        """Every record of the graph, in id order."""
+        return sorted(self.graph._all_records(), key=lambda r: r.id)
 
     @cached_property
     def groups(self) -> dict[_Key, list[_Spanned]]:
@@ -127,15 +128,23 @@ class _Context:
         Only records that are in force at some time (start before end) are kept, in id
         order; `valid-interval` reports the others.
         """
-        grouped: dict[_Key, list[_Spanned]] = defaultdict(list)
-        for record in self.records:
-            start = BEGINNING if record.start is None else record.start.toordinal()
-            end = FOREVER if record.end is None else record.end.toordinal()
-            if start < end:
-                grouped[(record.item, record.town)].append((start, end, record))
+        # The graph already keeps each (item, town)'s records together: read them in
+        # place rather than sorting and regrouping every record.
+        grouped: dict[_Key, list[_Spanned]] = {}
+        for key, records in self.graph._groups():
+            spans = []
+            for record in records:
+                start = BEGINNING if record.start is None else record.start.toordinal()
+                end = FOREVER if record.end is None else record.end.toordinal()
+                if start < end:
+                    spans.append((start, end, record))
+            if spans:
+                if any(a[2].id > b[2].id for a, b in pairwise(spans)):
+                    spans.sort(key=lambda span: span[2].id)
+                grouped[key] = spans
         day = self.day
         if day is None:
-            return dict(grouped)
+            return grouped
         return {
             key: spans
             for key, spans in grouped.items()
