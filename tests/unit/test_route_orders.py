@@ -1,0 +1,182 @@
+"""The held-out work-order set in benchmarks/route_orders/ is built from its source, never by hand.
+
+These tests protect the set's honesty: the committed ``heldout.jsonl`` is exactly what
+``build_heldout.py`` makes from ``heldout_source.jsonl``, every expected answer is what
+``g.owner()`` says on that town and date, and the build refuses a source it cannot trust.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import kunshan_rbac as kr
+
+FOLDER = Path(__file__).resolve().parents[2] / "benchmarks" / "route_orders"
+SCRIPT = FOLDER / "build_heldout.py"
+SOURCE = FOLDER / "heldout_source.jsonl"
+HELDOUT = FOLDER / "heldout.jsonl"
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), *args], capture_output=True, text=True, check=False
+    )
+
+
+@pytest.fixture(scope="module")
+def graph() -> kr.ResponsibilityGraph:
+    return kr.load_sample()
+
+
+@pytest.fixture(scope="module")
+def orders() -> list[dict[str, Any]]:
+    with HELDOUT.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle]
+
+
+def test_committed_set_equals_a_fresh_build(tmp_path: Path) -> None:
+    """Building the source in a temporary folder gives the committed heldout.jsonl byte for byte."""
+    out = tmp_path / "heldout.jsonl"
+    done = _run("--source", str(SOURCE), "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes() == HELDOUT.read_bytes()
+
+
+def test_build_is_deterministic(tmp_path: Path) -> None:
+    """Two builds of the same source write the same bytes."""
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    assert _run("--out", str(first)).returncode == 0
+    assert _run("--out", str(second)).returncode == 0
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_in_list_expectations_equal_owner_on_that_date(
+    orders: list[dict[str, Any]], graph: kr.ResponsibilityGraph
+) -> None:
+    """Every in-list or ambiguous order's expect is g.owner(item, town, at): item, unit, list."""
+    checked = 0
+    for order in orders:
+        expect = order["expect"]
+        if order["kind"] == "out_of_list":
+            assert expect == {"item": None, "primary": None, "list": None, "secondary": []}
+            continue
+        own = graph.owner(expect["item"], town=order["town"], at=order["at"])
+        assert expect["primary"] == own.primary.code, order["id"]
+        assert expect["list"] == own.list.value, order["id"]
+        assert expect["secondary"] == [unit.code for unit in own.secondary], order["id"]
+        checked += 1
+    assert checked >= 400
+
+
+def test_ambiguous_accepts_equal_owner_on_that_date(
+    orders: list[dict[str, Any]], graph: kr.ResponsibilityGraph
+) -> None:
+    """Each reading an ambiguous order accepts is held by the town on that date, as g.owner says."""
+    ambiguous = [order for order in orders if order["kind"] == "ambiguous"]
+    assert ambiguous
+    for order in ambiguous:
+        assert order["accept"][0]["item"] == order["expect"]["item"]
+        for reading in order["accept"]:
+            own = graph.owner(reading["item"], town=order["town"], at=order["at"])
+            assert reading["primary"] == own.primary.code, order["id"]
+            assert reading["list"] == own.list.value, order["id"]
+
+
+def test_reform_pairs_change_owner(orders: list[dict[str, Any]]) -> None:
+    """A reform pair is one text on two dates whose expected primary units differ."""
+    pairs: dict[str, list[dict[str, Any]]] = {}
+    for order in orders:
+        if "pair" in order:
+            pairs.setdefault(order["pair"], []).append(order)
+    assert sum(len(members) // 2 for members in pairs.values()) >= 30
+    for key, members in pairs.items():
+        for first, second in zip(members[0::2], members[1::2], strict=True):
+            assert first["text"] == second["text"], key
+            assert first["at"] < second["at"], key
+            assert first["expect"]["primary"] != second["expect"]["primary"], key
+
+
+def _source_line(**fields: Any) -> str:
+    base: dict[str, Any] = {
+        "id": "t-1",
+        "text": "楼下饭店的油烟直接冲进我家窗户。",
+        "town": "玉山镇",
+        "at": "2025-06-01",
+        "item": "B-ST-020",
+        "kind": "in_list",
+        "tags": [],
+        "note": "single",
+    }
+    base.update(fields)
+    return json.dumps(base, ensure_ascii=False) + "\n"
+
+
+def test_bad_source_is_refused_with_located_messages(tmp_path: Path) -> None:
+    """Unknown town or item, an item not held on that date, a duplicate id and a bad date are all
+    reported at once, each with file and line, and the old output is left in place."""
+    source = tmp_path / "src.jsonl"
+    source.write_text(
+        _source_line(id="ok")
+        + _source_line(id="ok")  # duplicate id
+        + _source_line(id="town", town="某某镇")
+        + _source_line(id="item", item="B-XX-999")
+        + _source_line(id="held", item="C-CJ-003", town="周市镇", at="2024-05-01")
+        + _source_line(id="date", at="2025-02-30")
+        + _source_line(id="range", at="2023-12-31")
+        + "{not json\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.jsonl"
+    out.write_text("old\n", encoding="utf-8")
+    done = _run("--source", str(source), "--out", str(out))
+    assert done.returncode == 2
+    lines = done.stderr.splitlines()
+    assert any(line.startswith("src.jsonl:2:") and "duplicate id" in line for line in lines)
+    assert any(line.startswith("src.jsonl:3:") and "unknown town" in line for line in lines)
+    assert any(line.startswith("src.jsonl:4:") and "unknown item" in line for line in lines)
+    assert any(
+        line.startswith("src.jsonl:5:") and "does not hold C-CJ-003 on 2024-05-01" in line
+        for line in lines
+    )
+    assert any(line.startswith("src.jsonl:6:") and "calendar date" in line for line in lines)
+    assert any(line.startswith("src.jsonl:7:") and "outside" in line for line in lines)
+    assert any(line.startswith("src.jsonl:8:") and "not valid JSON" in line for line in lines)
+    assert out.read_text(encoding="utf-8") == "old\n"
+
+
+def test_pair_without_owner_change_is_refused(tmp_path: Path) -> None:
+    """A reform pair whose owner is the same on both dates is refused: it would test nothing."""
+    source = tmp_path / "src.jsonl"
+    pair = {"pair": "B-ST-020@yushan", "tags": ["reform_pair"]}
+    source.write_text(
+        _source_line(id="p1", at="2024-06-01", **pair) + _source_line(id="p2", **pair),
+        encoding="utf-8",
+    )
+    done = _run("--source", str(source), "--out", str(tmp_path / "out.jsonl"))
+    assert done.returncode == 2
+    assert "a reform pair must change it" in done.stderr
+
+
+def test_check_reports_a_stale_set(tmp_path: Path) -> None:
+    """--check exits 1 when the output differs from a fresh build and 0 when it matches."""
+    out = tmp_path / "heldout.jsonl"
+    assert _run("--out", str(out)).returncode == 0
+    assert _run("--check", "--out", str(out)).returncode == 0
+    out.write_text(out.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert _run("--check", "--out", str(out)).returncode == 1
+
+
+def test_readme_composition_is_the_printed_one() -> None:
+    """The composition on the folder's README is exactly what build_heldout.py --stats prints."""
+    done = _run("--stats", "--check")
+    assert done.returncode == 0, done.stderr
+    readme = (FOLDER / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- stats:begin -->")[1].split("<!-- stats:end -->")[0]
+    shown = block.strip().removeprefix("```text").removesuffix("```").strip()
+    assert shown == done.stdout.strip()
