@@ -22,6 +22,7 @@ from ._calendar import (
     calendar_schema,
 )
 from ._dates import DateLike, parse_date
+from ._deadlines import ORDER_KINDS, Deadlines, LimitRule, TimeLimit, deadlines_schema
 from ._diff import Change, Diff, diff
 from ._errors import (
     AmbiguousNameError,
@@ -79,6 +80,7 @@ __version__ = "0.1.0"
 __all__ = [
     "CHINA_TZ",
     "ENFORCEMENT_POWER_TYPES",
+    "ORDER_KINDS",
     "POWER_TYPES",
     "RULES",
     "SPECIALIST_POWER_TYPES",
@@ -90,6 +92,7 @@ __all__ = [
     "Change",
     "DateLike",
     "DateTimeLike",
+    "Deadlines",
     "Department",
     "Diff",
     "DuplicateCodeError",
@@ -101,6 +104,7 @@ __all__ = [
     "InvalidRuleError",
     "Item",
     "KunshanRbacError",
+    "LimitRule",
     "ListKind",
     "LoadError",
     "Move",
@@ -117,6 +121,7 @@ __all__ = [
     "RuleFunction",
     "Severity",
     "Stats",
+    "TimeLimit",
     "Town",
     "TownCounts",
     "Transfer",
@@ -131,6 +136,7 @@ __all__ = [
     "__version__",
     "calendar_schema",
     "check",
+    "deadlines_schema",
     "diff",
     "load_sample",
     "normalize_name",
