@@ -273,11 +273,14 @@ class _Index:
                 ordinals.append(ordinal)
             cum[i + 1] = cum[i] + work[i]
         self.work, self.cum, self.ordinals = bytes(work), cum, ordinals
+        self.contiguous = len(self.years) == (self.years[-1] - self.years[0] + 1 if years else 0)
 
     def check(self, low: int, high: int) -> None:
         """Raise unless every year from ``low``'s to ``high``'s (ordinals) is covered."""
         if low > high:
             low, high = high, low
+        if self.contiguous and self.first <= low and high <= self.last:
+            return
         first_year = datetime.date.fromordinal(max(low, 1)).year
         last_year = datetime.date.fromordinal(high).year
         for year in range(first_year, last_year + 1):
@@ -299,6 +302,7 @@ class _Index:
 
 @functools.lru_cache(maxsize=64)
 def _index(years: tuple[CalendarYear, ...]) -> _Index:
+    """Tables shared by every calendar with these years (whatever its office hours)."""
     return _Index(years)
 
 
@@ -361,7 +365,7 @@ def _by_year(years: Iterable[CalendarYear]) -> tuple[CalendarYear, ...]:
     return tuple(sorted(years, key=lambda y: y.year))
 
 
-@attrs.frozen(cache_hash=True, repr=False)
+@attrs.frozen(cache_hash=True, repr=False, slots=False)
 class WorkCalendar:
     """Working days and hours: weekends, public holidays and 调休, office hours.
 
@@ -582,9 +586,15 @@ class WorkCalendar:
                 return entry
         raise CalendarRangeError(datetime.date(year, 1, 1), self.years)
 
-    @property
+    @functools.cached_property
     def _idx(self) -> _Index:
         return _index(self.calendar_years)
+
+    @functools.cached_property
+    def _office(self) -> tuple[tuple[tuple[int, int], ...], int]:
+        """Office periods as microseconds of the day, and their total."""
+        periods = tuple((_us(a), _us(b)) for a, b in self.office_hours)
+        return periods, sum(b - a for a, b in periods)
 
     def is_working_day(self, day: DateLike) -> bool:
         """Whether ``day`` is a working day (a datetime counts by its day in China).
@@ -683,12 +693,15 @@ class WorkCalendar:
 
     # ----------------------------------------------------------------- hours
 
-    def _periods_us(self) -> tuple[tuple[int, int], ...]:
-        return tuple((_us(a), _us(b)) for a, b in self.office_hours)
-
-    def _worked(self, periods: tuple[tuple[int, int], ...], t: int) -> int:
+    @staticmethod
+    def _worked(periods: tuple[tuple[int, int], ...], t: int) -> int:
         """Office microseconds of a working day before time-of-day ``t``."""
-        return sum(min(max(t - a, 0), b - a) for a, b in periods)
+        total = 0
+        for a, b in periods:
+            if t <= a:
+                break
+            total += (t if t < b else b) - a
+        return total
 
     def working_hours_between(self, start: DateTimeLike, end: DateTimeLike) -> float:
         """Working hours from ``start`` to ``end``: office hours of working days only.
@@ -710,17 +723,15 @@ class WorkCalendar:
 
     def _between_us(self, s: datetime.datetime, e: datetime.datetime) -> int:
         index = self._idx
-        periods = self._periods_us()
-        day_len = periods_total = sum(b - a for a, b in periods)
-        so, eo = s.date().toordinal(), e.date().toordinal()
+        periods, day_len = self._office
+        so, eo = s.toordinal(), e.toordinal()
         index.check(so, eo)
-        st = _us(s.timetz().replace(tzinfo=None))
-        et = _us(e.timetz().replace(tzinfo=None))
-        ws = self._worked(periods, st) if index.is_working(so) else 0
-        we = self._worked(periods, et) if index.is_working(eo) else 0
+        s_working = index.work[so - index.first]
+        ws = self._worked(periods, _clock(s)) if s_working else 0
+        we = self._worked(periods, _clock(e)) if index.work[eo - index.first] else 0
         if so == eo:
             return we - ws
-        head = (periods_total - ws) if index.is_working(so) else 0
+        head = (day_len - ws) if s_working else 0
         middle = index.count(so, eo - 1) * day_len
         return head + middle + we
 
@@ -747,11 +758,9 @@ class WorkCalendar:
         index.check(so, so)
         if amount == 0:
             return s
-        periods = self._periods_us()
-        day_len = sum(b - a for a, b in periods)
-        st = _us(s.timetz().replace(tzinfo=None))
-        working = index.is_working(so)
-        done = self._worked(periods, st) if working else 0
+        periods, day_len = self._office
+        working = index.work[so - index.first]
+        done = self._worked(periods, _clock(s)) if working else 0
         if amount > 0:
             left_today = day_len - done if working else 0
             if amount <= left_today:
@@ -823,6 +832,13 @@ class WorkCalendar:
             hi = lo + relativedelta(months=months)
             result.append((max(lo, a), min(hi, b)) if clip else (lo, hi))
         return result
+
+
+def _clock(moment: datetime.datetime) -> int:
+    """Microseconds since midnight of a moment."""
+    return ((moment.hour * 60 + moment.minute) * 60 + moment.second) * 1_000_000 + (
+        moment.microsecond
+    )
 
 
 def _at(ordinal: int, t: int) -> datetime.datetime:
