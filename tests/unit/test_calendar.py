@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -274,3 +275,14 @@ def test_data_agrees_with_chinese_calendar_day_by_day() -> None:
     notes = " ".join(n for year in CAL.calendar_years for n in year.notes)
     for day in named:
         assert f"{day.day} December {day.year}" in notes or day.isoformat() in notes, day
+
+
+def test_explanation_lists_each_years_notices() -> None:
+    """The notices table in docs/explanation/calendar.md names exactly the data's 文号."""
+    page = Path(__file__).resolve().parents[2] / "docs" / "explanation" / "calendar.md"
+    shown: dict[int, list[str]] = {}
+    for line in page.read_text(encoding="utf-8").splitlines():
+        match = re.match(r"^\| (20\d\d) \| (.*?) \|", line)
+        if match:
+            shown[int(match.group(1))] = re.findall(r"国办发明电〔\d{4}〕\d+号", match.group(2))
+    assert shown == {y.year: [n.number for n in y.notices] for y in CAL.calendar_years}
