@@ -459,7 +459,7 @@ class WorkCalendar:
 
         validator = jsonschema.Draft202012Validator(calendar_schema())
         problems: list[Problem] = []
-        for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
+        for error in sorted(validator.iter_errors(data), key=_path_key):
             path = list(error.absolute_path)
             sheet = row = None
             if len(path) >= 2 and path[0] == "years" and isinstance(path[1], int):
@@ -473,6 +473,9 @@ class WorkCalendar:
                 column = column.replace(".[", "[")
             value = error.instance if not isinstance(error.instance, dict | list) else None
             problems.append(Problem(source, sheet, row, column, value, error.message))
+        if problems:
+            raise LoadError(problems)
+        problems = _impossible_dates(data["years"], source)
         if problems:
             raise LoadError(problems)
         years = [_year_from_dict(y) for y in data["years"]]
@@ -874,6 +877,31 @@ def _span(years: Sequence[int]) -> str:
     if list(years) == list(range(years[0], years[-1] + 1)):
         return f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
     return ", ".join(map(str, years))
+
+
+def _path_key(error: Any) -> list[tuple[int, str]]:
+    """Sort key for schema errors: by place, list indexes numerically."""
+    return [(p, "") if isinstance(p, int) else (-1, str(p)) for p in error.absolute_path]
+
+
+def _impossible_dates(rows: list[dict[str, Any]], source: str) -> list[Problem]:
+    """Dates that match the schema's pattern but name no real day (2025-02-30)."""
+    problems = []
+    for index, row in enumerate(rows):
+        fields = [(f"notices[{i}].issued", n.get("issued")) for i, n in enumerate(row["notices"])]
+        for i, h in enumerate(row["holidays"]):
+            fields += [(f"holidays[{i}].from", h["from"]), (f"holidays[{i}].to", h["to"])]
+        workdays = row.get("workdays", [])
+        fields += [(f"workdays[{i}].date", w["date"]) for i, w in enumerate(workdays)]
+        for column, value in fields:
+            if value is None:
+                continue
+            try:
+                datetime.date.fromisoformat(value)
+            except ValueError as exc:
+                problems.append(Problem(source, f"year {row['year']}", index, column, value,
+                                        f"a real day ({exc})"))
+    return problems
 
 
 def _year_from_dict(row: dict[str, Any]) -> CalendarYear:

@@ -7,6 +7,7 @@ import json
 import re
 from pathlib import Path
 
+import chinese_calendar
 import pytest
 
 import kunshan_rbac as kr
@@ -177,6 +178,14 @@ def test_load_round_trips_and_reports_located_problems(tmp_path: Path) -> None:
         kr.WorkCalendar.load(bad)
     [problem] = info.value.problems
     assert (problem.row, problem.column, problem.value) == (1, "workdays[7].date", "2021-03-03")
+    data["years"][1]["workdays"].pop()
+    data["years"][2]["holidays"][0]["to"] = "2022-02-30"
+    bad.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(kr.LoadError) as info:
+        kr.WorkCalendar.load(bad)
+    [problem] = info.value.problems
+    assert (problem.sheet, problem.column, problem.value) == (
+        "year 2022", "holidays[0].to", "2022-02-30")
     broken = tmp_path / "broken.json"
     broken.write_text("{\n  \"format\": ", encoding="utf-8")
     with pytest.raises(kr.LoadError) as info:
@@ -254,8 +263,6 @@ def test_data_agrees_with_chinese_calendar_day_by_day() -> None:
     chinese-calendar (a test-only dependency) is an independent compilation of the same
     notices. Days whose holiday naming differs must be explained in the data's notes.
     """
-    import chinese_calendar
-
     compared = 0
     status: list[D] = []
     named: set[D] = set()
