@@ -11,10 +11,22 @@ Example:
     347
 """
 
+from ._calendar import (
+    CHINA_TZ,
+    AdjustedWorkday,
+    CalendarYear,
+    DateTimeLike,
+    Holiday,
+    Notice,
+    WorkCalendar,
+    calendar_schema,
+)
 from ._dates import DateLike, parse_date
+from ._deadlines import ORDER_KINDS, Deadlines, LimitRule, TimeLimit, deadlines_schema
 from ._diff import Change, Diff, diff
 from ._errors import (
     AmbiguousNameError,
+    CalendarRangeError,
     DuplicateCodeError,
     ExportError,
     InvalidDateError,
@@ -66,28 +78,38 @@ from ._transfers import Move, Transfer, TransferKind
 __version__ = "0.1.0"
 
 __all__ = [
+    "CHINA_TZ",
     "ENFORCEMENT_POWER_TYPES",
+    "ORDER_KINDS",
     "POWER_TYPES",
     "RULES",
     "SPECIALIST_POWER_TYPES",
+    "AdjustedWorkday",
     "AmbiguousNameError",
     "Authority",
+    "CalendarRangeError",
+    "CalendarYear",
     "Change",
     "DateLike",
+    "DateTimeLike",
+    "Deadlines",
     "Department",
     "Diff",
     "DuplicateCodeError",
     "Explanation",
     "ExportError",
+    "Holiday",
     "InvalidDateError",
     "InvalidRecordError",
     "InvalidRuleError",
     "Item",
     "KunshanRbacError",
+    "LimitRule",
     "ListKind",
     "LoadError",
     "Move",
     "NotAssignedError",
+    "Notice",
     "Ownership",
     "OwnershipConflictError",
     "Problem",
@@ -99,6 +121,7 @@ __all__ = [
     "RuleFunction",
     "Severity",
     "Stats",
+    "TimeLimit",
     "Town",
     "TownCounts",
     "Transfer",
@@ -109,8 +132,11 @@ __all__ = [
     "UnknownRuleError",
     "UnknownUnitError",
     "Violation",
+    "WorkCalendar",
     "__version__",
+    "calendar_schema",
     "check",
+    "deadlines_schema",
     "diff",
     "load_sample",
     "normalize_name",
