@@ -31,6 +31,7 @@ from ._errors import (
 from ._explain import Explanation
 from ._graph import ResponsibilityGraph
 from ._jsonio import read_json, write_json
+from ._lexicon import DeclineClass, Lexicon, LexiconEntry
 from ._lists import read_lists, write_lists
 from ._model import (
     ENFORCEMENT_POWER_TYPES,
@@ -45,6 +46,7 @@ from ._model import (
     Town,
     Unit,
 )
+from ._router import Alternative, Route, Router
 from ._rules import (
     RULES,
     SPECIALIST_POWER_TYPES,
@@ -60,6 +62,7 @@ from ._rules import (
 )
 from ._sample import load_sample
 from ._stats import Stats, TownCounts, power_counts, stats
+from ._templates import HandlingTemplate, Templates
 from ._text import normalize_name
 from ._transfers import Move, Transfer, TransferKind
 
@@ -70,20 +73,25 @@ __all__ = [
     "POWER_TYPES",
     "RULES",
     "SPECIALIST_POWER_TYPES",
+    "Alternative",
     "AmbiguousNameError",
     "Authority",
     "Change",
     "DateLike",
+    "DeclineClass",
     "Department",
     "Diff",
     "DuplicateCodeError",
     "Explanation",
     "ExportError",
+    "HandlingTemplate",
     "InvalidDateError",
     "InvalidRecordError",
     "InvalidRuleError",
     "Item",
     "KunshanRbacError",
+    "Lexicon",
+    "LexiconEntry",
     "ListKind",
     "LoadError",
     "Move",
@@ -95,10 +103,13 @@ __all__ = [
     "Report",
     "ResponsibilityGraph",
     "Role",
+    "Route",
+    "Router",
     "Rule",
     "RuleFunction",
     "Severity",
     "Stats",
+    "Templates",
     "Town",
     "TownCounts",
     "Transfer",
