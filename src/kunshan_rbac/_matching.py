@@ -131,6 +131,21 @@ class CueIndex:
                 found.append(cue)
         return found
 
+    def find_maximal(self, text: str) -> list[str]:
+        """Like `find`, without the cues that lie inside a longer cue found in the text.
+
+        ``房东`` is not reported when ``二房东`` is: the longer cue says what the text
+        means.
+
+        Example:
+            >>> CueIndex(["房东", "二房东"]).find_maximal("二房东隔成小间")
+            ['二房东']
+        """
+        found = self.find(text)
+        if len(found) < 2:
+            return found
+        return [c for c in found if not any(len(o) > len(c) and c in o for o in found)]
+
 
 class NgramIndex:
     """TF-IDF cosine between a text and labelled documents, over character n-grams.

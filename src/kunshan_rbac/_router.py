@@ -11,7 +11,7 @@
    of the graph (``g.owner(item, town=..., at=...)``), so the same words go to the town
    before a reform and to the department after it;
 4. the cues of the decline classes (praise, utility outage, police matter...) score the
-   other way: when they weigh at least as much as the best item, the order is declined
+   other way: when they weigh more than the best item (the first cue of a class 3, each further one 1), the order is declined
    with that class's reason; it is declined too when no candidate is left, or when the
    calibrated confidence is under the threshold.
 
@@ -96,6 +96,8 @@ class Route:
         reason: one line saying why it chose this item or why it declined.
         decline_class: the decline class that fired (``"utility"``...), or ``None``.
         ruled_out: ``(item code, cue)`` pairs: candidates a negative cue pushed down.
+        raw: the uncalibrated confidence (best score and margin, in [0, 1]) that the
+            calibration table turns into `confidence`.
     """
 
     text: str
@@ -113,6 +115,7 @@ class Route:
     reason: str
     decline_class: str | None = None
     ruled_out: tuple[tuple[str, str], ...] = ()
+    raw: float = 0.0
 
     @property
     def primary(self) -> str | None:
@@ -142,6 +145,7 @@ class Route:
             "reason": self.reason,
             "decline_class": self.decline_class,
             "ruled_out": [{"item": i, "cue": c} for i, c in self.ruled_out],
+            "raw": round(self.raw, 4),
         }
 
     def explain(self) -> str:
@@ -358,15 +362,32 @@ class Router:
         declines: dict[str, float] = {}
         decline_words: dict[str, list[str]] = {}
         postings = self._postings
-        for cue in self._cues.find(core):
+        found = self._cues.find(core)
+        inside = set(found).difference(self._cues.find_maximal(core)) if len(found) > 1 else ()
+        for cue in found:
+            sides: set[bool] = set()
+            targets: set[str] = set()
+            if cue in inside:
+                # 房东 inside 二房东, 社保 inside 社保卡: where a longer cue of the other
+                # side (decline vs item) holds this one, the longer cue says what is
+                # meant; and 工资 inside 拖欠工资 does not count twice for the same item.
+                for other in found:
+                    if len(other) > len(cue) and cue in other:
+                        for q in postings[other]:
+                            sides.add(q.kind != "decline")
+                            targets.add(q.target)
             for p in postings[cue]:
+                if sides and ((p.kind != "decline") not in sides or p.target in targets):
+                    continue
                 if p.kind == "item":
                     scores[p.target] = scores.get(p.target, 0.0) + p.weight
                     words.setdefault(p.target, []).append(p.word)
                 elif p.kind == "negative":
                     negatives.setdefault(p.target, []).append(p.word)
                 else:
-                    declines[p.target] = declines.get(p.target, 0.0) + p.weight
+                    # The first cue of a class weighs DECLINE_WEIGHT, each further one 1.
+                    extra = 1.0 if p.target in declines else p.weight
+                    declines[p.target] = declines.get(p.target, 0.0) + extra
                     decline_words.setdefault(p.target, []).append(p.word)
         for code, cos in self._ngrams.scores(core).items():
             if cos >= NGRAM_FLOOR or code in scores:
@@ -394,10 +415,10 @@ class Router:
         ruled = tuple(sorted(set(ruled_out)))
 
         def declined(reason: str, matched: Sequence[str], cls: str | None,
-                     best: float, confidence: float) -> Route:
+                     best: float, confidence: float, raw: float = 0.0) -> Route:
             alts = tuple(Alternative(o.item, o, s) for s, o in held[:3])
             return Route(text, town, day, True, None, None, confidence, best, alts, (), None,
-                         tuple(matched), reason, cls, ruled)
+                         tuple(matched), reason, cls, ruled, raw)
 
         if not held:
             if decline_class is not None:
@@ -412,8 +433,9 @@ class Router:
             if other.primary.code != own.primary.code:
                 rival = score
                 break
-        confidence = self._calibration(raw_confidence(best, max(rival, decline_score)))
-        if decline_class is not None and decline_score >= best:
+        raw = raw_confidence(best, max(rival, decline_score))
+        confidence = self._calibration(raw)
+        if decline_class is not None and decline_score > best:
             return declined(
                 f"{self._decline_reasons[decline_class]} (cues weigh {decline_score:g} "
                 f"against {best:.2f} for {own.item.code})",
@@ -422,7 +444,7 @@ class Router:
             return declined(
                 f"best match {own.item.code} {own.item.name} (score {best:.2f}) is not "
                 f"confident enough: {confidence:.2f} < threshold {self.threshold:g}",
-                words.get(own.item.code, ()), None, best, confidence)
+                words.get(own.item.code, ()), None, best, confidence, raw)
         item = own.item
         matched = list(dict.fromkeys(words.get(item.code, ())))
         why = f"matched {'、'.join(matched)}" if matched else "phrasing similarity only"
@@ -433,7 +455,7 @@ class Router:
         alternatives = tuple(Alternative(o.item, o, s) for s, o in held[1:4])
         template = self.templates.for_ownership(own, self.deadlines, kind=kind)
         return Route(text, town, day, False, item, own, confidence, best, alternatives,
-                     item.basis, template, tuple(matched), reason, None, ruled)
+                     item.basis, template, tuple(matched), reason, None, ruled, raw)
 
     def route_many(
         self, orders: Iterable[Sequence[Any] | Mapping[str, Any]]
