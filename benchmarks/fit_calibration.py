@@ -22,7 +22,7 @@ from pathlib import Path
 import kunshan_rbac as kr
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from route_eval import is_right, read_set  # noqa: E402
+from route_eval import is_right, read_set
 
 HERE = Path(__file__).resolve().parent
 TARGET = HERE.parent / "src" / "kunshan_rbac" / "data" / "router_calibration.json"
@@ -33,7 +33,7 @@ def pav(values: list[tuple[float, float, float]]) -> list[list[float]]:
     blocks: list[list[float]] = []
     for x, right, weight in values:
         blocks.append([x * weight, right, weight])
-        while len(blocks) > 1 and (blocks[-2][1] / blocks[-2][2]) >= (blocks[-1][1] / blocks[-1][2]):
+        while len(blocks) > 1 and blocks[-2][1] / blocks[-2][2] >= blocks[-1][1] / blocks[-1][2]:
             last = blocks.pop()
             for i in range(3):
                 blocks[-1][i] += last[i]
@@ -48,7 +48,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     orders = read_set(Path(args.set))
     g = kr.load_sample()
-    routes = kr.Router(g, threshold=0.0).route_many([(o["text"], o["town"], o["at"]) for o in orders])
+    batch = [(o["text"], o["town"], o["at"]) for o in orders]
+    routes = kr.Router(g, threshold=0.0).route_many(batch)
     pairs = sorted((r.raw, 1.0 if is_right(o, r) else 0.0)
                    for o, r in zip(orders, routes, strict=True) if not r.declined)
     blocks = pav([(x, y, 1.0) for x, y in pairs])

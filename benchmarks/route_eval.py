@@ -79,7 +79,8 @@ def ownership_errors(g: kr.ResponsibilityGraph, routes: Sequence[kr.Route]) -> l
     for r in routes:
         if r.declined:
             continue
-        assert r.item is not None and r.ownership is not None
+        assert r.item is not None
+        assert r.ownership is not None
         truth = g.owner(r.item.code, town=r.town.code, at=r.at)
         if (truth.primary.code, truth.list, tuple(u.code for u in truth.secondary)) != (
             r.ownership.primary.code, r.ownership.list,
@@ -95,7 +96,8 @@ def summary(orders: Sequence[dict[str, Any]], routes: Sequence[kr.Route]) -> dic
     in_list = [(o, r) for o, r in zip(orders, routes, strict=True) if o["kind"] == "in_list"]
     out = [(o, r) for o, r in zip(orders, routes, strict=True) if o["kind"] == "out_of_list"]
     routed = [(o, r) for o, r in zip(orders, routes, strict=True) if not r.declined]
-    primary_ok = sum(1 for o, r in in_list if not r.declined and r.primary == o["expect"]["primary"])
+    primary_ok = sum(1 for o, r in in_list
+                     if not r.declined and r.primary == o["expect"]["primary"])
     item_ok = sum(1 for o, r in in_list
                   if not r.declined and r.item is not None and r.item.code in accepted_items(o))
     precise = sum(1 for o, r in routed if is_right(o, r))

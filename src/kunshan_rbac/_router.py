@@ -11,12 +11,12 @@
    of the graph (``g.owner(item, town=..., at=...)``), so the same words go to the town
    before a reform and to the department after it;
 4. the cues of the decline classes (praise, utility outage, police matter...) score the
-   other way: when they weigh more than the best item (the first cue of a class 3, each further one 1), the order is declined
-   with that class's reason; it is declined too when no candidate is left, or when the
-   calibrated confidence is under the threshold.
+   other way (the first cue of a class 3, each further one 1): when they weigh more than
+   the best item, the order is declined with that class's reason; it is declined too
+   when no candidate is left, or when the calibrated confidence is under the threshold.
 
 The confidence is a calibration table (shipped as data, fitted on the project's own
-development orders) applied to a raw score built from the best candidate's score and
+calibration orders, which were never used to tune the lexicon) applied to a raw score built from the best candidate's score and
 its margin over the best candidate with *another primary unit* and over the decline
 classes.
 """
@@ -429,8 +429,8 @@ class Router:
                 (), None, 0.0, 0.0)
         best, own = held[0]
         rival = 0.0
-        for score, other in held[1:]:
-            if other.primary.code != own.primary.code:
+        for score, runner in held[1:]:
+            if runner.primary.code != own.primary.code:
                 rival = score
                 break
         raw = raw_confidence(best, max(rival, decline_score))
