@@ -11,10 +11,22 @@ Example:
     347
 """
 
+from ._calendar import (
+    CHINA_TZ,
+    AdjustedWorkday,
+    CalendarYear,
+    DateTimeLike,
+    Holiday,
+    Notice,
+    WorkCalendar,
+    calendar_schema,
+)
 from ._dates import DateLike, parse_date
+from ._deadlines import ORDER_KINDS, Deadlines, LimitRule, TimeLimit, deadlines_schema
 from ._diff import Change, Diff, diff
 from ._errors import (
     AmbiguousNameError,
+    CalendarRangeError,
     DuplicateCodeError,
     ExportError,
     InvalidDateError,
@@ -69,15 +81,22 @@ from ._transfers import Move, Transfer, TransferKind
 __version__ = "0.1.0"
 
 __all__ = [
+    "CHINA_TZ",
     "ENFORCEMENT_POWER_TYPES",
+    "ORDER_KINDS",
     "POWER_TYPES",
     "RULES",
     "SPECIALIST_POWER_TYPES",
+    "AdjustedWorkday",
     "Alternative",
     "AmbiguousNameError",
     "Authority",
+    "CalendarRangeError",
+    "CalendarYear",
     "Change",
     "DateLike",
+    "DateTimeLike",
+    "Deadlines",
     "DeclineClass",
     "Department",
     "Diff",
@@ -85,6 +104,7 @@ __all__ = [
     "Explanation",
     "ExportError",
     "HandlingTemplate",
+    "Holiday",
     "InvalidDateError",
     "InvalidRecordError",
     "InvalidRuleError",
@@ -92,10 +112,12 @@ __all__ = [
     "KunshanRbacError",
     "Lexicon",
     "LexiconEntry",
+    "LimitRule",
     "ListKind",
     "LoadError",
     "Move",
     "NotAssignedError",
+    "Notice",
     "Ownership",
     "OwnershipConflictError",
     "Problem",
@@ -110,6 +132,7 @@ __all__ = [
     "Severity",
     "Stats",
     "Templates",
+    "TimeLimit",
     "Town",
     "TownCounts",
     "Transfer",
@@ -120,8 +143,11 @@ __all__ = [
     "UnknownRuleError",
     "UnknownUnitError",
     "Violation",
+    "WorkCalendar",
     "__version__",
+    "calendar_schema",
     "check",
+    "deadlines_schema",
     "diff",
     "load_sample",
     "normalize_name",
