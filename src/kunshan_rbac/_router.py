@@ -16,9 +16,9 @@
    when no candidate is left, or when the calibrated confidence is under the threshold.
 
 The confidence is a calibration table (shipped as data, fitted on the project's own
-calibration orders, which were never used to tune the lexicon) applied to a raw score built from the best candidate's score and
-its margin over the best candidate with *another primary unit* and over the decline
-classes.
+calibration orders, which were never used to tune the lexicon) applied to a raw score
+built from the best candidate's score and its margin over the best candidate with
+*another primary unit* and over the decline classes.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from typing import Any
 import attrs
 
 from ._dates import DateLike, parse_date
+from ._deadlines import Deadlines
 from ._errors import KunshanRbacError
 from ._graph import ResponsibilityGraph
 from ._lexicon import Lexicon
@@ -248,8 +249,8 @@ class Router:
             order that has a candidate; higher values trade coverage for precision.
         lexicon: the `Lexicon` (``None``: `Lexicon.sample`).
         templates: handling templates (``None``: the shipped ones).
-        deadlines: where time limits come from (``None``: none; pass
-            ``kr.Deadlines.default()`` or your own source with ``limit_for``).
+        deadlines: where the templates' time limits come from (``None``:
+            `Deadlines.default`; or any object with ``limit_for(item, kind=...)``).
 
     Example:
         >>> import kunshan_rbac as kr
@@ -273,7 +274,9 @@ class Router:
         self.graph = g
         self.lexicon = lexicon if lexicon is not None else Lexicon.sample()
         self.templates = templates if templates is not None else Templates.sample()
-        self.deadlines = deadlines
+        self.deadlines: DeadlineSource = (
+            deadlines if deadlines is not None else Deadlines.default()
+        )
         self._calibration = _Calibration.sample()
         self.threshold = self._calibration.threshold if threshold is None else float(threshold)
         if not 0.0 <= self.threshold <= 1.0:

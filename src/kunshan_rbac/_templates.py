@@ -5,8 +5,8 @@ sample (``router_templates.json``): steps per list (a town's basic duty, a depar
 leading with the town assisting, a reclaimed enforcement power), then per domain
 (城乡建设, 生态环境...) unless the item has its own. The time limit is not in that file:
 it comes from a deadlines source (``limit_for(item, kind=..., urgent=...)``), by default
-the shipped working-day limits, so that one table of limits serves every part of the
-library.
+`Deadlines.default` (the shipped working-day limits), so that one table of limits serves
+every part of the library.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 import attrs
 
+from ._deadlines import Deadlines, TimeLimit
 from ._model import Item, Ownership
 
 __all__ = ["DeadlineSource", "HandlingTemplate", "Templates"]
@@ -28,7 +29,7 @@ class DeadlineSource(Protocol):
 
     def limit_for(
         self, item: Item | None, *, kind: str | None = None, urgent: bool = False
-    ) -> Any:
+    ) -> TimeLimit:
         """The time limit for an item (``None``: the default limit)."""
 
 
@@ -40,8 +41,8 @@ class HandlingTemplate:
         unit: name of the primary unit that handles it.
         steps: the handling steps, in order.
         reply: what to tell the citizen.
-        time_limit: the limit (sign-for hours, working days to finish) from the
-            deadlines source, or ``None`` when none was available.
+        time_limit: the `TimeLimit` (hours to sign for it, working days to finish) from
+            the deadlines source (by default `Deadlines.default`).
         source: where the steps came from: ``"item B-CJ-020"``, ``"domain 城乡建设"`` or
             ``"default"``.
     """
@@ -49,17 +50,16 @@ class HandlingTemplate:
     unit: str
     steps: tuple[str, ...]
     reply: str
-    time_limit: Any
+    time_limit: TimeLimit | None
     source: str
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready view."""
         limit = self.time_limit
-        limit_view: Any = None
+        limit_view = None
         if limit is not None:
-            limit_view = (
-                attrs.asdict(limit) if attrs.has(type(limit)) else str(limit)
-            )
+            limit_view = {"sign_hours": limit.sign_hours, "done_days": limit.done_days,
+                          "urgent": limit.urgent, "source": limit.source}
         return {"unit": self.unit, "steps": list(self.steps), "reply": self.reply,
                 "time_limit": limit_view, "source": self.source}
 
@@ -68,11 +68,8 @@ class HandlingTemplate:
         lines += [f"  {i}. {step}" for i, step in enumerate(self.steps, 1)]
         if self.time_limit is not None:
             limit = self.time_limit
-            sign = getattr(limit, "sign_hours", None)
-            done = getattr(limit, "done_days", None)
-            text = (f"sign within {sign:g} working hours, finish within {done} working days"
-                    if sign is not None and done is not None else str(limit))
-            lines.append(f"  time limit: {text}")
+            lines.append(f"  time limit: sign within {limit.sign_hours:g} working hours, finish "
+                         f"within {limit.done_days} working days ({limit.source})")
         lines.append(f"  reply: {self.reply}")
         return "\n".join(lines)
 
@@ -118,7 +115,7 @@ class Templates:
 
         Args:
             ownership: the answer of ``g.owner`` that the route found.
-            deadlines: where the time limit comes from (``None``: no time limit).
+            deadlines: where the time limit comes from (``None``: `Deadlines.default`).
             kind: the order's kind (投诉, 咨询...), passed to the deadlines source.
         """
         item = ownership.item
@@ -137,9 +134,8 @@ class Templates:
             own, source = self.default, "default"
         steps = [*by_list.get("steps", ()), *own.get("steps", ())]
         reply = own.get("reply") or by_list.get("reply") or self.default["reply"]
-        limit = None
-        if deadlines is not None:
-            limit = deadlines.limit_for(item, kind=kind)
+        source_of_limits = deadlines if deadlines is not None else Deadlines.default()
+        limit = source_of_limits.limit_for(item, kind=kind)
         return HandlingTemplate(
             unit=ownership.primary.name,
             steps=tuple(_fill(s, values) for s in steps),
