@@ -20,6 +20,7 @@ Example:
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -39,6 +40,10 @@ _VARIANTS = str.maketrans({
 })
 
 
+# Everything that is not a letter or a digit (white space, punctuation, symbols, "_").
+_DROP = re.compile(r"[\W_]+")
+
+
 def fold_text(text: str) -> str:
     """Fold a text to the form cues are matched in.
 
@@ -52,10 +57,7 @@ def fold_text(text: str) -> str:
     Returns:
         The folded text.
     """
-    text = unicodedata.normalize("NFKC", text).casefold().translate(_VARIANTS)
-    return "".join(
-        ch for ch in text if not (ch.isspace() or unicodedata.category(ch)[0] in "PZSC")
-    )
+    return _DROP.sub("", unicodedata.normalize("NFKC", text).casefold().translate(_VARIANTS))
 
 
 def strip_filler(folded: str, filler: Sequence[str]) -> str:
@@ -141,7 +143,11 @@ class CueIndex:
             >>> CueIndex(["房东", "二房东"]).find_maximal("二房东隔成小间")
             ['二房东']
         """
-        found = self.find(text)
+        return self.maximal(self.find(text))
+
+    @staticmethod
+    def maximal(found: list[str]) -> list[str]:
+        """The cues of ``found`` that lie inside no longer cue of ``found``."""
         if len(found) < 2:
             return found
         return [c for c in found if not any(len(o) > len(c) and c in o for o in found)]
@@ -156,9 +162,18 @@ class NgramIndex:
     Args:
         documents: label -> its texts (already folded).
         sizes: the n-gram sizes to use, e.g. ``(2,)`` or ``(2, 3)``.
+        max_df: n-grams found in more than this share of the labels ("处罚", "对在") still
+            count in a text's length but are not scored: they say nothing about which
+            label fits, and their long postings would cost most of the time.
     """
 
-    def __init__(self, documents: Mapping[str, Sequence[str]], sizes: Sequence[int] = (2,)) -> None:
+    def __init__(
+        self,
+        documents: Mapping[str, Sequence[str]],
+        sizes: Sequence[int] = (2,),
+        *,
+        max_df: float = 1.0,
+    ) -> None:
         self._sizes = tuple(sizes)
         counts: dict[str, dict[str, int]] = {}
         for label, texts in documents.items():
@@ -178,11 +193,13 @@ class NgramIndex:
         # less like every label, as it should.
         self._unseen = math.log(1 + total) + 1.0
         postings: dict[str, list[tuple[str, float]]] = {}
+        common = max_df * total
         for label, tf in counts.items():
             weights = {g: (1.0 + math.log(c)) * self._idf[g] for g, c in tf.items()}
             norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
             for gram, weight in weights.items():
-                postings.setdefault(gram, []).append((label, weight / norm))
+                if df[gram] <= common:
+                    postings.setdefault(gram, []).append((label, weight / norm))
         self._postings = postings
 
     def _grams(self, text: str) -> list[str]:
@@ -208,16 +225,24 @@ class NgramIndex:
             tf[gram] = tf.get(gram, 0) + 1
         idf = self._idf
         unseen = self._unseen
-        weights = {g: (1.0 + math.log(c)) * idf.get(g, unseen) for g, c in tf.items()}
+        weights = {
+            g: (idf.get(g, unseen) if c == 1 else (1.0 + math.log(c)) * idf.get(g, unseen))
+            for g, c in tf.items()
+        }
         norm = math.sqrt(sum(w * w for w in weights.values())) or 1.0
         result: dict[str, float] = {}
+        get = result.get
         postings = self._postings
         for gram, weight in weights.items():
             posting = postings.get(gram)
             if posting is None:
                 continue
             w = weight / norm
-            for label, lw in posting:
-                if labels is None or label in labels:
-                    result[label] = result.get(label, 0.0) + w * lw
+            if labels is None:
+                for label, lw in posting:
+                    result[label] = get(label, 0.0) + w * lw
+            else:
+                for label, lw in posting:
+                    if label in labels:
+                        result[label] = get(label, 0.0) + w * lw
         return result

@@ -311,8 +311,9 @@ class Router:
                 add(word, _Posting("decline", cls.name, DECLINE_WEIGHT, word))
         self._postings = postings
         self._cues = CueIndex(postings)
-        self._ngrams = NgramIndex(documents, sizes=(2,))
+        self._ngrams = NgramIndex(documents, sizes=(2,), max_df=0.05)
         self._towns: dict[str, Town] = {}
+        self._template_cache: dict[tuple[Any, ...], HandlingTemplate] = {}
 
     def __repr__(self) -> str:
         return (f"Router({len(self._items)} items, {len(self.lexicon)} lexicon entries, "
@@ -366,7 +367,7 @@ class Router:
         decline_words: dict[str, list[str]] = {}
         postings = self._postings
         found = self._cues.find(core)
-        inside = set(found).difference(self._cues.find_maximal(core)) if len(found) > 1 else ()
+        inside = set(found).difference(CueIndex.maximal(found)) if len(found) > 1 else ()
         for cue in found:
             sides: set[bool] = set()
             targets: set[str] = set()
@@ -456,7 +457,11 @@ class Router:
         reason = (f"{item.code} is on the {own.list.label} of {town.name} on "
                   f"{day.isoformat()}, primary {own.primary.name}; {why}")
         alternatives = tuple(Alternative(o.item, o, s) for s, o in held[1:4])
-        template = self.templates.for_ownership(own, self.deadlines, kind=kind)
+        key = (item.code, town.code, own.list, own.primary.code, own.secondary, kind)
+        template = self._template_cache.get(key)
+        if template is None:
+            template = self.templates.for_ownership(own, self.deadlines, kind=kind)
+            self._template_cache[key] = template
         return Route(text, town, day, False, item, own, confidence, best, alternatives,
                      item.basis, template, tuple(matched), reason, None, ruled, raw)
 
