@@ -12,7 +12,8 @@ from kunshan_rbac.cli import main
 
 def test_routed_order_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
     """A routed order prints the unit and template and exits 0."""
-    code = main(["route", "楼下饭店油烟太大，熏得没法开窗", "--town", "玉山镇", "--at", "2025-07-01"])
+    code = main(["route", "楼下饭店油烟太大，熏得没法开窗", "--town", "玉山镇",
+                 "--at", "2025-07-01"])
     out = capsys.readouterr().out
     assert code == 0
     assert "ROUTED to 玉山镇" in out
