@@ -11,7 +11,7 @@
    of the graph (``g.owner(item, town=..., at=...)``), so the same words go to the town
    before a reform and to the department after it;
 4. the cues of the decline classes (praise, utility outage, police matter...) score the
-   other way (the first cue of a class 3, each further one 1): when they weigh more than
+   other way (the first cue of a class 4, each further one 1): when they weigh more than
    the best item, the order is declined with that class's reason; it is declined too
    when no candidate is left, or when the calibrated confidence is under the threshold.
 
@@ -45,7 +45,7 @@ __all__ = ["Alternative", "Route", "Router"]
 
 STRONG_WEIGHT = 3.0
 NEGATIVE_PENALTY = 4.0
-DECLINE_WEIGHT = 3.0
+DECLINE_WEIGHT = 4.0
 NGRAM_WEIGHT = 4.0
 NGRAM_FLOOR = 0.12
 _CHECKED = 10  # candidates asked of the graph, best first
