@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import math
+import os
 import statistics
 import sys
 import time
@@ -113,7 +114,8 @@ def main(argv: list[str] | None = None) -> int:
     batch = [(o["text"], towns.get(o["town"], o["town"]), kr.parse_date(o["at"]))
              for o in orders]
     many = batch * max(1, math.ceil(2000 / len(batch)))
-    print(f"set {args.set}: {len(batch)} orders; route_many over {len(many)} orders; "
+    shown = os.path.relpath(args.set, HERE.parent)
+    print(f"set {shown}: {len(batch)} orders; route_many over {len(many)} orders; "
           f"{args.repeat} repetitions; median (min-max)")
 
     results: dict[str, dict[str, list[float]]] = {}

@@ -479,7 +479,9 @@ class Router:
             One `Route` per order, in the same order.
 
         Raises:
-            The errors of `route`, and ``ValueError`` for an order with no text or town.
+            ValueError: an order has no text or no town.
+            UnknownUnitError: an order's town is not known (and the other errors of
+                `route`).
         """
         routes: list[Route] = []
         days: dict[object, datetime.date] = {}
