@@ -43,6 +43,7 @@ from ._errors import (
 from ._explain import Explanation
 from ._graph import ResponsibilityGraph
 from ._jsonio import read_json, write_json
+from ._lexicon import DeclineClass, Lexicon, LexiconEntry
 from ._lists import read_lists, write_lists
 from ._model import (
     ENFORCEMENT_POWER_TYPES,
@@ -57,6 +58,7 @@ from ._model import (
     Town,
     Unit,
 )
+from ._router import Alternative, Route, Router
 from ._rules import (
     RULES,
     SPECIALIST_POWER_TYPES,
@@ -72,6 +74,7 @@ from ._rules import (
 )
 from ._sample import load_sample
 from ._stats import Stats, TownCounts, power_counts, stats
+from ._templates import HandlingTemplate, Templates
 from ._text import normalize_name
 from ._transfers import Move, Transfer, TransferKind
 
@@ -85,6 +88,7 @@ __all__ = [
     "RULES",
     "SPECIALIST_POWER_TYPES",
     "AdjustedWorkday",
+    "Alternative",
     "AmbiguousNameError",
     "Authority",
     "CalendarRangeError",
@@ -93,17 +97,21 @@ __all__ = [
     "DateLike",
     "DateTimeLike",
     "Deadlines",
+    "DeclineClass",
     "Department",
     "Diff",
     "DuplicateCodeError",
     "Explanation",
     "ExportError",
+    "HandlingTemplate",
     "Holiday",
     "InvalidDateError",
     "InvalidRecordError",
     "InvalidRuleError",
     "Item",
     "KunshanRbacError",
+    "Lexicon",
+    "LexiconEntry",
     "LimitRule",
     "ListKind",
     "LoadError",
@@ -117,10 +125,13 @@ __all__ = [
     "Report",
     "ResponsibilityGraph",
     "Role",
+    "Route",
+    "Router",
     "Rule",
     "RuleFunction",
     "Severity",
     "Stats",
+    "Templates",
     "TimeLimit",
     "Town",
     "TownCounts",
