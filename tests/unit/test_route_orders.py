@@ -1,8 +1,9 @@
-"""The held-out work-order set in benchmarks/route_orders/ is built from its source, never by hand.
+"""The work-order sets in benchmarks/route_orders/ are built from their sources, never by hand.
 
-These tests protect the set's honesty: the committed ``heldout.jsonl`` is exactly what
-``build_heldout.py`` makes from ``heldout_source.jsonl``, every expected answer is what
-``g.owner()`` says on that town and date, and the build refuses a source it cannot trust.
+These tests protect the sets' honesty: the committed ``heldout.jsonl`` and ``devB.jsonl`` are
+exactly what ``build_heldout.py`` makes from ``heldout_source.jsonl`` and ``devB_source.jsonl``,
+every expected answer is what ``g.owner()`` says on that town and date, and the build refuses a
+source it cannot trust.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ FOLDER = Path(__file__).resolve().parents[2] / "benchmarks" / "route_orders"
 SCRIPT = FOLDER / "build_heldout.py"
 SOURCE = FOLDER / "heldout_source.jsonl"
 HELDOUT = FOLDER / "heldout.jsonl"
+DEVB_SOURCE = FOLDER / "devB_source.jsonl"
+DEVB = FOLDER / "devB.jsonl"
 
 
 def _run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -178,5 +181,66 @@ def test_readme_composition_is_the_printed_one() -> None:
     assert done.returncode == 0, done.stderr
     readme = (FOLDER / "README.md").read_text(encoding="utf-8")
     block = readme.split("<!-- stats:begin -->")[1].split("<!-- stats:end -->")[0]
+    shown = block.strip().removeprefix("```text").removesuffix("```").strip()
+    assert shown == done.stdout.strip()
+
+
+@pytest.fixture(scope="module")
+def devb_orders() -> list[dict[str, Any]]:
+    with DEVB.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle]
+
+
+def test_development_set_b_equals_a_fresh_build(tmp_path: Path) -> None:
+    """Building devB_source.jsonl in a temporary folder gives the committed devB.jsonl exactly."""
+    out = tmp_path / "devB.jsonl"
+    done = _run("--source", str(DEVB_SOURCE), "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes() == DEVB.read_bytes()
+
+
+def test_development_set_b_expectations_equal_owner_on_that_date(
+    devb_orders: list[dict[str, Any]], graph: kr.ResponsibilityGraph
+) -> None:
+    """Every development-set-B expectation, and every reading an ambiguous order accepts, is
+    g.owner(item, town, at) on the order's town and date; out-of-list orders expect nothing."""
+    checked = 0
+    for order in devb_orders:
+        expect = order["expect"]
+        if order["kind"] == "out_of_list":
+            assert expect == {"item": None, "primary": None, "list": None, "secondary": []}
+            continue
+        own = graph.owner(expect["item"], town=order["town"], at=order["at"])
+        assert expect["primary"] == own.primary.code, order["id"]
+        assert expect["list"] == own.list.value, order["id"]
+        assert expect["secondary"] == [unit.code for unit in own.secondary], order["id"]
+        for reading in order.get("accept", []):
+            own = graph.owner(reading["item"], town=order["town"], at=order["at"])
+            assert reading["primary"] == own.primary.code, order["id"]
+            assert reading["list"] == own.list.value, order["id"]
+        checked += 1
+    assert checked >= 650
+
+
+def test_development_set_b_reform_pairs_change_owner(devb_orders: list[dict[str, Any]]) -> None:
+    """Each development-set-B reform pair is one text on two dates whose primary units differ."""
+    pairs: dict[str, list[dict[str, Any]]] = {}
+    for order in devb_orders:
+        if "pair" in order:
+            pairs.setdefault(order["pair"], []).append(order)
+    assert sum(len(members) // 2 for members in pairs.values()) >= 40
+    for key, members in pairs.items():
+        for first, second in zip(members[0::2], members[1::2], strict=True):
+            assert first["text"] == second["text"], key
+            assert first["at"] < second["at"], key
+            assert first["expect"]["primary"] != second["expect"]["primary"], key
+
+
+def test_readme_development_set_b_composition_is_the_printed_one() -> None:
+    """The README's composition of development set B is what build_heldout.py --stats prints."""
+    done = _run("--source", str(DEVB_SOURCE), "--out", str(DEVB), "--stats", "--check")
+    assert done.returncode == 0, done.stderr
+    readme = (FOLDER / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- devB-stats:begin -->")[1].split("<!-- devB-stats:end -->")[0]
     shown = block.strip().removeprefix("```text").removesuffix("```").strip()
     assert shown == done.stdout.strip()
