@@ -18,6 +18,9 @@ Usage::
     python benchmarks/route_orders/build_heldout.py --stats    # also prints the composition
     python benchmarks/route_orders/build_heldout.py --check    # exit 1 if heldout.jsonl is stale
 
+``--source PATH --out PATH`` build another set from its own source (``heldout2_source.jsonl``
+gives ``heldout2.jsonl``, the second held-out set); ``--check`` then compares with ``--out``.
+
 This set is held out: the dispatcher's lexicon, phrasings and threshold are never tuned on it.
 """
 

@@ -244,3 +244,77 @@ def test_readme_development_set_b_composition_is_the_printed_one() -> None:
     block = readme.split("<!-- devB-stats:begin -->")[1].split("<!-- devB-stats:end -->")[0]
     shown = block.strip().removeprefix("```text").removesuffix("```").strip()
     assert shown == done.stdout.strip()
+
+
+SOURCE2 = FOLDER / "heldout2_source.jsonl"
+HELDOUT2 = FOLDER / "heldout2.jsonl"
+
+
+@pytest.fixture(scope="module")
+def orders2() -> list[dict[str, Any]]:
+    with HELDOUT2.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle]
+
+
+def test_second_set_equals_a_fresh_build(tmp_path: Path) -> None:
+    """Building heldout2_source.jsonl in a temporary folder gives the committed heldout2.jsonl
+    byte for byte, so nobody edits the second held-out set by hand."""
+    out = tmp_path / "heldout2.jsonl"
+    done = _run("--source", str(SOURCE2), "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    assert out.read_bytes() == HELDOUT2.read_bytes()
+
+
+def test_second_set_expectations_equal_owner_on_that_date(
+    orders2: list[dict[str, Any]], graph: kr.ResponsibilityGraph
+) -> None:
+    """Every expectation of the second set, and every reading its ambiguous orders accept, is
+    what g.owner(item, town, at) says on the order's town and date; out-of-list orders are null."""
+    checked = 0
+    for order in orders2:
+        expect = order["expect"]
+        if order["kind"] == "out_of_list":
+            assert expect == {"item": None, "primary": None, "list": None, "secondary": []}
+            continue
+        own = graph.owner(expect["item"], town=order["town"], at=order["at"])
+        assert expect["primary"] == own.primary.code, order["id"]
+        assert expect["list"] == own.list.value, order["id"]
+        assert expect["secondary"] == [unit.code for unit in own.secondary], order["id"]
+        for reading in order.get("accept", []):
+            other = graph.owner(reading["item"], town=order["town"], at=order["at"])
+            assert reading["primary"] == other.primary.code, order["id"]
+            assert reading["list"] == other.list.value, order["id"]
+        checked += 1
+    assert checked >= 400
+    assert len(orders2) >= 500
+
+
+def test_second_set_reform_pairs_change_owner(orders2: list[dict[str, Any]]) -> None:
+    """Each reform pair of the second set is one text on two dates whose primary units differ."""
+    pairs: dict[str, list[dict[str, Any]]] = {}
+    for order in orders2:
+        if "pair" in order:
+            pairs.setdefault(order["pair"], []).append(order)
+    assert sum(len(members) // 2 for members in pairs.values()) >= 30
+    for key, members in pairs.items():
+        for first, second in zip(members[0::2], members[1::2], strict=True):
+            assert first["text"] == second["text"], key
+            assert first["at"] < second["at"], key
+            assert first["expect"]["primary"] != second["expect"]["primary"], key
+
+
+def test_second_set_shares_no_text_with_the_first() -> None:
+    """The two held-out sets are independent: no order text appears in both."""
+    first = {json.loads(line)["text"] for line in HELDOUT.open(encoding="utf-8")}
+    second = {json.loads(line)["text"] for line in HELDOUT2.open(encoding="utf-8")}
+    assert not first & second
+
+
+def test_readme_composition_of_the_second_set_is_the_printed_one() -> None:
+    """The second set's composition on the folder's README is what --stats prints for it."""
+    done = _run("--stats", "--check", "--source", str(SOURCE2), "--out", str(HELDOUT2))
+    assert done.returncode == 0, done.stderr
+    readme = (FOLDER / "README.md").read_text(encoding="utf-8")
+    block = readme.split("<!-- stats2:begin -->")[1].split("<!-- stats2:end -->")[0]
+    shown = block.strip().removeprefix("```text").removesuffix("```").strip()
+    assert shown == done.stdout.strip()
