@@ -45,6 +45,8 @@ from ._model import (
     Town,
     Unit,
 )
+from ._orders import Order, OrderEvent, Orders
+from ._orders_io import read_orders, write_orders
 from ._rules import (
     RULES,
     SPECIALIST_POWER_TYPES,
@@ -88,6 +90,9 @@ __all__ = [
     "LoadError",
     "Move",
     "NotAssignedError",
+    "Order",
+    "OrderEvent",
+    "Orders",
     "Ownership",
     "OwnershipConflictError",
     "Problem",
@@ -118,8 +123,10 @@ __all__ = [
     "power_counts",
     "read_json",
     "read_lists",
+    "read_orders",
     "rule",
     "stats",
     "write_json",
     "write_lists",
+    "write_orders",
 ]
