@@ -21,6 +21,7 @@ from ._errors import (
     InvalidRecordError,
     KunshanRbacError,
     LoadError,
+    MissingExtraError,
     NotAssignedError,
     OwnershipConflictError,
     Problem,
@@ -47,6 +48,7 @@ from ._model import (
 )
 from ._orders import Order, OrderEvent, Orders
 from ._orders_io import read_orders, write_orders
+from ._ownership_table import ownership_table
 from ._rules import (
     RULES,
     SPECIALIST_POWER_TYPES,
@@ -88,6 +90,7 @@ __all__ = [
     "KunshanRbacError",
     "ListKind",
     "LoadError",
+    "MissingExtraError",
     "Move",
     "NotAssignedError",
     "Order",
@@ -119,6 +122,7 @@ __all__ = [
     "diff",
     "load_sample",
     "normalize_name",
+    "ownership_table",
     "parse_date",
     "power_counts",
     "read_json",
