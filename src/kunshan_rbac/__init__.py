@@ -11,10 +11,21 @@ Example:
     347
 """
 
+from ._calendar import (
+    CHINA_TZ,
+    AdjustedWorkday,
+    CalendarYear,
+    DateTimeLike,
+    Holiday,
+    Notice,
+    WorkCalendar,
+    calendar_schema,
+)
 from ._dates import DateLike, parse_date
 from ._diff import Change, Diff, diff
 from ._errors import (
     AmbiguousNameError,
+    CalendarRangeError,
     DuplicateCodeError,
     ExportError,
     InvalidDateError,
@@ -70,19 +81,25 @@ from ._transfers import Move, Transfer, TransferKind
 __version__ = "0.1.0"
 
 __all__ = [
+    "CHINA_TZ",
     "ENFORCEMENT_POWER_TYPES",
     "POWER_TYPES",
     "RULES",
     "SPECIALIST_POWER_TYPES",
+    "AdjustedWorkday",
     "AmbiguousNameError",
     "Authority",
+    "CalendarRangeError",
+    "CalendarYear",
     "Change",
     "DateLike",
+    "DateTimeLike",
     "Department",
     "Diff",
     "DuplicateCodeError",
     "Explanation",
     "ExportError",
+    "Holiday",
     "InvalidDateError",
     "InvalidRecordError",
     "InvalidRuleError",
@@ -93,6 +110,7 @@ __all__ = [
     "MissingExtraError",
     "Move",
     "NotAssignedError",
+    "Notice",
     "Order",
     "OrderEvent",
     "Orders",
@@ -117,7 +135,9 @@ __all__ = [
     "UnknownRuleError",
     "UnknownUnitError",
     "Violation",
+    "WorkCalendar",
     "__version__",
+    "calendar_schema",
     "check",
     "diff",
     "load_sample",

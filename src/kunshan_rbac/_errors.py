@@ -18,6 +18,7 @@ against ``KeyError`` or ``ValueError`` keeps working::
     ├── InvalidRuleError           (ValueError)   a custom rule that is malformed or clashes
     ├── LoadError                  (ValueError)   a file that cannot load, with every `Problem`
     ├── ExportError                (ValueError)   lists that cannot be written, with every `Problem`
+    ├── CalendarRangeError         (ValueError)   a day in a year the calendar has no notice for
     └── MissingExtraError          (ImportError)  an optional dependency is not installed
 
 Errors carry their facts as attributes (``.item``, ``.town``, ``.at``, ``.candidates``...),
@@ -38,6 +39,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AmbiguousNameError",
+    "CalendarRangeError",
     "DuplicateCodeError",
     "ExportError",
     "InvalidDateError",
@@ -403,4 +405,32 @@ class MissingExtraError(KunshanRbacError, ImportError):
         self.extra = extra
         super().__init__(
             f"{module} is not installed; install it with pip install 'kunshan-rbac[{extra}]'"
+        )
+
+
+class CalendarRangeError(KunshanRbacError, ValueError):
+    """A day falls in a year for which the work calendar has no holiday notice.
+
+    Which days are worked depends on each year's State Council notice (holidays and
+    adjusted working days), published late in the year before; nothing is guessed for a
+    year without one. Add the year's notice (``WorkCalendar.with_year`` or
+    ``WorkCalendar.load``), or ask about a day inside ``years``.
+
+    Attributes:
+        day: the first day that was needed and is not covered.
+        years: the years the calendar knows, in order.
+    """
+
+    def __init__(self, day: datetime.date, years: Sequence[int]) -> None:
+        self.day = day
+        self.years = tuple(years)
+        known = (
+            f"it knows {self.years[0]}–{self.years[-1]}"
+            if self.years and list(self.years) == list(range(self.years[0], self.years[-1] + 1))
+            else f"it knows {', '.join(map(str, self.years)) or 'no year'}"
+        )
+        super().__init__(
+            f"the work calendar has no holiday notice for {day.year} (needed for "
+            f"{day.isoformat()}; {known}); add that year's notice with "
+            "WorkCalendar.with_year() or WorkCalendar.load()"
         )

@@ -82,21 +82,21 @@ _COUNTS = {"off_list_burden": "burden", "reclaimed_pushed_back": "pushed"}
 class CalendarLike(Protocol):
     """What `evaluate` needs of a working-day calendar (`kr.WorkCalendar` offers it)."""
 
-    def is_working_day(self, d: DateLike) -> bool: ...  # noqa: D102
+    def is_working_day(self, d: DateLike) -> bool: ...
 
     def working_hours_between(
         self, start: datetime.datetime, end: datetime.datetime
-    ) -> float: ...  # noqa: D102
+    ) -> float: ...
 
 
 class LimitLike(Protocol):
     """What `evaluate` needs of a time limit (`kr.TimeLimit` offers it)."""
 
     @property
-    def sign_hours(self) -> float: ...  # noqa: D102
+    def sign_hours(self) -> float: ...
 
     @property
-    def done_days(self) -> int: ...  # noqa: D102
+    def done_days(self) -> int: ...
 
 
 class DeadlinesLike(Protocol):
@@ -104,7 +104,7 @@ class DeadlinesLike(Protocol):
 
     def limit_for(
         self, item: Item | None, *, kind: str | None = None, urgent: bool = False
-    ) -> LimitLike: ...  # noqa: D102
+    ) -> LimitLike: ...
 
 
 @attrs.frozen
@@ -340,7 +340,7 @@ def events_table(orders: Orders) -> Any:
     return table.append_column("seq", pa.array(range(table.num_rows), pa.int64()))
 
 
-def _EVENT_SCHEMA(pa: Any) -> Any:  # noqa: N802 - a schema, built once pyarrow is known
+def _EVENT_SCHEMA(pa: Any) -> Any:
     return pa.schema([
         ("order", pa.string()), ("time", pa.timestamp("us")), ("event", pa.string()),
         ("town", pa.string()), ("unit", pa.string()), ("item", pa.string()),
@@ -566,8 +566,7 @@ GROUP BY GROUPING SETS ((town, reason), (unit, reason), (list, reason), (item, r
 
 
 def _dimension(flags: tuple[int, int, int, int, int]) -> str:
-    g_town, g_unit, g_list, g_item, g_month = flags
-    if not g_town and not g_month:
+    if not flags[0] and not flags[4]:
         return "town-month"
     for name, grouped in zip(DIMENSIONS, flags, strict=True):
         if not grouped:
