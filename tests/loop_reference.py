@@ -61,10 +61,10 @@ class DomainDeadlines:
 
     def limit_for(self, item: kr.Item | None, *, kind: str | None = None,
                   urgent: bool = False) -> Limit:
-        """The limit of the item's domain (or the default); urgent halves it."""
+        """The limit of the item's domain (or the default); 咨询 same day; urgent halves it."""
         limit = self.by_domain.get(item.domain, self.default) if item else self.default
         if kind == "咨询":
-            limit = Limit(limit.sign_hours, max(1, limit.done_days - 2))
+            limit = Limit(limit.sign_hours, 0)
         if urgent:
             limit = Limit(limit.sign_hours / 2, max(1, limit.done_days // 2))
         return limit
@@ -110,8 +110,11 @@ def sign_due(calendar: Any, received: datetime.datetime, hours: float) -> dateti
 
 
 def done_due(calendar: Any, received: datetime.datetime, days: int) -> datetime.datetime:
-    """The close of office on the ``days``-th working day after the day of reception."""
+    """The close of office on the ``days``-th working day after the day of reception
+    (0 days: that day, or the next working day when it is a day off)."""
     day = received.astimezone(CHINA).date()
+    if days == 0 and not calendar.is_working_day(day):
+        days = 1
     while days > 0:
         day += datetime.timedelta(days=1)
         if calendar.is_working_day(day):
@@ -198,3 +201,59 @@ def reference_evaluation(g: kr.ResponsibilityGraph, orders: kr.Orders, calendar:
     """Rows per dimension ({"town": {key: figures}, ...}), the slow way."""
     facts = [order_facts(g, o, calendar, deadlines) for o in orders if in_period(o, start, end)]
     return {d: reference_rows(facts, d) for d in ("town", "unit", "list", "item", "month")}
+
+
+REASONS = ("不属于本单位职责", "信息不全", "应由镇街办理", "已在其他渠道处理")
+
+
+def random_orders(g: kr.ResponsibilityGraph, seed: int, n: int, *,
+                  towns: Iterable[str] | None = None, prefix: str = "O",
+                  year: int = 2025) -> kr.Orders:
+    """``n`` random but well-formed orders on the sample's (item, town) pairs."""
+    import random
+
+    rng = random.Random(seed)
+    wanted = set(towns) if towns is not None else None
+    pairs = sorted({(r.item, r.town) for r in g.records()
+                    if wanted is None or r.town in wanted})
+    events: list[kr.OrderEvent] = []
+    for i in range(n):
+        item, town = rng.choice(pairs)
+        received = datetime.datetime(year, rng.randint(1, 12), rng.randint(1, 28),
+                                     rng.randint(0, 23), rng.randint(0, 59), tzinfo=CHINA)
+        try:
+            primary = g.owner(item, town=town, at=received.date()).primary.code
+        except kr.NotAssignedError:
+            primary = town
+        oid = f"{prefix}{i}"
+        t = received
+        events.append(kr.OrderEvent(oid, t, "received", town=town, text="诉求",
+                                    kind=rng.choice(["", "投诉", "咨询", "求助"]),
+                                    urgent=rng.random() < 0.1))
+        if rng.random() < 0.05:
+            continue
+        t += datetime.timedelta(minutes=rng.randint(0, 600))
+        first = primary if rng.random() < 0.8 else rng.choice([town, "zjj", "sthj"])
+        events.append(kr.OrderEvent(oid, t, "dispatched", unit=first,
+                                    item=item if rng.random() < 0.95 else "",
+                                    by=rng.choice(["router", "person"])))
+        if rng.random() < 0.2:
+            t += datetime.timedelta(minutes=rng.randint(1, 600))
+            events.append(kr.OrderEvent(oid, t, "returned", unit=first,
+                                        detail=rng.choice(REASONS)))
+            t += datetime.timedelta(minutes=rng.randint(1, 600))
+            events.append(kr.OrderEvent(oid, t, "dispatched",
+                                        unit=rng.choice([town, primary])))
+        if rng.random() < 0.9:
+            t += datetime.timedelta(minutes=rng.choice([rng.randint(1, 3000), 0]))
+            events.append(kr.OrderEvent(oid, t, "signed"))
+            t += datetime.timedelta(minutes=rng.randint(1, 20000))
+            events.append(kr.OrderEvent(oid, t, "done", detail="已办理"))
+            if rng.random() < 0.7:
+                t += datetime.timedelta(minutes=rng.randint(1, 3000))
+                events.append(kr.OrderEvent(oid, t, "rated",
+                                            detail=rng.choice(["满意", "基本满意", "不满意"])))
+            if rng.random() < 0.05:
+                t += datetime.timedelta(minutes=rng.randint(1, 3000))
+                events.append(kr.OrderEvent(oid, t, "reopened"))
+    return kr.Orders.from_events(events)

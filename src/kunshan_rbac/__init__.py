@@ -40,6 +40,7 @@ from ._errors import (
     UnknownItemError,
     UnknownUnitError,
 )
+from ._evaluate import METRICS, Evaluation, EvaluationRow, OrdersBehind, evaluate
 from ._explain import Explanation
 from ._graph import ResponsibilityGraph
 from ._jsonio import read_json, write_json
@@ -83,6 +84,7 @@ __version__ = "0.1.0"
 __all__ = [
     "CHINA_TZ",
     "ENFORCEMENT_POWER_TYPES",
+    "METRICS",
     "POWER_TYPES",
     "RULES",
     "SPECIALIST_POWER_TYPES",
@@ -97,6 +99,8 @@ __all__ = [
     "Department",
     "Diff",
     "DuplicateCodeError",
+    "Evaluation",
+    "EvaluationRow",
     "Explanation",
     "ExportError",
     "Holiday",
@@ -114,6 +118,7 @@ __all__ = [
     "Order",
     "OrderEvent",
     "Orders",
+    "OrdersBehind",
     "Ownership",
     "OwnershipConflictError",
     "Problem",
@@ -140,6 +145,7 @@ __all__ = [
     "calendar_schema",
     "check",
     "diff",
+    "evaluate",
     "load_sample",
     "normalize_name",
     "ownership_table",

@@ -16,7 +16,8 @@ The metrics (see the explanation page of the documentation for why each one):
 * ``on_time_signed``: of the orders signed, the share signed by the sign-by time
   (``add_working_hours(received, limit.sign_hours)``).
 * ``on_time_done``: of the orders done, the share done by the close of office on the
-  ``limit.done_days``-th working day after reception.
+  ``limit.done_days``-th working day after the day of reception (with 0 days: that day,
+  or the next working day when it came in on a day off).
 * ``satisfaction``: of the orders rated, the share whose last rating is 满意 or 基本满意.
 * ``reopened``: of the orders done, the share reopened (重办) at least once.
 * ``median_hours``: the median, over orders done, of working hours from reception to the
@@ -40,11 +41,12 @@ from typing import Any, Protocol
 import attrs
 
 from ._analytics import require
+from ._calendar import CHINA_TZ
 from ._dates import DateLike, parse_date
 from ._errors import AmbiguousNameError, UnknownItemError, UnknownUnitError
 from ._graph import ResponsibilityGraph
 from ._model import Item, ListKind
-from ._orders import CHINA_TIME, Orders
+from ._orders import Orders
 from ._ownership_table import ownership_table
 
 __all__ = [
@@ -328,7 +330,7 @@ def events_table(orders: Orders) -> Any:
     }
     for event in orders.events():
         columns["order"].append(event.order)
-        columns["time"].append(event.time.astimezone(CHINA_TIME).replace(tzinfo=None))
+        columns["time"].append(event.time.astimezone(CHINA_TZ).replace(tzinfo=None))
         columns["event"].append(event.event)
         columns["town"].append(event.town)
         columns["unit"].append(event.unit)
@@ -393,7 +395,7 @@ def _calendar_tables(
                 break
             raise
         if is_working and profile is None:
-            midnight = datetime.datetime.combine(day, datetime.time(), CHINA_TIME)
+            midnight = datetime.datetime.combine(day, datetime.time(), CHINA_TZ)
             profile = [
                 round(calendar.working_hours_between(
                     midnight, midnight + datetime.timedelta(minutes=m)) * 3600, 6)
@@ -507,11 +509,11 @@ sign_due AS (
   WHERE s.day IS NOT NULL
 ),
 done_due AS (
-  SELECT base.id, CASE WHEN base.done_days = 0 THEN CAST(base.received AS DATE)
-    ELSE wd.day END AS due_day
+  SELECT base.id, wd.day AS due_day
   FROM base
   LEFT JOIN days dr ON dr.day = CAST(base.received AS DATE)
-  LEFT JOIN wdays wd ON wd.widx = dr.widx + base.done_days
+  LEFT JOIN wdays wd ON wd.widx = dr.widx + greatest(base.done_days,
+    CASE WHEN dr.working THEN 0 ELSE 1 END)
   WHERE base.done IS NOT NULL
 )
 SELECT base.id, base.town, coalesce(base.first_unit, '') AS unit, coalesce(base.list, '') AS list,

@@ -7,7 +7,7 @@ router or by a person), perhaps ``returned`` (退单, with a reason) and dispatc
 不满意) and perhaps ``reopened`` (重办). Everything here is a frozen value with no I/O; the
 readers and the writer live in ``_orders_io``.
 
-Times are China time: aware datetimes in UTC+08:00 (`CHINA_TIME`). A naive time is read
+Times are China time: aware datetimes in UTC+08:00 (``kr.CHINA_TZ``). A naive time is read
 as China time; an aware one in another zone is converted.
 """
 
@@ -22,10 +22,10 @@ from typing import Any
 import attrs
 from dateutil.parser import isoparse
 
+from ._calendar import CHINA_TZ
 from ._errors import Problem
 
 __all__ = [
-    "CHINA_TIME",
     "EVENT_KINDS",
     "RATINGS",
     "Order",
@@ -36,9 +36,6 @@ __all__ = [
     "parse_rating",
     "parse_time",
 ]
-
-CHINA_TIME = datetime.timezone(datetime.timedelta(hours=8), "Asia/Shanghai")
-"""China's time zone: a fixed UTC+08:00 (China has no daylight saving time)."""
 
 EVENT_KINDS: tuple[str, ...] = (
     "received", "dispatched", "returned", "signed", "done", "rated", "reopened",
@@ -69,7 +66,7 @@ _RATING_NAMES: dict[str, str] = {
 _DISPATCHERS = {"router": "router", "person": "person", "": "",
                 "智能派单": "router", "自动": "router", "人工": "person", "人工派单": "person"}
 
-_EARLIEST = datetime.datetime(2000, 1, 1, tzinfo=CHINA_TIME)
+_EARLIEST = datetime.datetime(2000, 1, 1, tzinfo=CHINA_TZ)
 _SLASHED = re.compile(
     r"^\s*(\d{4})[/.年-](\d{1,2})[/.月-](\d{1,2})日?\s*[ T]?\s*(\d{1,2})[:时](\d{1,2})"
     r"分?(?::?(\d{1,2})(?:\.\d+)?秒?)?\s*$"
@@ -85,7 +82,7 @@ def parse_time(value: object) -> datetime.datetime:
             ``2025年7月1日 8时30分``. A date alone is refused: hours are measured.
 
     Returns:
-        The time in `CHINA_TIME`.
+        The time in `CHINA_TZ`.
 
     Raises:
         ValueError: the value is not a date with a time of day.
@@ -115,8 +112,8 @@ def parse_time(value: object) -> datetime.datetime:
     else:
         raise ValueError(f"a date with a time of day, not {type(value).__name__}")
     if moment.tzinfo is None:
-        return moment.replace(tzinfo=CHINA_TIME)
-    return moment.astimezone(CHINA_TIME)
+        return moment.replace(tzinfo=CHINA_TZ)
+    return moment.astimezone(CHINA_TZ)
 
 
 def parse_event(value: str) -> str:
@@ -161,7 +158,7 @@ def _str_tuple(value: Iterable[str]) -> tuple[str, ...]:
 
 
 def _aware(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None:
-    if not isinstance(value, datetime.datetime) or value.utcoffset() != CHINA_TIME.utcoffset(
+    if not isinstance(value, datetime.datetime) or value.utcoffset() != CHINA_TZ.utcoffset(
         None
     ):
         raise ValueError(f"{attribute.name} must be a datetime in China time, found {value!r}")
@@ -228,7 +225,7 @@ class Order:
 
     Example:
         >>> import datetime
-        >>> t = datetime.datetime(2025, 7, 1, 9, 0, tzinfo=CHINA_TIME)
+        >>> t = datetime.datetime(2025, 7, 1, 9, 0, tzinfo=CHINA_TZ)
         >>> o = Order("A1", (OrderEvent("A1", t, "received", town="zhoushi", text="路灯不亮"),))
         >>> o.town, o.rating, o.is_done
         ('zhoushi', None, False)
@@ -384,7 +381,7 @@ def check_sequence(events: Sequence[OrderEvent], *, file: str = "") -> list[Prob
         at(first, "event", first.event,
            f"order {first.order!r}: a 'received' event first (an event for an order never "
            "received)")
-    latest = datetime.datetime.now(CHINA_TIME) + datetime.timedelta(days=1)
+    latest = datetime.datetime.now(CHINA_TZ) + datetime.timedelta(days=1)
     seen: set[str] = set()
     previous: OrderEvent | None = None
     for event in events:

@@ -7,11 +7,11 @@ import datetime
 import pytest
 
 import kunshan_rbac as kr
-from kunshan_rbac._orders import CHINA_TIME, check_sequence, parse_event, parse_rating, parse_time
+from kunshan_rbac._orders import check_sequence, parse_event, parse_rating, parse_time
 
 
 def t(hour: int, day: int = 1) -> datetime.datetime:
-    return datetime.datetime(2025, 7, day, hour, 0, tzinfo=CHINA_TIME)
+    return datetime.datetime(2025, 7, day, hour, 0, tzinfo=kr.CHINA_TZ)
 
 
 def ev(kind: str, hour: int, **kw: str) -> kr.OrderEvent:
@@ -80,9 +80,9 @@ def test_sequence_faults_are_located_problems(events: list[kr.OrderEvent], expec
 
 def test_impossible_times_are_problems() -> None:
     """Times before 2000 or in the future are problems."""
-    old = kr.OrderEvent("A1", datetime.datetime(1999, 1, 1, tzinfo=CHINA_TIME), "received",
+    old = kr.OrderEvent("A1", datetime.datetime(1999, 1, 1, tzinfo=kr.CHINA_TZ), "received",
                         town="a")
-    future = kr.OrderEvent("A2", datetime.datetime.now(CHINA_TIME) + datetime.timedelta(days=9),
+    future = kr.OrderEvent("A2", datetime.datetime.now(kr.CHINA_TZ) + datetime.timedelta(days=9),
                            "received", town="a")
     assert check_sequence([old])
     assert check_sequence([future])
