@@ -75,6 +75,7 @@ from ._rules import (
     rule,
 )
 from ._sample import load_sample
+from ._sample_orders import load_sample_orders
 from ._stats import Stats, TownCounts, power_counts, stats
 from ._text import normalize_name
 from ._transfers import Move, Transfer, TransferKind
@@ -147,6 +148,7 @@ __all__ = [
     "diff",
     "evaluate",
     "load_sample",
+    "load_sample_orders",
     "normalize_name",
     "ownership_table",
     "parse_date",

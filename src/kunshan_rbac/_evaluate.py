@@ -324,20 +324,19 @@ def events_table(orders: Orders) -> Any:
     the events' order.
     """
     pa = require("pyarrow")
+    events = list(orders.events())
     columns: dict[str, list[Any]] = {
-        name: [] for name in ("order", "time", "event", "town", "unit", "item", "detail",
-                              "kind", "urgent")
+        "order": [e.order for e in events],
+        # event times are in China time already (OrderEvent checks it): keep the wall clock
+        "time": [e.time.replace(tzinfo=None) for e in events],
+        "event": [e.event for e in events],
+        "town": [e.town for e in events],
+        "unit": [e.unit for e in events],
+        "item": [e.item for e in events],
+        "detail": [e.detail for e in events],
+        "kind": [e.kind for e in events],
+        "urgent": [e.urgent for e in events],
     }
-    for event in orders.events():
-        columns["order"].append(event.order)
-        columns["time"].append(event.time.astimezone(CHINA_TZ).replace(tzinfo=None))
-        columns["event"].append(event.event)
-        columns["town"].append(event.town)
-        columns["unit"].append(event.unit)
-        columns["item"].append(event.item)
-        columns["detail"].append(event.detail)
-        columns["kind"].append(event.kind)
-        columns["urgent"].append(event.urgent)
     table = pa.table(columns, schema=_EVENT_SCHEMA(pa))
     return table.append_column("seq", pa.array(range(table.num_rows), pa.int64()))
 

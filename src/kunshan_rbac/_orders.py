@@ -338,8 +338,9 @@ class Orders:
             grouped.setdefault(event.order, []).append(event)
         orders: list[Order] = []
         problems: list[Problem] = []
+        latest = datetime.datetime.now(CHINA_TZ) + datetime.timedelta(days=1)
         for order_id, group in grouped.items():
-            found = check_sequence(group, file=file)
+            found = check_sequence(group, file=file, latest=latest)
             if found:
                 problems.extend(found)
             else:
@@ -356,7 +357,9 @@ _NEEDS: dict[str, tuple[str, ...]] = {
 }
 
 
-def check_sequence(events: Sequence[OrderEvent], *, file: str = "") -> list[Problem]:
+def check_sequence(
+    events: Sequence[OrderEvent], *, file: str = "", latest: datetime.datetime | None = None
+) -> list[Problem]:
     """The problems in one order's events, as read (nothing is sorted or repaired).
 
     An order starts with exactly one ``received``; times never go backwards; a return or a
@@ -366,6 +369,7 @@ def check_sequence(events: Sequence[OrderEvent], *, file: str = "") -> list[Prob
     Args:
         events: the order's events in the order they were read.
         file: how problems name the file when an event has no ``row``.
+        latest: the latest possible time (default: a day from now).
 
     Returns:
         One `Problem` per fault, located at the offending event's row.
@@ -381,7 +385,8 @@ def check_sequence(events: Sequence[OrderEvent], *, file: str = "") -> list[Prob
         at(first, "event", first.event,
            f"order {first.order!r}: a 'received' event first (an event for an order never "
            "received)")
-    latest = datetime.datetime.now(CHINA_TZ) + datetime.timedelta(days=1)
+    if latest is None:
+        latest = datetime.datetime.now(CHINA_TZ) + datetime.timedelta(days=1)
     seen: set[str] = set()
     previous: OrderEvent | None = None
     for event in events:
