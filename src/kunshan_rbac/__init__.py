@@ -22,6 +22,7 @@ from ._calendar import (
     calendar_schema,
 )
 from ._dates import DateLike, parse_date
+from ._deadlines import ORDER_KINDS, Deadlines, LimitRule, TimeLimit, deadlines_schema
 from ._diff import Change, Diff, diff
 from ._errors import (
     AmbiguousNameError,
@@ -86,6 +87,7 @@ __all__ = [
     "CHINA_TZ",
     "ENFORCEMENT_POWER_TYPES",
     "METRICS",
+    "ORDER_KINDS",
     "POWER_TYPES",
     "RULES",
     "SPECIALIST_POWER_TYPES",
@@ -97,6 +99,7 @@ __all__ = [
     "Change",
     "DateLike",
     "DateTimeLike",
+    "Deadlines",
     "Department",
     "Diff",
     "DuplicateCodeError",
@@ -110,6 +113,7 @@ __all__ = [
     "InvalidRuleError",
     "Item",
     "KunshanRbacError",
+    "LimitRule",
     "ListKind",
     "LoadError",
     "MissingExtraError",
@@ -131,6 +135,7 @@ __all__ = [
     "RuleFunction",
     "Severity",
     "Stats",
+    "TimeLimit",
     "Town",
     "TownCounts",
     "Transfer",
@@ -145,6 +150,7 @@ __all__ = [
     "__version__",
     "calendar_schema",
     "check",
+    "deadlines_schema",
     "diff",
     "evaluate",
     "load_sample",

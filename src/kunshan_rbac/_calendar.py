@@ -308,7 +308,7 @@ def _problems(years: Sequence[CalendarYear], source: str) -> list[Problem]:
     seen: dict[int, int] = {}
     off: dict[datetime.date, int] = {}
     for row, year in enumerate(years):
-        sheet = f"years[{row}] ({year.year})"
+        sheet = f"year {year.year}"
         if year.year in seen:
             problems.append(Problem(source, sheet, row, "year", year.year,
                                     f"each year once (also at years[{seen[year.year]}])"))
@@ -324,7 +324,7 @@ def _problems(years: Sequence[CalendarYear], source: str) -> list[Problem]:
                     problems.append(Problem(source, sheet, row, f"holidays[{h}].{field}",
                                             day.isoformat(), f"a day in or next to {year.year}"))
             for day in holiday.days():
-                off[day] = row
+                off[day] = year.year
         for w, workday in enumerate(year.workdays):
             column = f"workdays[{w}].date"
             if workday.day.weekday() < 5:
@@ -339,10 +339,10 @@ def _problems(years: Sequence[CalendarYear], source: str) -> list[Problem]:
         for w, workday in enumerate(year.workdays):
             if workday.day in off:
                 problems.append(Problem(
-                    source, f"years[{row}] ({year.year})", row, f"workdays[{w}].date",
+                    source, f"year {year.year}", row, f"workdays[{w}].date",
                     workday.day.isoformat(),
-                    "a day that no holiday covers (it is also a day off in "
-                    f"years[{off[workday.day]}])"))
+                    "a day that no holiday covers (it is also a day off in the "
+                    f"holidays of {off[workday.day]})"))
     return problems
 
 
@@ -422,7 +422,8 @@ class WorkCalendar:
 
         Raises:
             LoadError: the file cannot be read or breaks the format; every problem is
-                listed with its place (``years[i]``, the field, the value).
+                listed with its place (the year, its index in ``years`` as the row, the
+                field, the value).
         """
         source = str(path)
         try:
@@ -461,7 +462,7 @@ class WorkCalendar:
                 row = path[1]
                 entry = data["years"][row]
                 year = entry.get("year") if isinstance(entry, dict) else None
-                sheet = f"years[{row}] ({year})"
+                sheet = f"year {year}"
                 path = path[2:]
             column = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in path) or None
             if column:
@@ -907,8 +908,8 @@ def calendar_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of calendar files, as a fresh dict.
 
     Example:
-        >>> calendar_schema()["properties"]["format"]["const"]
-        'kunshan-rbac-calendar'
+        >>> calendar_schema()["title"]
+        'kunshan_rbac work calendar'
     """
     return json.loads(_calendar_schema_text())  # type: ignore[no-any-return]
 
