@@ -41,8 +41,9 @@ from typing import Any, Protocol
 import attrs
 
 from ._analytics import require
-from ._calendar import CHINA_TZ
+from ._calendar import CHINA_TZ, WorkCalendar
 from ._dates import DateLike, parse_date
+from ._deadlines import Deadlines
 from ._errors import AmbiguousNameError, UnknownItemError, UnknownUnitError
 from ._graph import ResponsibilityGraph
 from ._model import Item, ListKind
@@ -689,7 +690,7 @@ def _wh_join_alias(n: str, t: str) -> str:
 
 def _defaults() -> tuple[CalendarLike, DeadlinesLike]:
     """The China calendar and the shipped deadlines."""
-    raise NotImplementedError  # replaced once the calendar is available
+    return WorkCalendar.china(), Deadlines.default()
 
 
 def _key(flags: tuple[int, ...], row: dict[str, Any]) -> tuple[str, str]:

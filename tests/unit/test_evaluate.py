@@ -158,3 +158,26 @@ def test_missing_duckdb_names_the_extra(g: kr.ResponsibilityGraph, orders: kr.Or
     monkeypatch.setitem(sys.modules, "duckdb", None)
     with pytest.raises(kr.MissingExtraError, match=r"\[analytics\]"):
         kr.evaluate(g, orders, calendar=CAL, deadlines=DEADLINES)
+
+
+def test_default_deadlines_agree_with_their_due_times(g: kr.ResponsibilityGraph) -> None:
+    """With the shipped calendar and deadlines, on-time flags equal Deadlines.sign_due and
+    Deadlines.done_due, order by order."""
+    orders = kr.Orders(list(kr.load_sample_orders())[:3000])
+    ev = kr.evaluate(g, orders)
+    flags = {row["id"]: row for row in ev.per_order.to_pylist()}
+    deadlines = kr.Deadlines.default()
+    checked = 0
+    for order in orders:
+        first = order.events[0]
+        item = g.item(order.item) if order.item else None
+        limit = deadlines.limit_for(item, kind=first.kind or None, urgent=first.urgent)
+        signed = next((e.time for e in order.events if e.event == "signed"), None)
+        done = next((e.time for e in order.events if e.event == "done"), None)
+        row = flags[order.id]
+        if signed is not None:
+            assert row["sign_hit"] == (signed <= deadlines.sign_due(order.received, limit, CAL))
+            checked += 1
+        if done is not None:
+            assert row["done_hit"] == (done <= deadlines.done_due(order.received, limit, CAL))
+    assert checked > 2000
