@@ -77,7 +77,16 @@ from ._rules import (
 )
 from ._sample import load_sample
 from ._sample_orders import load_sample_orders
+from ._scores import TownScore, rank_towns
 from ._stats import Stats, TownCounts, power_counts, stats
+from ._supervision import (
+    THRESHOLDS,
+    Finding,
+    Rectification,
+    Supervision,
+    find_problems,
+    supervision_schema,
+)
 from ._text import normalize_name
 from ._transfers import Move, Transfer, TransferKind
 
@@ -91,6 +100,7 @@ __all__ = [
     "POWER_TYPES",
     "RULES",
     "SPECIALIST_POWER_TYPES",
+    "THRESHOLDS",
     "AdjustedWorkday",
     "AmbiguousNameError",
     "Authority",
@@ -107,6 +117,7 @@ __all__ = [
     "EvaluationRow",
     "Explanation",
     "ExportError",
+    "Finding",
     "Holiday",
     "InvalidDateError",
     "InvalidRecordError",
@@ -128,6 +139,7 @@ __all__ = [
     "OwnershipConflictError",
     "Problem",
     "Record",
+    "Rectification",
     "Report",
     "ResponsibilityGraph",
     "Role",
@@ -135,9 +147,11 @@ __all__ = [
     "RuleFunction",
     "Severity",
     "Stats",
+    "Supervision",
     "TimeLimit",
     "Town",
     "TownCounts",
+    "TownScore",
     "Transfer",
     "TransferError",
     "TransferKind",
@@ -153,17 +167,20 @@ __all__ = [
     "deadlines_schema",
     "diff",
     "evaluate",
+    "find_problems",
     "load_sample",
     "load_sample_orders",
     "normalize_name",
     "ownership_table",
     "parse_date",
     "power_counts",
+    "rank_towns",
     "read_json",
     "read_lists",
     "read_orders",
     "rule",
     "stats",
+    "supervision_schema",
     "write_json",
     "write_lists",
     "write_orders",

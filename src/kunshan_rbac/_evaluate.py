@@ -223,7 +223,11 @@ class Evaluation:
         town_months: a row per town and month.
         start: first day of the period, if limited.
         end: last day of the period, if limited.
-        per_order: one row per order with its keys and flags, as a ``pyarrow.Table``.
+        per_order: one row per order, as a ``pyarrow.Table``: its keys (``id``, ``town``,
+            ``unit``, ``list``, ``item``, ``month``, ``received``, ``primary``), each
+            share's flags (``fdr_n``/``fdr_hit``, ``ret_n``/``ret_hit``, ``sign_n``/
+            ``sign_hit``, ``done_n``/``done_hit``, ``sat_n``/``sat_hit``, ``reo_n``/
+            ``reo_hit``), ``hours``, ``burden`` and ``pushed``.
     """
 
     towns: Rows
@@ -517,7 +521,8 @@ done_due AS (
   WHERE base.done IS NOT NULL
 )
 SELECT base.id, base.town, coalesce(base.first_unit, '') AS unit, coalesce(base.list, '') AS list,
-  base.item, strftime(base.received, '%Y-%m') AS month,
+  base.item, strftime(base.received, '%Y-%m') AS month, base.received,
+  coalesce(base."primary", '') AS "primary",
   base.first_unit IS NOT NULL AND base."primary" IS NOT NULL AS fdr_n,
   coalesce(base.first_unit = base."primary", false) AS fdr_hit,
   base.dispatches > 0 AS ret_n,
