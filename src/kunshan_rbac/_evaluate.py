@@ -416,10 +416,13 @@ def _calendar_tables(
         day += datetime.timedelta(days=1)
     if profile is None:
         profile = [0.0] * (24 * 60 + 1)
-    day_table = pa.table({"day": pa.array(days, pa.date32()), "working": working,
-                          "widx": pa.array(widx, pa.int64()), "cum_before": cum})
+    day_table = pa.table({"day": pa.array(days, pa.date32()),
+                          "working": pa.array(working, pa.bool_()),
+                          "widx": pa.array(widx, pa.int64()),
+                          "cum_before": pa.array(cum, pa.float64())})
     minutes = pa.table({"minute": pa.array(range(24 * 60), pa.int32()),
-                        "f": profile[:-1], "g": profile[1:]})
+                        "f": pa.array(profile[:-1], pa.float64()),
+                        "g": pa.array(profile[1:], pa.float64())})
     closing = max((m + 1 for m in range(24 * 60) if profile[m + 1] > profile[m]), default=0)
     return day_table, minutes, closing * 60.0
 
@@ -445,7 +448,8 @@ def _limits_table(pa: Any, duck: Any, g: ResponsibilityGraph,
         sign.append(float(limit.sign_hours) * 3600.0)
         done.append(int(limit.done_days))
     return pa.table({"item": pa.array(items, pa.string()), "kind": pa.array(kinds, pa.string()),
-                     "urgent": pa.array(urgents, pa.bool_()), "sign_s": sign,
+                     "urgent": pa.array(urgents, pa.bool_()),
+                     "sign_s": pa.array(sign, pa.float64()),
                      "done_days": pa.array(done, pa.int64())})
 
 
