@@ -35,12 +35,12 @@ def _e(text: object) -> str:
 
 
 def _nice(value: float) -> float:
-    """The smallest of 1, 2, 4, 5 or 8 times a power of ten, times 4, that is >= value."""
-    step = 10 ** math.floor(math.log10(value / 4))
+    """A round axis top >= value: four steps of 1, 2, 2.5, 5 or 10 times a power of ten."""
+    step = 10.0 ** math.floor(math.log10(value / 4))
     for factor in (1, 2, 2.5, 5, 10):
         if 4 * step * factor >= value:
-            return 4 * step * factor
-    return 40 * step  # pragma: no cover
+            return float(4 * step * factor)
+    return float(40 * step)  # pragma: no cover
 
 
 def _line_chart(title: str, months: Sequence[str], series: Mapping[str, Sequence[float | None]],
