@@ -641,9 +641,7 @@ def evaluate(
             ev = events_table(orders)
             duck.register("ev", ev)
         elif isinstance(orders, str | os.PathLike):
-            path = str(Path(orders)).replace("'", "''")
-            _run(duck, f"CREATE TEMP VIEW ev_raw AS SELECT * FROM read_parquet('{path}')")
-            duck.register("ev", _prepare(pa, pc, _arrow(duck, "SELECT * FROM ev_raw")))
+            _parquet_view(duck, Path(orders))
         else:
             duck.register("ev", _prepare(pa, pc, orders))
         period = ""
@@ -678,6 +676,29 @@ def evaluate(
     finally:
         duck.close()
     return _assemble(g, aggregates, reasons, per_order, first_day, last_day)
+
+
+def _parquet_view(duck: Any, path: Path) -> None:
+    """View ``ev`` over a Parquet file of events, read by DuckDB as it goes (no copy).
+
+    Missing optional columns are null; ``seq`` defaults to the row's place in the file;
+    a time with a zone is turned into China wall-clock time.
+    """
+    quoted = str(path).replace("'", "''")
+    source = f"read_parquet('{quoted}', file_row_number = true)"
+    columns = {row[0]: row[1] for row in duck.execute(
+        f"DESCRIBE SELECT * FROM {source}").fetchall()}
+    select = ['"order"']
+    if "WITH TIME ZONE" in columns.get("time", ""):
+        select.append("make_timestamp(epoch_us(time) + 28800000000) AS time")
+    else:
+        select.append("CAST(time AS TIMESTAMP) AS time")
+    select.append("event")
+    for name in ("town", "unit", "item", "detail", "kind"):
+        select.append(name if name in columns else f"CAST(NULL AS VARCHAR) AS {name}")
+    select.append("urgent" if "urgent" in columns else "CAST(NULL AS BOOLEAN) AS urgent")
+    select.append("seq" if "seq" in columns else "file_row_number AS seq")
+    _run(duck, f"CREATE TEMP VIEW ev AS SELECT {', '.join(select)} FROM {source}")
 
 
 def _run(duck: Any, sql: str) -> None:

@@ -147,9 +147,10 @@ def test_arrow_table_and_parquet_inputs(g: kr.ResponsibilityGraph, orders: kr.Or
     for given in (table, zoned):
         other = kr.evaluate(g, given, calendar=CAL, deadlines=DEADLINES)
         assert other.to_dict() == ev.to_dict()
-    pq.write_table(table, tmp_path / "events.parquet")
-    other = kr.evaluate(g, tmp_path / "events.parquet", calendar=CAL, deadlines=DEADLINES)
-    assert other.to_dict() == ev.to_dict()
+    for name, given in (("naive.parquet", table), ("zoned.parquet", zoned)):
+        pq.write_table(given, tmp_path / name)
+        other = kr.evaluate(g, tmp_path / name, calendar=CAL, deadlines=DEADLINES)
+        assert other.to_dict() == ev.to_dict(), name
 
 
 def test_missing_duckdb_names_the_extra(g: kr.ResponsibilityGraph, orders: kr.Orders,
