@@ -198,7 +198,8 @@ def main() -> int:
     import pyarrow.parquet as pq
 
     events = pq.ParquetFile(path).metadata.num_rows
-    print(f"scale {args.scale}: {orders} orders, {events} events; machine: {os.cpu_count()} CPUs")
+    print(f"scale {args.scale}: {orders} orders, {events} events; machine: {os.cpu_count()} "
+          f"CPUs, load average {os.getloadavg()[0]:.1f} at start")
     runs = []
     for i in range(args.repeat):
         runs.append(run_child("evaluate", path))
@@ -212,8 +213,9 @@ def main() -> int:
     print(summary("kr.evaluate (DuckDB)", runs))
     if base:
         print(summary("plain-Python baseline", base))
-        print(f"speed-up (median / median): "
-              f"{statistics.median(b['seconds'] for b in base) / statistics.median(r['seconds'] for r in runs):.1f}x")
+        ratio = (statistics.median(b["seconds"] for b in base)
+                 / statistics.median(r["seconds"] for r in runs))
+        print(f"baseline median / kr.evaluate median: {ratio:.1f}x")
     return 0
 
 

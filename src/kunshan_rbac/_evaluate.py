@@ -374,23 +374,32 @@ def _prepare(pa: Any, pc: Any, table: Any) -> Any:
 # ---------------------------------------------------------------------------- calendar
 
 
-def _calendar_tables(
+def _calendar_lists(
     pa: Any, calendar: CalendarLike, first: datetime.date, last: datetime.date, margin: int
-) -> tuple[Any, Any, float]:
-    """The day table and the office-minute profile of a calendar, and its closing second.
+) -> tuple[Any, datetime.date]:
+    """The calendar as one row of lists, for lookups by index in SQL; and its first day.
 
-    Days run from ``first`` to ``last + margin`` days (stopping quietly at the end of the
-    calendar's range, after ``last``); each has ``working``, ``widx`` (working days up to
-    and including it) and ``cum_before`` (working seconds before it starts). The profile
-    gives, for every minute of a working day, the working seconds before it, probed with
-    ``calendar.working_hours_between`` on one working day: working days are taken to share
-    their office hours, as a ``WorkCalendar``'s do.
+    Days run from the day before ``first`` to ``last + margin`` (stopping quietly at the
+    end of the calendar's range, after ``last``). Per day (index 0 for the first day):
+    ``cum`` (working seconds before it), ``wrk`` (1 if a working day), ``widx`` (working
+    days up to and including it). ``wd``: the day index of the n-th working day. ``prof``:
+    per minute of a working day, the working seconds before it, probed with
+    ``calendar.working_hours_between`` on one working day (working days are taken to
+    share their office hours, as a ``WorkCalendar``'s do); ``office``: the minutes of the
+    day that are office time; ``closing``: the second of the day office closes.
+
+    Raises:
+        ValueError: office periods that do not start and end on whole minutes.
     """
-    days, working, widx, cum = [], [], [], []
-    day = first - datetime.timedelta(days=1)
-    count, seconds = 0, 0.0
+    day0 = first - datetime.timedelta(days=1)
+    cum: list[float] = []
+    wrk: list[int] = []
+    widx: list[int] = []
+    wd: list[int] = []
     profile: list[float] | None = None
+    seconds, index = 0.0, 0
     end = last + datetime.timedelta(days=margin)
+    day = day0
     while day <= end:
         try:
             is_working = bool(calendar.is_working_day(day))
@@ -405,26 +414,33 @@ def _calendar_tables(
                     midnight, midnight + datetime.timedelta(minutes=m)) * 3600, 6)
                 for m in range(24 * 60 + 1)
             ]
-        days.append(day)
-        working.append(is_working)
         cum.append(seconds)
+        wrk.append(int(is_working))
         if is_working:
-            count += 1
             assert profile is not None
             seconds += profile[-1]
-        widx.append(count)
+            wd.append(index)
+        widx.append(len(wd))
+        index += 1
         day += datetime.timedelta(days=1)
     if profile is None:
         profile = [0.0] * (24 * 60 + 1)
-    day_table = pa.table({"day": pa.array(days, pa.date32()),
-                          "working": pa.array(working, pa.bool_()),
-                          "widx": pa.array(widx, pa.int64()),
-                          "cum_before": pa.array(cum, pa.float64())})
-    minutes = pa.table({"minute": pa.array(range(24 * 60), pa.int32()),
-                        "f": pa.array(profile[:-1], pa.float64()),
-                        "g": pa.array(profile[1:], pa.float64())})
-    closing = max((m + 1 for m in range(24 * 60) if profile[m + 1] > profile[m]), default=0)
-    return day_table, minutes, closing * 60.0
+    steps = {profile[m + 1] - profile[m] for m in range(24 * 60)}
+    if not steps <= {0.0, 60.0}:
+        raise ValueError("office periods must start and end on whole minutes")
+    office = [m for m in range(24 * 60) if profile[m + 1] > profile[m]]
+    closing = (office[-1] + 1) * 60 if office else 0
+    table = pa.table({
+        "cum": pa.array([cum], pa.list_(pa.float64())),
+        "wrk": pa.array([wrk], pa.list_(pa.int64())),
+        "widx": pa.array([widx], pa.list_(pa.int64())),
+        "wd": pa.array([wd], pa.list_(pa.int64())),
+        "prof": pa.array([profile], pa.list_(pa.float64())),
+        "office": pa.array([office], pa.list_(pa.int64())),
+        "daylen": pa.array([profile[-1]], pa.float64()),
+        "closing": pa.array([closing], pa.int64()),
+    })
+    return table, day0
 
 
 def _limits_table(pa: Any, duck: Any, g: ResponsibilityGraph,
@@ -458,17 +474,19 @@ def _limits_table(pa: Any, duck: Any, g: ResponsibilityGraph,
 _ORDERS_SQL = """
 CREATE TEMP TABLE o AS
 SELECT "order" AS id,
-  arg_min(time, seq) FILTER (WHERE event = 'received') AS received,
-  coalesce(arg_min(town, seq) FILTER (WHERE event = 'received'), '') AS town,
+  -- an order's events are in time order (read_orders checks it), so the earliest time of
+  -- a kind is its first event of that kind
+  min(time) FILTER (WHERE event = 'received') AS received,
+  coalesce(any_value(town) FILTER (WHERE event = 'received'), '') AS town,
   coalesce(arg_min(item, seq) FILTER (WHERE item IS NOT NULL AND item <> ''), '') AS item,
-  coalesce(arg_min(kind, seq) FILTER (WHERE event = 'received'), '') AS kind,
+  coalesce(any_value(kind) FILTER (WHERE event = 'received'), '') AS kind,
   coalesce(bool_or(urgent), false) AS urgent,
   arg_min(unit, seq) FILTER (WHERE event = 'dispatched') AS first_unit,
   count(*) FILTER (WHERE event = 'dispatched') AS dispatches,
   count(*) FILTER (WHERE event = 'returned') AS returns,
   min(seq) FILTER (WHERE event = 'returned') AS first_return_seq,
-  arg_min(time, seq) FILTER (WHERE event = 'signed') AS signed,
-  arg_min(time, seq) FILTER (WHERE event = 'done') AS done,
+  min(time) FILTER (WHERE event = 'signed') AS signed,
+  min(time) FILTER (WHERE event = 'done') AS done,
   arg_max(detail, seq) FILTER (WHERE event = 'rated') AS rating,
   count(*) FILTER (WHERE event = 'reopened') AS reopens
 FROM ev
@@ -486,9 +504,15 @@ WHERE e.event = 'dispatched'
 GROUP BY e."order"
 """
 
-# wh(t): working seconds from the calendar's first day to t.
-_WH = """(d{n}.cum_before + CASE WHEN d{n}.working THEN p{n}.f + (p{n}.g - p{n}.f) *
-  ((epoch_us({t}) - epoch_us(date_trunc('minute', {t}))) / 60e6) ELSE 0 END)"""
+# wh(t): working seconds from the calendar's first day to t (lists are 1-based).
+_WH = """(cal.cum[{i} + 1] + cal.wrk[{i} + 1] * (cal.prof[{m} + 1]
+  + (cal.prof[{m} + 2] - cal.prof[{m} + 1])
+  * ((epoch_us({t}) - epoch_us(date_trunc('minute', {t}))) / 60e6)))"""
+
+
+def _wh(t: str, day0: datetime.date) -> str:
+    return _WH.format(t=t, i=f"(CAST({t} AS DATE) - DATE '{day0.isoformat()}')",
+                      m=f"(hour({t}) * 60 + minute({t}))")
 
 
 _PER_ORDER_SQL = """
@@ -496,58 +520,53 @@ CREATE TEMP TABLE po AS
 WITH base AS (
   SELECT o.*, coalesce(b.to_town, false) AS to_town, coalesce(b.pushed, false) AS pushed_any,
     w.list AS list, w."primary" AS "primary", l.sign_s, l.done_days,
-    {wh_r} AS wh_r, {wh_d} AS wh_d
-  FROM o
+    {wh_r} AS wh_r, {wh_d} AS wh_d,
+    CAST(o.received AS DATE) - DATE '{day0}' AS ri
+  FROM o CROSS JOIN cal
   LEFT JOIN b ON b.id = o.id
   LEFT JOIN ow w ON w.item = o.item AND w.town = o.town
     AND CAST(o.received AS DATE) >= coalesce(w.start, DATE '0001-01-01')
     AND CAST(o.received AS DATE) < coalesce(w."end", DATE '9999-12-31')
   LEFT JOIN lim l ON l.item = o.item AND l.kind = o.kind AND l.urgent = o.urgent
-  {join_r} {join_d}
 ),
-sign_day AS (
-  SELECT base.id, base.wh_r + base.sign_s - wd.cum_before AS rest, wd.day
-  FROM base ASOF LEFT JOIN wdays wd ON base.wh_r + base.sign_s > wd.cum_before
-  WHERE base.signed IS NOT NULL AND base.sign_s > 0
+due AS (
+  SELECT base.*,
+    -- sign by: the earliest moment sign_s working seconds after reception
+    CAST(ceil((wh_r + sign_s) / cal.daylen) AS BIGINT) AS sn,
+    wh_r + sign_s - (ceil((wh_r + sign_s) / cal.daylen) - 1) * cal.daylen AS rest,
+    -- done by: close of office on the done_days-th working day after the day of reception
+    cal.wd[cal.widx[ri + 1] + greatest(done_days, 1 - cal.wrk[ri + 1])] AS done_day
+  FROM base CROSS JOIN cal
 ),
-sign_due AS (
-  SELECT s.id, CAST(s.day AS TIMESTAMP)
-    + to_microseconds(CAST(round((m.minute * 60 + (s.rest - m.f)) * 1e6) AS BIGINT)) AS due
-  FROM sign_day s ASOF LEFT JOIN office m ON s.rest > m.f
-  WHERE s.day IS NOT NULL
-),
-done_due AS (
-  SELECT base.id, wd.day AS due_day
-  FROM base
-  LEFT JOIN days dr ON dr.day = CAST(base.received AS DATE)
-  LEFT JOIN wdays wd ON wd.widx = dr.widx + greatest(base.done_days,
-    CASE WHEN dr.working THEN 0 ELSE 1 END)
-  WHERE base.done IS NOT NULL
+dues AS (
+  SELECT due.*,
+    DATE '{day0}' + CAST(cal.wd[sn] AS INTEGER) + to_microseconds(CAST(round((
+      cal.office[CAST(ceil(rest / 60) AS BIGINT)] * 60
+      + rest - (ceil(rest / 60) - 1) * 60) * 1e6) AS BIGINT)) AS sign_due,
+    DATE '{day0}' + CAST(done_day AS INTEGER) + to_microseconds(cal.closing * 1000000)
+      AS done_due
+  FROM due CROSS JOIN cal
 )
-SELECT base.id, base.town, coalesce(base.first_unit, '') AS unit, coalesce(base.list, '') AS list,
-  base.item, strftime(base.received, '%Y-%m') AS month, base.received,
-  coalesce(base."primary", '') AS "primary",
-  base.first_unit IS NOT NULL AND base."primary" IS NOT NULL AS fdr_n,
-  coalesce(base.first_unit = base."primary", false) AS fdr_hit,
-  base.dispatches > 0 AS ret_n,
-  base.returns > 0 AS ret_hit,
-  base.signed IS NOT NULL AS sign_n,
-  base.signed IS NOT NULL AND (base.sign_s = 0 AND base.signed <= base.received
-    OR base.sign_s > 0 AND (sd.due IS NULL OR base.signed <= sd.due)) AS sign_hit,
-  base.done IS NOT NULL AS done_n,
-  base.done IS NOT NULL AND (dd.due_day IS NULL
-    OR base.done <= CAST(dd.due_day AS TIMESTAMP) + to_microseconds({closing})) AS done_hit,
-  base.rating IS NOT NULL AS sat_n,
-  coalesce(base.rating IN ('满意', '基本满意'), false) AS sat_hit,
-  base.done IS NOT NULL AS reo_n,
-  base.done IS NOT NULL AND base.reopens > 0 AS reo_hit,
-  CASE WHEN base.done IS NOT NULL THEN (base.wh_d - base.wh_r) / 3600.0 END AS hours,
-  base.to_town AND base."primary" IS NOT NULL AND base."primary" <> base.town AS burden,
-  base.list = 'reclaimed' AND base.pushed_any AS pushed
-FROM base
-LEFT JOIN sign_due sd ON sd.id = base.id
-LEFT JOIN done_due dd ON dd.id = base.id
-ORDER BY base.received, base.id
+SELECT id, town, coalesce(first_unit, '') AS unit, coalesce(list, '') AS list,
+  item, strftime(received, '%Y-%m') AS month, received,
+  coalesce("primary", '') AS "primary",
+  first_unit IS NOT NULL AND "primary" IS NOT NULL AS fdr_n,
+  coalesce(first_unit = "primary", false) AS fdr_hit,
+  dispatches > 0 AS ret_n,
+  returns > 0 AS ret_hit,
+  signed IS NOT NULL AS sign_n,
+  signed IS NOT NULL AND (sign_s = 0 AND signed <= received
+    OR sign_s > 0 AND (sign_due IS NULL OR signed <= sign_due)) AS sign_hit,
+  done IS NOT NULL AS done_n,
+  done IS NOT NULL AND (done_due IS NULL OR done <= done_due) AS done_hit,
+  rating IS NOT NULL AS sat_n,
+  coalesce(rating IN ('满意', '基本满意'), false) AS sat_hit,
+  done IS NOT NULL AS reo_n,
+  done IS NOT NULL AND reopens > 0 AS reo_hit,
+  CASE WHEN done IS NOT NULL THEN (wh_d - wh_r) / 3600.0 END AS hours,
+  to_town AND "primary" IS NOT NULL AND "primary" <> town AS burden,
+  list = 'reclaimed' AND pushed_any AS pushed
+FROM dues
 """
 
 _AGGREGATE_SQL = """
@@ -655,18 +674,12 @@ def evaluate(
             "SELECT min(CAST(time AS DATE)), max(CAST(time AS DATE)) FROM ev "
             "WHERE \"order\" IN (SELECT id FROM o)").fetchall()[0]
         lo, hi = span if span and span[0] is not None else (datetime.date(2025, 1, 1),) * 2
-        days, minutes, closing = _calendar_tables(pa, calendar, lo, hi, margin=120)
-        duck.register("days", days)
-        duck.register("minutes", minutes)
-        _run(duck, "CREATE TEMP TABLE wdays AS SELECT day, widx, cum_before FROM days "
-             "WHERE working")
-        _run(duck, "CREATE TEMP TABLE office AS SELECT minute, f FROM minutes WHERE g > f")
+        cal, day0 = _calendar_lists(pa, calendar, lo, hi, margin=120)
+        duck.register("cal", cal)
         duck.register("ow", ownership_table(g))
         duck.register("lim", _limits_table(pa, duck, g, deadlines))
         _run(duck, _PER_ORDER_SQL.format(
-            wh_r=_WH.format(n="r", t="o.received"), wh_d=_WH.format(n="d", t="o.done"),
-            join_r=_wh_join_alias("r", "o.received"), join_d=_wh_join_alias("d", "o.done"),
-            closing=int(closing * 1e6)))
+            wh_r=_wh("o.received", day0), wh_d=_wh("o.done", day0), day0=day0.isoformat()))
         shares = ",\n  ".join(
             f"count(*) FILTER (WHERE {n}) AS {n}, count(*) FILTER (WHERE {hit}) AS {hit}"
             for n, hit in _SHARES.values())
@@ -711,11 +724,6 @@ def _arrow(duck: Any, sql: str) -> Any:
     relation = duck.sql(sql)
     fetch = getattr(relation, "to_arrow_table", None) or relation.arrow
     return fetch()
-
-
-def _wh_join_alias(n: str, t: str) -> str:
-    return (f"LEFT JOIN days d{n} ON d{n}.day = CAST({t} AS DATE) "
-            f"LEFT JOIN minutes p{n} ON p{n}.minute = hour({t}) * 60 + minute({t})")
 
 
 def _defaults() -> tuple[CalendarLike, DeadlinesLike]:
