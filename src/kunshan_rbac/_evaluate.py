@@ -254,8 +254,12 @@ class Evaluation:
 
         Args:
             metric: one of `METRICS`.
-            town, unit, list, item, month: the row (by key, or by name where rows have
-                names); several narrow the selection together; none gives every order.
+            town: the town's row (by code, name or alias); ``None``: any town.
+            unit: the unit's row (by code, name or alias); ``None``: any unit.
+            list: the list's row (``basic``... or its Chinese name); ``None``: any list.
+            item: the item's row (by code or name); ``None``: any item.
+            month: the month's row (``YYYY-MM``); ``None``: any month. Several of these
+                narrow the selection together.
 
         Returns:
             The `OrdersBehind`.
