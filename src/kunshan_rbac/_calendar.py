@@ -273,11 +273,14 @@ class _Index:
                 ordinals.append(ordinal)
             cum[i + 1] = cum[i] + work[i]
         self.work, self.cum, self.ordinals = bytes(work), cum, ordinals
+        self.contiguous = len(self.years) == (self.years[-1] - self.years[0] + 1 if years else 0)
 
     def check(self, low: int, high: int) -> None:
         """Raise unless every year from ``low``'s to ``high``'s (ordinals) is covered."""
         if low > high:
             low, high = high, low
+        if self.contiguous and self.first <= low and high <= self.last:
+            return
         first_year = datetime.date.fromordinal(max(low, 1)).year
         last_year = datetime.date.fromordinal(high).year
         for year in range(first_year, last_year + 1):
@@ -299,6 +302,7 @@ class _Index:
 
 @functools.lru_cache(maxsize=64)
 def _index(years: tuple[CalendarYear, ...]) -> _Index:
+    """Tables shared by every calendar with these years (whatever its office hours)."""
     return _Index(years)
 
 
@@ -361,7 +365,7 @@ def _by_year(years: Iterable[CalendarYear]) -> tuple[CalendarYear, ...]:
     return tuple(sorted(years, key=lambda y: y.year))
 
 
-@attrs.frozen(cache_hash=True, repr=False)
+@attrs.frozen(cache_hash=True, repr=False, slots=False)
 class WorkCalendar:
     """Working days and hours: weekends, public holidays and 调休, office hours.
 
@@ -455,7 +459,7 @@ class WorkCalendar:
 
         validator = jsonschema.Draft202012Validator(calendar_schema())
         problems: list[Problem] = []
-        for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
+        for error in sorted(validator.iter_errors(data), key=_path_key):
             path = list(error.absolute_path)
             sheet = row = None
             if len(path) >= 2 and path[0] == "years" and isinstance(path[1], int):
@@ -469,6 +473,9 @@ class WorkCalendar:
                 column = column.replace(".[", "[")
             value = error.instance if not isinstance(error.instance, dict | list) else None
             problems.append(Problem(source, sheet, row, column, value, error.message))
+        if problems:
+            raise LoadError(problems)
+        problems = _impossible_dates(data["years"], source)
         if problems:
             raise LoadError(problems)
         years = [_year_from_dict(y) for y in data["years"]]
@@ -582,9 +589,15 @@ class WorkCalendar:
                 return entry
         raise CalendarRangeError(datetime.date(year, 1, 1), self.years)
 
-    @property
+    @functools.cached_property
     def _idx(self) -> _Index:
         return _index(self.calendar_years)
+
+    @functools.cached_property
+    def _office(self) -> tuple[tuple[tuple[int, int], ...], int]:
+        """Office periods as microseconds of the day, and their total."""
+        periods = tuple((_us(a), _us(b)) for a, b in self.office_hours)
+        return periods, sum(b - a for a, b in periods)
 
     def is_working_day(self, day: DateLike) -> bool:
         """Whether ``day`` is a working day (a datetime counts by its day in China).
@@ -683,12 +696,15 @@ class WorkCalendar:
 
     # ----------------------------------------------------------------- hours
 
-    def _periods_us(self) -> tuple[tuple[int, int], ...]:
-        return tuple((_us(a), _us(b)) for a, b in self.office_hours)
-
-    def _worked(self, periods: tuple[tuple[int, int], ...], t: int) -> int:
+    @staticmethod
+    def _worked(periods: tuple[tuple[int, int], ...], t: int) -> int:
         """Office microseconds of a working day before time-of-day ``t``."""
-        return sum(min(max(t - a, 0), b - a) for a, b in periods)
+        total = 0
+        for a, b in periods:
+            if t <= a:
+                break
+            total += (t if t < b else b) - a
+        return total
 
     def working_hours_between(self, start: DateTimeLike, end: DateTimeLike) -> float:
         """Working hours from ``start`` to ``end``: office hours of working days only.
@@ -710,17 +726,15 @@ class WorkCalendar:
 
     def _between_us(self, s: datetime.datetime, e: datetime.datetime) -> int:
         index = self._idx
-        periods = self._periods_us()
-        day_len = periods_total = sum(b - a for a, b in periods)
-        so, eo = s.date().toordinal(), e.date().toordinal()
+        periods, day_len = self._office
+        so, eo = s.toordinal(), e.toordinal()
         index.check(so, eo)
-        st = _us(s.timetz().replace(tzinfo=None))
-        et = _us(e.timetz().replace(tzinfo=None))
-        ws = self._worked(periods, st) if index.is_working(so) else 0
-        we = self._worked(periods, et) if index.is_working(eo) else 0
+        s_working = index.work[so - index.first]
+        ws = self._worked(periods, _clock(s)) if s_working else 0
+        we = self._worked(periods, _clock(e)) if index.work[eo - index.first] else 0
         if so == eo:
             return we - ws
-        head = (periods_total - ws) if index.is_working(so) else 0
+        head = (day_len - ws) if s_working else 0
         middle = index.count(so, eo - 1) * day_len
         return head + middle + we
 
@@ -747,11 +761,9 @@ class WorkCalendar:
         index.check(so, so)
         if amount == 0:
             return s
-        periods = self._periods_us()
-        day_len = sum(b - a for a, b in periods)
-        st = _us(s.timetz().replace(tzinfo=None))
-        working = index.is_working(so)
-        done = self._worked(periods, st) if working else 0
+        periods, day_len = self._office
+        working = index.work[so - index.first]
+        done = self._worked(periods, _clock(s)) if working else 0
         if amount > 0:
             left_today = day_len - done if working else 0
             if amount <= left_today:
@@ -825,6 +837,13 @@ class WorkCalendar:
         return result
 
 
+def _clock(moment: datetime.datetime) -> int:
+    """Microseconds since midnight of a moment."""
+    return ((moment.hour * 60 + moment.minute) * 60 + moment.second) * 1_000_000 + (
+        moment.microsecond
+    )
+
+
 def _at(ordinal: int, t: int) -> datetime.datetime:
     day = datetime.date.fromordinal(ordinal)
     return datetime.datetime.combine(day, datetime.time(), tzinfo=CHINA_TZ) + datetime.timedelta(
@@ -858,6 +877,31 @@ def _span(years: Sequence[int]) -> str:
     if list(years) == list(range(years[0], years[-1] + 1)):
         return f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
     return ", ".join(map(str, years))
+
+
+def _path_key(error: Any) -> list[tuple[int, str]]:
+    """Sort key for schema errors: by place, list indexes numerically."""
+    return [(p, "") if isinstance(p, int) else (-1, str(p)) for p in error.absolute_path]
+
+
+def _impossible_dates(rows: list[dict[str, Any]], source: str) -> list[Problem]:
+    """Dates that match the schema's pattern but name no real day (2025-02-30)."""
+    problems = []
+    for index, row in enumerate(rows):
+        fields = [(f"notices[{i}].issued", n.get("issued")) for i, n in enumerate(row["notices"])]
+        for i, h in enumerate(row["holidays"]):
+            fields += [(f"holidays[{i}].from", h["from"]), (f"holidays[{i}].to", h["to"])]
+        workdays = row.get("workdays", [])
+        fields += [(f"workdays[{i}].date", w["date"]) for i, w in enumerate(workdays)]
+        for column, value in fields:
+            if value is None:
+                continue
+            try:
+                datetime.date.fromisoformat(value)
+            except ValueError as exc:
+                problems.append(Problem(source, f"year {row['year']}", index, column, value,
+                                        f"a real day ({exc})"))
+    return problems
 
 
 def _year_from_dict(row: dict[str, Any]) -> CalendarYear:

@@ -300,8 +300,9 @@ class Deadlines:
         """The rule that applies, and its source (``"item …"``, ``"domain …"``...).
 
         Precedence: the item's code, then its parent's code, then its domain, then the
-        kind of order, then the default. A kind without a rule falls to the default,
-        and the source says so.
+        kind of order, then the default. Given a bare code instead of an `Item`, only
+        the code's own rule can match (parent and domain are not known). A kind without
+        a rule falls to the default, and the source says so.
         """
         items, domains, kinds = self._tables
         if item is not None:

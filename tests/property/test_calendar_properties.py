@@ -8,6 +8,7 @@ test answers from its own tables. A calendar that ignores 调休 must be caught.
 from __future__ import annotations
 
 import datetime
+import itertools
 import math
 
 import attrs
@@ -221,3 +222,47 @@ def test_the_laws_catch_a_calendar_that_ignores_tiaoxiu(law: str) -> None:
             lambda s, k: law_add_hours(NO_TIAOXIU, s, k))
     with pytest.raises(AssertionError):
         _HUNT(check)()
+
+
+# ------------------------------------------------------------------ periods and deadlines
+
+@given(st.dates(datetime.date(1990, 1, 1), datetime.date(2090, 1, 1)), st.integers(0, 2000),
+       st.sampled_from(["month", "quarter", "year"]))
+def test_periods_tile_the_range(start: datetime.date, length: int, freq: str) -> None:
+    """Periods are consecutive, cover [start, end) exactly, and cut at calendar boundaries."""
+    end = start + datetime.timedelta(days=length)
+    periods = CAL.periods(start, end, freq)
+    if length == 0:
+        assert periods == []
+        return
+    assert periods[0][0] == start
+    assert periods[-1][1] == end
+    months = {"month": 1, "quarter": 3, "year": 12}[freq]
+    for (a, b), (c, _) in itertools.pairwise(periods):
+        assert a < b == c
+        assert b.day == 1
+        assert (b.month - 1) % months == 0
+    whole = CAL.periods(start, end, freq, clip=False)
+    assert [max(a, start) for a, _ in whole] == [a for a, _ in periods]
+
+
+limits = st.builds(kr.TimeLimit, st.integers(1, 4 * 60).map(lambda m: m / 60),
+                   st.integers(0, 20), st.booleans())
+
+
+@given(probes, limits)
+def test_due_times_agree_with_the_walks(received: datetime.datetime, limit: kr.TimeLimit) -> None:
+    """sign_due is sign_hours office hours on; done_due closes the done_days-th working day."""
+    if ref_add_days(received.date(), max(limit.done_days, 1)) is None:
+        return
+    sign = kr.Deadlines.sign_due(received, limit, CAL)
+    assert sign == ref_add_minutes(received, round(limit.sign_hours * 60))
+    done = kr.Deadlines.done_due(received, limit, CAL)
+    assert ref_working(done.date())
+    assert done.time() == datetime.time(17, 30)
+    day = received.date()
+    if limit.done_days:
+        assert done.date() == ref_add_days(day, limit.done_days)
+    else:
+        assert done.date() == (day if ref_working(day) else ref_add_days(day, 1))
+    assert kr.Deadlines.late_by(done, done, CAL) == 0.0

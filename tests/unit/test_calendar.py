@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime
 import json
+import re
 from pathlib import Path
 
+import chinese_calendar
 import pytest
 
 import kunshan_rbac as kr
@@ -176,6 +178,14 @@ def test_load_round_trips_and_reports_located_problems(tmp_path: Path) -> None:
         kr.WorkCalendar.load(bad)
     [problem] = info.value.problems
     assert (problem.row, problem.column, problem.value) == (1, "workdays[7].date", "2021-03-03")
+    data["years"][1]["workdays"].pop()
+    data["years"][2]["holidays"][0]["to"] = "2022-02-30"
+    bad.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    with pytest.raises(kr.LoadError) as info:
+        kr.WorkCalendar.load(bad)
+    [problem] = info.value.problems
+    assert (problem.sheet, problem.column, problem.value) == (
+        "year 2022", "holidays[0].to", "2022-02-30")
     broken = tmp_path / "broken.json"
     broken.write_text("{\n  \"format\": ", encoding="utf-8")
     with pytest.raises(kr.LoadError) as info:
@@ -253,8 +263,6 @@ def test_data_agrees_with_chinese_calendar_day_by_day() -> None:
     chinese-calendar (a test-only dependency) is an independent compilation of the same
     notices. Days whose holiday naming differs must be explained in the data's notes.
     """
-    import chinese_calendar
-
     compared = 0
     status: list[D] = []
     named: set[D] = set()
@@ -274,3 +282,14 @@ def test_data_agrees_with_chinese_calendar_day_by_day() -> None:
     notes = " ".join(n for year in CAL.calendar_years for n in year.notes)
     for day in named:
         assert f"{day.day} December {day.year}" in notes or day.isoformat() in notes, day
+
+
+def test_explanation_lists_each_years_notices() -> None:
+    """The notices table in docs/explanation/calendar.md names exactly the data's 文号."""
+    page = Path(__file__).resolve().parents[2] / "docs" / "explanation" / "calendar.md"
+    shown: dict[int, list[str]] = {}
+    for line in page.read_text(encoding="utf-8").splitlines():
+        match = re.match(r"^\| (20\d\d) \| (.*?) \|", line)
+        if match:
+            shown[int(match.group(1))] = re.findall(r"国办发明电〔\d{4}〕\d+号", match.group(2))
+    assert shown == {y.year: [n.number for n in y.notices] for y in CAL.calendar_years}

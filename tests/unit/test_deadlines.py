@@ -138,3 +138,27 @@ def test_load_round_trips_and_reports_problems(tmp_path: Path) -> None:
 def test_schema_is_shipped() -> None:
     """The deadlines file format's JSON Schema is in the package."""
     assert kr.deadlines_schema()["properties"]["format"]["const"] == "kunshan-rbac-deadlines"
+
+
+def test_explanation_table_matches_the_shipped_defaults() -> None:
+    """The defaults table in docs/explanation/calendar.md shows the data file's figures."""
+    page = Path(__file__).resolve().parents[2] / "docs" / "explanation" / "calendar.md"
+    tables = {"kind": dict(DL.kinds), "domain": dict(DL.domains), "item": dict(DL.items)}
+    rows = 0
+    for line in page.read_text(encoding="utf-8").splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) != 6 or cells[0] not in {"default", *tables}:
+            continue
+        level, key, sign, done, urgent, _why = cells
+        rule = DL.fallback if level == "default" else tables[level][key]
+        assert (float(sign), int(done)) == (rule.sign_hours, rule.done_days), line
+        limit = DL.limit_for(key if level == "item" else None,
+                             kind=key if level == "kind" else None, urgent=True)
+        if level == "domain":
+            assert rule.urgent_sign_hours is not None
+            limit = kr.TimeLimit(rule.urgent_sign_hours, rule.urgent_done_days or 0, True)
+        shown = urgent.strip("()").split(" / ")
+        assert (float(shown[0]), int(shown[1])) == (limit.sign_hours, limit.done_days), line
+        assert urgent.startswith("(") == (level == "kind" and rule.urgent_sign_hours is None)
+        rows += 1
+    assert rows == 1 + len(DL.kinds) + len(DL.domains) + len(DL.items)
