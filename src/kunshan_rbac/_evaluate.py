@@ -44,10 +44,16 @@ from ._analytics import require
 from ._calendar import CHINA_TZ, WorkCalendar
 from ._dates import DateLike, parse_date
 from ._deadlines import Deadlines
-from ._errors import AmbiguousNameError, UnknownItemError, UnknownUnitError
+from ._errors import (
+    AmbiguousNameError,
+    LoadError,
+    Problem,
+    UnknownItemError,
+    UnknownUnitError,
+)
 from ._graph import ResponsibilityGraph
 from ._model import Item, ListKind
-from ._orders import Orders
+from ._orders import OrderEvent, Orders
 from ._ownership_table import ownership_table
 
 __all__ = [
@@ -326,28 +332,83 @@ class Evaluation:
 # ---------------------------------------------------------------------------- inputs
 
 
-def events_table(orders: Orders) -> Any:
+def events_table(orders: Orders, g: ResponsibilityGraph | None = None) -> Any:
     """The events of some orders as a ``pyarrow.Table`` in the canonical columns.
 
     ``time`` is a timestamp without a zone holding China wall-clock time; ``seq`` keeps
-    the events' order.
+    the events' order. With a graph, towns, units and items given by name or alias are
+    replaced by their codes.
+
+    Raises:
+        LoadError: with a graph, a town, unit or item it does not know (each located at
+            the first event that names it).
     """
     pa = require("pyarrow")
     events = list(orders.events())
+    codes = _Codes(g) if g is not None else None
     columns: dict[str, list[Any]] = {
         "order": [e.order for e in events],
         # event times are in China time already (OrderEvent checks it): keep the wall clock
         "time": [e.time.replace(tzinfo=None) for e in events],
         "event": [e.event for e in events],
-        "town": [e.town for e in events],
-        "unit": [e.unit for e in events],
-        "item": [e.item for e in events],
+        "town": [codes.code("town", e.town, e) if codes else e.town for e in events],
+        "unit": [codes.code("unit", e.unit, e) if codes else e.unit for e in events],
+        "item": [codes.code("item", e.item, e) if codes else e.item for e in events],
         "detail": [e.detail for e in events],
         "kind": [e.kind for e in events],
         "urgent": [e.urgent for e in events],
     }
+    if codes is not None and codes.problems:
+        raise LoadError(codes.problems)
     table = pa.table(columns, schema=_EVENT_SCHEMA(pa))
     return table.append_column("seq", pa.array(range(table.num_rows), pa.int64()))
+
+
+class _Codes:
+    """Codes of towns, units and items as the graph knows them, with the unknown ones."""
+
+    def __init__(self, g: ResponsibilityGraph) -> None:
+        self.g = g
+        self.known: dict[tuple[str, str], str | None] = {}
+        self.problems: list[Problem] = []
+
+    def code(self, kind: str, value: str, event: OrderEvent | None = None,
+             file: str = "<events>") -> str:
+        """The code for ``value`` ('' stays ''); unknown values are noted once."""
+        if not value:
+            return value
+        key = (kind, value)
+        if key not in self.known:
+            try:
+                if kind == "town":
+                    self.known[key] = self.g.town(value).code
+                elif kind == "unit":
+                    self.known[key] = self.g.unit(value).code
+                else:
+                    self.known[key] = self.g.item(value).code
+            except (UnknownUnitError, UnknownItemError, AmbiguousNameError) as exc:
+                self.known[key] = None
+                place = (event.row if event is not None and event.row is not None
+                         else Problem(file))
+                self.problems.append(attrs.evolve(place, column=kind, value=value,
+                                                  expected=f"a {kind} of the graph ({exc})"))
+        return self.known[key] or value
+
+
+def _check_codes(duck: Any, g: ResponsibilityGraph, source: str) -> None:
+    """Raise `LoadError` for towns, first units and items of an events table that the
+    graph does not know by code."""
+    codes = _Codes(g)
+    for kind, column in (("town", "town"), ("unit", "first_unit"), ("item", "item")):
+        for (value,) in duck.execute(
+                f"SELECT DISTINCT {column} FROM o WHERE {column} IS NOT NULL "
+                f"AND {column} <> '' ORDER BY 1").fetchall():
+            if codes.code(kind, value, file=source) != value:  # a name, not a code
+                codes.problems.append(Problem(source, None, None, kind, value,
+                                              f"a {kind} code (tables and Parquet files "
+                                              f"name units and items by code)"))
+    if codes.problems:
+        raise LoadError(codes.problems)
 
 
 def _EVENT_SCHEMA(pa: Any) -> Any:
@@ -637,6 +698,8 @@ def evaluate(
         The `Evaluation`.
 
     Raises:
+        LoadError: a town, unit or item the graph does not know (names are resolved to
+            codes for `Orders`; tables and Parquet files must use codes).
         MissingExtraError: pyarrow or duckdb is not installed.
         OwnershipConflictError: the graph has no single primary somewhere (``kr.check``).
         CalendarRangeError: an order's date lies outside the calendar's years.
@@ -660,10 +723,11 @@ def evaluate(
     last_day = parse_date(end) if end is not None else None
     duck = duckdb.connect()
     try:
+        source = "<events table>"
         if isinstance(orders, Orders):
-            ev = events_table(orders)
-            duck.register("ev", ev)
+            duck.register("ev", events_table(orders, g))
         elif isinstance(orders, str | os.PathLike):
+            source = str(orders)
             _parquet_view(duck, Path(orders))
         else:
             duck.register("ev", _prepare(pa, pc, orders))
@@ -673,6 +737,8 @@ def evaluate(
         if last_day is not None:
             period += f" AND CAST(received AS DATE) <= DATE '{last_day.isoformat()}'"
         _run(duck, _ORDERS_SQL.format(period=period))
+        if not isinstance(orders, Orders):
+            _check_codes(duck, g, source)
         _run(duck, _DISPATCH_SQL)
         span = duck.execute(
             "SELECT min(CAST(time AS DATE)), max(CAST(time AS DATE)) FROM ev "

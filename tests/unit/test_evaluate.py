@@ -8,6 +8,7 @@ import math
 import sys
 from typing import Any
 
+import attrs
 import pytest
 
 import kunshan_rbac as kr
@@ -182,3 +183,30 @@ def test_default_deadlines_agree_with_their_due_times(g: kr.ResponsibilityGraph)
         if done is not None:
             assert row["done_hit"] == (done <= deadlines.done_due(order.received, limit, CAL))
     assert checked > 2000
+
+
+def test_names_resolve_and_unknowns_are_located(g: kr.ResponsibilityGraph,
+                                                orders: kr.Orders) -> None:
+    """Orders naming towns by name evaluate as by code; unknown names raise LoadError."""
+    import pyarrow as pa
+
+    from kunshan_rbac._evaluate import events_table
+
+    renamed = kr.Orders([kr.Order(o.id, [
+        attrs.evolve(e, town=g.town(e.town).name) if e.town else e for e in o.events])
+        for o in orders])
+    assert (kr.evaluate(g, renamed, calendar=CAL, deadlines=DEADLINES).to_dict()
+            == kr.evaluate(g, orders, calendar=CAL, deadlines=DEADLINES).to_dict())
+    first = orders.orders[0]
+    place = kr.Problem("orders.csv", None, 7)
+    mars = kr.Orders([kr.Order(first.id, [attrs.evolve(first.events[0], town="火星镇",
+                                                       row=place)])])
+    with pytest.raises(kr.LoadError) as info:
+        kr.evaluate(g, mars, calendar=CAL, deadlines=DEADLINES)
+    (problem,) = info.value.problems
+    assert (problem.file, problem.row, problem.column, problem.value) == (
+        "orders.csv", 7, "town", "火星镇")
+    table = events_table(renamed).drop_columns(["seq"])
+    assert isinstance(table, pa.Table)
+    with pytest.raises(kr.LoadError, match="code"):
+        kr.evaluate(g, table, calendar=CAL, deadlines=DEADLINES)
