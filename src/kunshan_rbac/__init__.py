@@ -33,6 +33,7 @@ from ._errors import (
     InvalidRecordError,
     KunshanRbacError,
     LoadError,
+    MissingExtraError,
     NotAssignedError,
     OwnershipConflictError,
     Problem,
@@ -40,6 +41,7 @@ from ._errors import (
     UnknownItemError,
     UnknownUnitError,
 )
+from ._evaluate import METRICS, Evaluation, EvaluationRow, OrdersBehind, evaluate
 from ._explain import Explanation
 from ._graph import ResponsibilityGraph
 from ._jsonio import read_json, write_json
@@ -58,6 +60,9 @@ from ._model import (
     Town,
     Unit,
 )
+from ._orders import Order, OrderEvent, Orders
+from ._orders_io import read_orders, write_orders
+from ._ownership_table import ownership_table
 from ._router import Alternative, Route, Router
 from ._rules import (
     RULES,
@@ -73,7 +78,17 @@ from ._rules import (
     rule,
 )
 from ._sample import load_sample
+from ._sample_orders import load_sample_orders
+from ._scores import TownScore, rank_towns
 from ._stats import Stats, TownCounts, power_counts, stats
+from ._supervision import (
+    THRESHOLDS,
+    Finding,
+    Rectification,
+    Supervision,
+    find_problems,
+    supervision_schema,
+)
 from ._templates import HandlingTemplate, Templates
 from ._text import normalize_name
 from ._transfers import Move, Transfer, TransferKind
@@ -83,10 +98,12 @@ __version__ = "0.1.0"
 __all__ = [
     "CHINA_TZ",
     "ENFORCEMENT_POWER_TYPES",
+    "METRICS",
     "ORDER_KINDS",
     "POWER_TYPES",
     "RULES",
     "SPECIALIST_POWER_TYPES",
+    "THRESHOLDS",
     "AdjustedWorkday",
     "Alternative",
     "AmbiguousNameError",
@@ -101,8 +118,11 @@ __all__ = [
     "Department",
     "Diff",
     "DuplicateCodeError",
+    "Evaluation",
+    "EvaluationRow",
     "Explanation",
     "ExportError",
+    "Finding",
     "HandlingTemplate",
     "Holiday",
     "InvalidDateError",
@@ -115,13 +135,19 @@ __all__ = [
     "LimitRule",
     "ListKind",
     "LoadError",
+    "MissingExtraError",
     "Move",
     "NotAssignedError",
     "Notice",
+    "Order",
+    "OrderEvent",
+    "Orders",
+    "OrdersBehind",
     "Ownership",
     "OwnershipConflictError",
     "Problem",
     "Record",
+    "Rectification",
     "Report",
     "ResponsibilityGraph",
     "Role",
@@ -131,10 +157,12 @@ __all__ = [
     "RuleFunction",
     "Severity",
     "Stats",
+    "Supervision",
     "Templates",
     "TimeLimit",
     "Town",
     "TownCounts",
+    "TownScore",
     "Transfer",
     "TransferError",
     "TransferKind",
@@ -149,14 +177,22 @@ __all__ = [
     "check",
     "deadlines_schema",
     "diff",
+    "evaluate",
+    "find_problems",
     "load_sample",
+    "load_sample_orders",
     "normalize_name",
+    "ownership_table",
     "parse_date",
     "power_counts",
+    "rank_towns",
     "read_json",
     "read_lists",
+    "read_orders",
     "rule",
     "stats",
+    "supervision_schema",
     "write_json",
     "write_lists",
+    "write_orders",
 ]

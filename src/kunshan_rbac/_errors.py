@@ -18,7 +18,8 @@ against ``KeyError`` or ``ValueError`` keeps working::
     ├── InvalidRuleError           (ValueError)   a custom rule that is malformed or clashes
     ├── LoadError                  (ValueError)   a file that cannot load, with every `Problem`
     ├── ExportError                (ValueError)   lists that cannot be written, with every `Problem`
-    └── CalendarRangeError         (ValueError)   a day in a year the calendar has no notice for
+    ├── CalendarRangeError         (ValueError)   a day in a year the calendar has no notice for
+    └── MissingExtraError          (ImportError)  an optional dependency is not installed
 
 Errors carry their facts as attributes (``.item``, ``.town``, ``.at``, ``.candidates``...),
 and their messages say what to do about them.
@@ -46,6 +47,7 @@ __all__ = [
     "InvalidRuleError",
     "KunshanRbacError",
     "LoadError",
+    "MissingExtraError",
     "NotAssignedError",
     "OwnershipConflictError",
     "Problem",
@@ -385,6 +387,24 @@ class ExportError(KunshanRbacError, ValueError):
         super().__init__(
             f"cannot write the lists ({len(self.problems)} problem"
             f"{'s' if len(self.problems) != 1 else ''}); nothing was written:\n{shown}{more}"
+        )
+
+
+class MissingExtraError(KunshanRbacError, ImportError):
+    """An optional dependency is not installed.
+
+    Install the extra named in the message, e.g. ``pip install 'kunshan-rbac[analytics]'``.
+
+    Attributes:
+        module: the module that could not be imported.
+        extra: the extra that provides it.
+    """
+
+    def __init__(self, module: str, extra: str) -> None:
+        self.module = module
+        self.extra = extra
+        super().__init__(
+            f"{module} is not installed; install it with pip install 'kunshan-rbac[{extra}]'"
         )
 
 

@@ -13,11 +13,11 @@ import sys
 from collections.abc import Sequence
 
 from .._errors import KunshanRbacError, LoadError
-from . import _check, _files, _history, _queries, _route
+from . import _check, _evaluate, _files, _history, _queries, _route
 
 __all__ = ["main"]
 
-_COMMANDS = (_queries, _history, _check, _files, _route)
+_COMMANDS = (_queries, _history, _check, _files, _route, _evaluate)
 
 
 def build_parser() -> argparse.ArgumentParser:
