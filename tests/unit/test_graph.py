@@ -8,6 +8,7 @@ import networkx as nx
 import pytest
 
 import kunshan_rbac as kr
+from kunshan_rbac._graph import store_of
 
 
 @pytest.fixture
@@ -135,7 +136,7 @@ def test_no_primary_is_a_conflict() -> None:
     graph.add_unit(kr.Town("t", "玉山镇"))
     graph.add_unit(kr.Department("d", "市住建局"))
     graph.add_item(kr.Item("I", "事项"))
-    graph._insert(kr.Record(1, "d", "I", "t", kr.Role.SECONDARY, kr.ListKind.BASIC))
+    store_of(graph).insert(kr.Record(1, "d", "I", "t", kr.Role.SECONDARY, kr.ListKind.BASIC))
     with pytest.raises(kr.OwnershipConflictError, match="no primary"):
         graph.owner("I", town="t", at="2025-01-01")
 
