@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Final
 
 import attrs
@@ -26,7 +26,7 @@ from ._dates import today_ordinal
 from ._model import ListKind, Ownership, Record, Role, Town, Transfer, _trusted_record
 from ._timeline import Segment, Timeline, build_timeline
 
-__all__ = ["NO_FAST_ANSWER", "Entry", "RecordStore", "Slot"]
+__all__ = ["Entry", "RecordStore", "Slot"]
 
 Key = tuple[str, str]
 """(item code, town code)."""
@@ -59,34 +59,38 @@ class Entry:
 EMPTY: Final = Entry(Timeline((), ()), ())
 """The entry of an (item, town) without records."""
 
-NO_FAST_ANSWER: Final[tuple[int, int, Ownership | None]] = (0, 0, None)
-"""`Slot.fast` when there is no clean answer at hand: an empty day range."""
-
-
 class Slot:
     """The records of one (item, town) and their cached timeline.
 
-    Read-only outside the store. ``fast`` is ``(low, high, ownership)``: on day numbers
-    ``low <= d < high`` the answer is ``ownership`` with no bisection (today's period, or
-    the latest one, when it is a clean answer; `NO_FAST_ANSWER` otherwise). It is one
-    tuple so that a reader never sees half of it.
+    Read-only outside the store. On day numbers ``lo <= d < hi`` the answer is ``only``
+    with no bisection: today's period, or the latest one, when it is a clean answer
+    (``lo == hi == 0`` otherwise).
+
+    Read ``hi`` first, then ``lo``, then ``only``: ``if slot.hi > day >= slot.lo: return
+    slot.only``. The store writes them in the opposite order (``lo``, ``only``, then
+    ``hi``) and empties the range by setting ``hi`` first, so a reader on another thread
+    that sees a range also sees the answer that goes with it.
 
     Attributes:
         item: the item code.
         town: the town code.
         records: the records, in insertion order (do not change the list).
         entry: the cached timeline, or ``None`` until the next read builds it.
-        fast: the clean answer at hand, as described above.
+        lo: first day number of the answer at hand.
+        hi: first day number after it.
+        only: the answer at hand (``None`` when the range is empty).
     """
 
-    __slots__ = ("entry", "fast", "item", "records", "town")
+    __slots__ = ("entry", "hi", "item", "lo", "only", "records", "town")
 
     def __init__(self, item: str, town: str) -> None:
         self.item = item
         self.town = town
         self.records: list[Record] = []
         self.entry: Entry | None = None
-        self.fast: tuple[int, int, Ownership | None] = NO_FAST_ANSWER
+        self.hi = 0
+        self.lo = 0
+        self.only: Ownership | None = None
 
 
 class RecordStore:
@@ -95,6 +99,10 @@ class RecordStore:
 
     Args:
         catalogue: the units and items that answers are resolved against.
+
+    Attributes:
+        by_town: the slots by town code, then item code: a read-only index for the
+            callers' hottest paths (`slot` is the same lookup as a method).
     """
 
     def __init__(self, catalogue: Catalogue) -> None:
@@ -102,6 +110,7 @@ class RecordStore:
         self._items = catalogue.item_map
         # town code -> item code -> slot
         self._by_town: dict[str, dict[str, Slot]] = {}
+        self.by_town: Mapping[str, Mapping[str, Slot]] = self._by_town
         # unit code -> the slots where the unit holds a record
         self._by_unit: dict[str, set[Slot]] = defaultdict(set)
         self._transfers: list[Transfer] = []
@@ -227,10 +236,13 @@ class RecordStore:
     def entry(self, slot: Slot) -> Entry:
         """The slot's timeline with its answers, built now if not cached.
 
-        Building is safe while other threads read the same store: the entry and the
-        fast answer are new immutable values, each published by one assignment, and two
-        threads that build the same slot at once build equal values, so whichever
-        assignment lands last changes no answer.
+        Building is safe while other threads read the same store (and none changes
+        it): the entry is a new immutable value published by one assignment; the answer
+        at hand is published in the order `Slot` describes, so a reader never pairs a
+        range with the wrong answer; and two threads that build the same slot at once
+        build equal values, so whichever assignment lands last changes no answer. Both
+        rely on each assignment being seen whole and in program order, as CPython
+        guarantees.
         """
         entry = slot.entry
         if entry is not None:
@@ -248,16 +260,25 @@ class RecordStore:
         chosen = answers[index] if index >= 0 else None
         if type(chosen) is Ownership:
             segment = timeline.segments[index]
-            slot.fast = (segment.start, segment.end, chosen)
+            # In this order: see `Slot`.
+            slot.lo = segment.start
+            slot.only = chosen
+            slot.hi = segment.end
         return entry
 
     def answer(self, slot: Slot, day: int) -> Answer:
         """The slot's answer on day number ``day``: an `Ownership`, a conflicting
         `Segment`, or ``None`` when no record is in force."""
-        low, high, only = slot.fast
-        if low <= day < high:
-            return only
-        return (slot.entry or self.entry(slot)).at(day)
+        if slot.hi > day >= slot.lo:
+            return slot.only
+        # `Entry.at`, written out: this is on the path of every `owner` and `duties`
+        # call that misses the fast answer, where a second call would show.
+        entry = slot.entry or self.entry(slot)
+        timeline = entry.timeline
+        index = bisect_right(timeline.starts, day) - 1
+        if index < 0 or day >= timeline.segments[index].end:
+            return None
+        return entry.answers[index]
 
     def lookup(self, item: str, town: str, day: int) -> Answer:
         """The answer of (item, town) (codes) on day number ``day``."""
@@ -310,6 +331,8 @@ class RecordStore:
 
 def _forget(slot: Slot) -> None:
     """Drop a slot's cached timeline after its records changed."""
+    slot.hi = 0
+    slot.lo = 0
+    slot.only = None
     slot.entry = None
-    slot.fast = NO_FAST_ANSWER
 
