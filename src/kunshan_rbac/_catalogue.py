@@ -80,8 +80,21 @@ class Catalogue:
         # Folded names and aliases of the authorities, longest first: the prefixes that
         # the unit resolver may take off a name (rule 4 of the module docstring).
         self._prefixes: tuple[str, ...] = ()
+        self._views()
+
+    def _views(self) -> None:
         self.unit_map: Mapping[str, Unit] = MappingProxyType(self._units)
         self.item_map: Mapping[str, Item] = MappingProxyType(self._items)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # The read-only views cannot be pickled or copied: they are made anew.
+        state = dict(self.__dict__)
+        del state["unit_map"], state["item_map"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._views()
 
     # ------------------------------------------------------------------ growing
 

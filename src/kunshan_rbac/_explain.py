@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
-from types import MappingProxyType
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 import attrs
 
@@ -16,9 +16,33 @@ from ._timeline import Segment
 __all__ = ["Explanation", "explain"]
 
 
+class _Names(Mapping[str, str]):
+    """A read-only copy of a code-to-name mapping (which, unlike a mapping proxy,
+    pickles and copies with the value holding it)."""
+
+    __slots__ = ("_names",)
+
+    def __init__(self, names: Mapping[str, str]) -> None:
+        self._names = dict(names)
+
+    def __getitem__(self, code: str) -> str:
+        return self._names[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __repr__(self) -> str:
+        return repr(self._names)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_Names, (self._names,))
+
+
 def _frozen_names(names: Mapping[str, str]) -> Mapping[str, str]:
-    """A read-only copy of a code-to-name mapping."""
-    return MappingProxyType(dict(names))
+    return names if isinstance(names, _Names) else _Names(names)
 
 
 @attrs.frozen

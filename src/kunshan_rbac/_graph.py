@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Sequence
 from time import time as _clock
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -65,12 +65,23 @@ class ResponsibilityGraph:
     def __init__(self) -> None:
         self._catalogue = Catalogue()
         self._store = RecordStore(self._catalogue)
+        self._shortcuts()
+
+    def _shortcuts(self) -> None:
         # Read-only views and a bound store method that the questions use on every call
         # (an attribute read here is cheaper than a call in `owner`'s fast path).
         self._units = self._catalogue.unit_map
         self._items = self._catalogue.item_map
         self._by_town = self._store.by_town
         self._answer = self._store.answer
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Pickling and copying keep the two parts; the shortcuts are made anew.
+        return {"_catalogue": self._catalogue, "_store": self._store}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._shortcuts()
 
     def __repr__(self) -> str:
         towns = sum(1 for u in self._units.values() if isinstance(u, Town))

@@ -106,11 +106,10 @@ class RecordStore:
     """
 
     def __init__(self, catalogue: Catalogue) -> None:
-        self._units = catalogue.unit_map
-        self._items = catalogue.item_map
+        self._catalogue = catalogue
         # town code -> item code -> slot
         self._by_town: dict[str, dict[str, Slot]] = {}
-        self.by_town: Mapping[str, Mapping[str, Slot]] = self._by_town
+        self.by_town: Mapping[str, Mapping[str, Slot]] = self._by_town  # the same dict
         # unit code -> the slots where the unit holds a record
         self._by_unit: dict[str, set[Slot]] = defaultdict(set)
         self._transfers: list[Transfer] = []
@@ -293,14 +292,15 @@ class RecordStore:
     def _resolve(self, slot: Slot, segment: Segment) -> Ownership | Segment:
         if segment.primary is None or segment.list is None:
             return segment
-        town = self._units[slot.town]
+        units = self._catalogue.unit_map
+        town = units[slot.town]
         assert isinstance(town, Town)
         return Ownership(
-            item=self._items[slot.item],
+            item=self._catalogue.item_map[slot.item],
             town=town,
             list=segment.list,
-            primary=self._units[segment.primary],
-            secondary=tuple(self._units[c] for c in segment.secondary),
+            primary=units[segment.primary],
+            secondary=tuple(units[c] for c in segment.secondary),
             start=segment.start_date,
             end=segment.end_date,
             records=segment.records,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
 
 import kunshan_rbac as kr
@@ -57,3 +59,6 @@ def test_explanation_unit_names_are_read_only() -> None:
     with pytest.raises(TypeError):
         explanation.unit_names["d"] = "别的局"  # type: ignore[index]
     assert "市某局 (d)" in str(explanation)
+    again = pickle.loads(pickle.dumps(explanation))
+    assert again == explanation
+    assert dict(again.unit_names) == dict(explanation.unit_names)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
+import pickle
 import sys
 import threading
 
@@ -295,3 +297,17 @@ def test_concurrent_readers_of_an_unchanging_graph_agree() -> None:
     assert len(results) == threads
     for answers in results.values():
         assert answers == expected
+
+
+def test_a_graph_pickles_and_copies_whole() -> None:
+    """A pickled or deep-copied graph answers as the original, and changing the copy
+    leaves the original alone."""
+    original = kr.load_sample()
+    before = original.owner("B-CJ-001", town="玉山镇", at="2025-08-01")
+    for copy_ in (pickle.loads(pickle.dumps(original)), copy.deepcopy(original)):
+        assert copy_.owner("B-CJ-001", town="玉山镇", at="2025-08-01") == before
+        assert copy_.unit("昆山市住建局") == original.unit("市住建局")
+        assert repr(copy_) == repr(original)
+        copy_.reclaim("B-CJ-001", towns="玉山镇", to="市住建局", effective="2030-01-01")
+        assert copy_.owner("B-CJ-001", town="玉山镇", at="2030-01-01").primary.code != "yushan"
+        assert original.owner("B-CJ-001", town="玉山镇", at="2030-01-01") == before
