@@ -1,10 +1,16 @@
 """The responsibility graph: units, items and dated responsibility records.
 
-Records are stored once, by id, and indexed by (item, town), by unit and by town, so
-that "who owns this item in this town on this date" is two dictionary hits and a
-bisection. The networkx view (`ResponsibilityGraph.to_networkx`) is built on demand, with
-one node per unit and one per catalogue item (never one per (item, town)), so the graph
-stays small at national scale.
+`ResponsibilityGraph` is a thin front over a `Catalogue` (units, items, names) and a
+`RecordStore` (records, indexes, timelines, the transfer log), in the shape of networkx:
+the storage lives in those classes, and the transfers, explanations, rules and readers
+are functions over their documented methods. "Who owns this item in this town on this
+date" is two dictionary hits and, at most, a bisection. The networkx view
+(`ResponsibilityGraph.to_networkx`) is built on demand, with one node per unit and one
+per catalogue item (never one per (item, town)), so the graph stays small at national
+scale.
+
+`catalogue_of` and `store_of` hand the two parts to the library's own readers and rules;
+they are not part of the public API.
 """
 
 from __future__ import annotations
