@@ -79,7 +79,7 @@ class ResponsibilityGraph:
         self._units = self._catalogue.unit_map
         self._items = self._catalogue.item_map
         self._by_town = self._store.by_town
-        self._answer = self._store.answer
+        self._search = self._store.search
 
     def __getstate__(self) -> dict[str, Any]:
         # Pickling and copying keep the two parts; the shortcuts are made anew.
@@ -330,7 +330,7 @@ class ResponsibilityGraph:
         if slot is not None:
             if slot.hi > day >= slot.lo:  # the order of reads matters: see `Slot`
                 return slot.only  # type: ignore[return-value]
-            answer = self._answer(slot, day)
+            answer = self._search(slot, day)
             if type(answer) is Ownership:
                 return answer
             item_code, town_code = item, town
@@ -405,9 +405,9 @@ class ResponsibilityGraph:
         wanted_role = Role.parse(role) if role is not None else None
         wanted_list = ListKind.parse(list) if list is not None else None
         result = []
-        answer_of = self._answer
+        search = self._search
         for slot in self._store.slots_of_unit(code):
-            answer = slot.only if slot.hi > day >= slot.lo else answer_of(slot, day)
+            answer = slot.only if slot.hi > day >= slot.lo else search(slot, day)
             if answer is None:
                 continue
             if type(answer) is Segment:
@@ -457,7 +457,7 @@ class ResponsibilityGraph:
         )
         day = day_number(at)
         when = datetime.date.fromordinal(day)
-        answer_of = self._answer
+        search = self._search
         codes = []
         for slot in store.slots_of_town(town_code):
             # A clean answer's records are all on its list, and a conflict's records are
@@ -467,7 +467,7 @@ class ResponsibilityGraph:
                 only = slot.only
                 on = only is not None and only.list is kind
             elif slot.entry is not None:
-                answer = answer_of(slot, day)
+                answer = search(slot, day)
                 if type(answer) is Ownership:
                     on = answer.list is kind
                 else:

@@ -270,8 +270,13 @@ class RecordStore:
         `Segment`, or ``None`` when no record is in force."""
         if slot.hi > day >= slot.lo:
             return slot.only
+        return self.search(slot, day)
+
+    def search(self, slot: Slot, day: int) -> Answer:
+        """Like `answer`, for a caller that has already found ``day`` outside the
+        slot's answer at hand: the timeline is bisected."""
         # `Entry.at`, written out: this is on the path of every `owner` and `duties`
-        # call that misses the fast answer, where a second call would show.
+        # call that misses the answer at hand, where a second call would show.
         entry = slot.entry or self.entry(slot)
         timeline = entry.timeline
         index = bisect_right(timeline.starts, day) - 1
