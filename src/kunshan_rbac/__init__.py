@@ -11,6 +11,8 @@ Example:
     347
 """
 
+import inspect as _inspect
+
 from ._calendar import (
     CHINA_TZ,
     AdjustedWorkday,
@@ -196,3 +198,12 @@ __all__ = [
     "write_lists",
     "write_orders",
 ]
+
+# Exported classes and functions say they come from here, not from the private module
+# that defines them, so that reprs, tracebacks and documentation name
+# `kunshan_rbac.ResponsibilityGraph` (type aliases and constants have no module to set).
+for _name in __all__:
+    _value = globals()[_name]
+    if isinstance(_value, type) or _inspect.isfunction(_value):
+        _value.__module__ = "kunshan_rbac"
+del _name, _value

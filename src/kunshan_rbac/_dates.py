@@ -11,16 +11,37 @@ import functools
 import re
 import time
 import unicodedata
-from typing import Any, TypeAlias
+from typing import TypeAlias
 
 from dateutil.parser import isoparse
 
 from ._errors import InvalidDateError
 
-__all__ = ["DateLike", "parse_date", "parse_optional_date", "today_ordinal"]
+__all__ = [
+    "BEGINNING",
+    "FOREVER",
+    "TODAY",
+    "DateLike",
+    "date_of",
+    "day_number",
+    "in_force",
+    "parse_date",
+    "parse_optional_date",
+    "span",
+    "today_ordinal",
+]
 
 DateLike: TypeAlias = datetime.date | datetime.datetime | str
 """What every ``at=``, ``start=``, ``end=`` and ``effective=`` parameter takes."""
+
+BEGINNING = 0
+"""Day number standing for an open start (before ``date.min``)."""
+FOREVER = datetime.date.max.toordinal() + 1
+"""Day number standing for an open end (after ``date.max``): the one "open-ended" marker.
+
+A record's ``end`` of ``None`` is this day number wherever validity is computed on day
+numbers (timelines, the rules, overlap tests of the list readers).
+"""
 
 _CHINESE = re.compile(r"^\s*(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?\s*$")
 _SEPARATED = re.compile(r"^\s*(\d{4})[/.](\d{1,2})[/.](\d{1,2})\s*$")
@@ -103,20 +124,93 @@ def parse_optional_date(value: DateLike | None) -> datetime.date | None:
     return parse_date(value)
 
 
-_today: list[Any] = [0, -1.0]
-"""[ordinal of today, time.time() at the next local midnight]."""
+def day_number(at: DateLike | None) -> int:
+    """The day number (``date.toordinal()``) of any ``at=`` value: the one way in.
+
+    Args:
+        at: ``None`` for today, a ``date``, a ``datetime`` (its date) or a string in one
+            of the forms `parse_date` reads.
+
+    Returns:
+        The day number.
+
+    Raises:
+        InvalidDateError: the value cannot be read.
+
+    Example:
+        >>> day_number("2025-07-01") == datetime.date(2025, 7, 1).toordinal()
+        True
+    """
+    if at is None:
+        # Today's number is read from the clock at most once a day (see `today_ordinal`);
+        # this check keeps the usual call free of a second function call.
+        if time.time() < TODAY.until:
+            return TODAY.day
+        return today_ordinal()
+    if type(at) is datetime.date:
+        return at.toordinal()
+    return parse_date(at).toordinal()
+
+
+def span(start: datetime.date | None, end: datetime.date | None) -> tuple[int, int]:
+    """A half-open validity ``[start, end)`` as day numbers, open ends as `BEGINNING` and
+    `FOREVER`. A period holds on day number ``d`` when ``low <= d < high``."""
+    return (
+        BEGINNING if start is None else start.toordinal(),
+        FOREVER if end is None else end.toordinal(),
+    )
+
+
+def in_force(start: datetime.date | None, end: datetime.date | None, day: datetime.date) -> bool:
+    """Whether a half-open validity ``[start, end)`` holds on ``day`` (``None``: open).
+
+    Example:
+        >>> in_force(datetime.date(2024, 6, 1), None, datetime.date(2024, 6, 1))
+        True
+        >>> in_force(None, datetime.date(2024, 6, 1), datetime.date(2024, 6, 1))
+        False
+    """
+    return (start is None or start <= day) and (end is None or day < end)
+
+
+def date_of(number: int) -> datetime.date | None:
+    """The date of a day number, or ``None`` for the open ends `BEGINNING` and `FOREVER`."""
+    return None if number in (BEGINNING, FOREVER) else datetime.date.fromordinal(number)
+
+
+class _Today:
+    """Today's day number and the ``time.time()`` until which it is today."""
+
+    __slots__ = ("day", "until")
+
+    def __init__(self) -> None:
+        self.day = 0
+        self.until = -1.0
+
+
+TODAY = _Today()
+"""Today's day number as `today_ordinal` last read it (``TODAY.day``), good while
+``time.time() < TODAY.until``. Only `today_ordinal` writes it.
+
+This is the first step of `day_number`; a caller whose whole cost is a few hundred
+nanoseconds (`ResponsibilityGraph.owner`) may take that step itself rather than pay for
+a function call, and must call `day_number` otherwise.
+"""
 
 
 def today_ordinal() -> int:
     """Today's date as a day number, read from the clock at most once a day.
 
     ``date.today()`` asks the operating system for the local time on every call; the
-    day changes only at midnight, so the answer is kept until then.
+    day changes only at midnight, so the answer is kept until then. Threads may call
+    this together: the day is written before the time it is good until, so a reader that
+    sees the new limit also sees the new day, and a reader that sees an old limit reads
+    the clock itself.
     """
     now = time.time()
-    if now >= _today[1]:
+    if now >= TODAY.until:
         today = datetime.date.today()
         midnight = datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time())
-        _today[0] = today.toordinal()
-        _today[1] = midnight.timestamp()
-    return int(_today[0])
+        TODAY.day = today.toordinal()
+        TODAY.until = midnight.timestamp()
+    return TODAY.day

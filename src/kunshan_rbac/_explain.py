@@ -3,18 +3,46 @@
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
+from collections.abc import Iterator, Mapping
+from typing import Any
 
 import attrs
 
-from ._model import Item, ListKind, Ownership, Record, Role, Town
+from ._catalogue import Catalogue
+from ._model import Item, ListKind, Ownership, Record, Role, Town, Transfer
+from ._store import RecordStore
 from ._timeline import Segment
 
-if TYPE_CHECKING:
-    from ._graph import ResponsibilityGraph
-    from ._transfers import Transfer
+__all__ = ["Explanation", "explain"]
 
-__all__ = ["Explanation"]
+
+class _Names(Mapping[str, str]):
+    """A read-only copy of a code-to-name mapping (which, unlike a mapping proxy,
+    pickles and copies with the value holding it)."""
+
+    __slots__ = ("_names",)
+
+    def __init__(self, names: Mapping[str, str]) -> None:
+        self._names = dict(names)
+
+    def __getitem__(self, code: str) -> str:
+        return self._names[code]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    def __repr__(self) -> str:
+        return repr(self._names)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (_Names, (self._names,))
+
+
+def _frozen_names(names: Mapping[str, str]) -> Mapping[str, str]:
+    return names if isinstance(names, _Names) else _Names(names)
 
 
 @attrs.frozen
@@ -30,7 +58,8 @@ class Explanation:
         in_force: the records in force on that date.
         records: every record of the item in the town, oldest first.
         transfers: the transfers that moved the item in the town.
-        unit_names: code to display name of every unit mentioned.
+        unit_names: code to display name of every unit mentioned (a read-only
+            mapping).
     """
 
     item: Item
@@ -41,7 +70,9 @@ class Explanation:
     in_force: tuple[Record, ...]
     records: tuple[Record, ...]
     transfers: tuple[Transfer, ...]
-    unit_names: dict[str, str] = attrs.field(repr=False, eq=False)
+    unit_names: Mapping[str, str] = attrs.field(
+        repr=False, eq=False, converter=_frozen_names
+    )
 
     def _unit(self, code: str) -> str:
         return f"{self.unit_names.get(code, code)} ({code})"
@@ -94,15 +125,15 @@ class Explanation:
 
 
 def explain(
-    graph: ResponsibilityGraph, key: tuple[str, str], at: datetime.date
+    catalogue: Catalogue, store: RecordStore, key: tuple[str, str], at: datetime.date
 ) -> Explanation:
-    """Build the `Explanation` of one (item, town) on one date."""
-    item = graph._items[key[0]]
-    town = graph._units[key[1]]
+    """Build the `Explanation` of one (item, town) (codes) on one date."""
+    item = catalogue.item_map[key[0]]
+    town = catalogue.unit_map[key[1]]
     assert isinstance(town, Town)
-    records = tuple(sorted(graph._key_records(key), key=lambda r: r.id))
+    records = tuple(sorted(store.records_of(*key), key=lambda r: r.id))
     in_force = tuple(r for r in records if r.holds_on(at))
-    answer = graph._answer(key, at.toordinal())
+    answer = store.lookup(key[0], key[1], at.toordinal())
     ownership = answer if isinstance(answer, Ownership) else None
     if isinstance(answer, Segment):
         problem = answer.problem
@@ -114,9 +145,9 @@ def explain(
     else:
         problem = ""
     transfers = tuple(
-        t for t in graph._transfers if any(m.item == key[0] and m.town == key[1] for m in t.moves)
+        t for t in store.transfers() if any(m.item == key[0] and m.town == key[1] for m in t.moves)
     )
     mentioned = {r.unit for r in records}
-    names = {c: graph._units[c].name for c in mentioned}
+    names = {c: catalogue.unit_map[c].name for c in mentioned}
     primary_first = tuple(sorted(in_force, key=lambda r: (r.role is not Role.PRIMARY, r.id)))
     return Explanation(item, town, at, ownership, problem, primary_first, records, transfers, names)

@@ -1,36 +1,32 @@
 """The responsibility graph: units, items and dated responsibility records.
 
-Records are stored once, by id, and indexed by (item, town), by unit and by town, so
-that "who owns this item in this town on this date" is two dictionary hits and a
-bisection. The networkx view (`ResponsibilityGraph.to_networkx`) is built on demand, with
-one node per unit and one per catalogue item (never one per (item, town)), so the graph
-stays small at national scale.
+`ResponsibilityGraph` is a thin front over a `Catalogue` (units, items, names) and a
+`RecordStore` (records, indexes, timelines, the transfer log), in the shape of networkx:
+the storage lives in those classes, and the transfers, explanations, rules and readers
+are functions over their documented methods. "Who owns this item in this town on this
+date" is two dictionary hits and, at most, a bisection. The networkx view
+(`ResponsibilityGraph.to_networkx`) is built on demand, with one node per unit and one
+per catalogue item (never one per (item, town)), so the graph stays small at national
+scale.
+
+`catalogue_of` and `store_of` hand the two parts to the library's own readers and rules;
+they are not part of the public API.
 """
 
 from __future__ import annotations
 
 import datetime
-import difflib
-from bisect import bisect_right
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from time import time as _clock
 from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from ._dates import DateLike, _today, parse_date, parse_optional_date, today_ordinal
-from ._errors import (
-    AmbiguousNameError,
-    DuplicateCodeError,
-    InvalidRecordError,
-    NotAssignedError,
-    OwnershipConflictError,
-    UnknownItemError,
-    UnknownUnitError,
-)
+from ._catalogue import Catalogue
+from ._dates import TODAY, DateLike, day_number, in_force, parse_date, parse_optional_date
+from ._errors import InvalidRecordError, NotAssignedError, OwnershipConflictError
+from ._explain import Explanation, explain
 from ._model import (
-    Authority,
     Department,
     Item,
     ListKind,
@@ -38,75 +34,19 @@ from ._model import (
     Record,
     Role,
     Town,
+    Transfer,
     Unit,
-    _trusted_record,
 )
-from ._text import normalize_name
-from ._timeline import FOREVER, Segment, Timeline, build_timeline
+from ._store import RecordStore
+from ._timeline import Segment
+from ._transfers import apply_plan, plan_delegate, plan_reclaim, plan_revert
 
 if TYPE_CHECKING:
     import networkx as nx
 
-    from ._explain import Explanation
-    from ._transfers import Transfer
-
-__all__ = ["ResponsibilityGraph"]
+__all__ = ["ResponsibilityGraph", "catalogue_of", "store_of"]
 
 _Date = datetime.date
-_Key = tuple[str, str]
-"""(item code, town code)."""
-
-
-@attrs.define
-class _Entry:
-    """A cached timeline of one (item, town) with its answers resolved to values."""
-
-    timeline: Timeline
-    answers: tuple[Ownership | Segment, ...]
-    first: int
-    last: int
-
-
-class _Slot:
-    """The records of one (item, town), in insertion order, and their cached timeline."""
-
-    __slots__ = ("entry", "hi", "item", "lo", "only", "records", "town")
-
-    def __init__(self, item: str, town: str) -> None:
-        self.item = item
-        self.town = town
-        self.records: list[Record] = []
-        self.entry: _Entry | None = None
-        # When the whole timeline is one clean answer: its day range and the answer
-        # (lo == hi == 0 otherwise), so that `owner` needs no bisection.
-        self.lo = 0
-        self.hi = 0
-        self.only: Ownership | None = None
-
-    def forget(self) -> None:
-        """Drop the cached timeline after the records changed."""
-        self.entry = None
-        self.lo = self.hi = 0
-        self.only = None
-
-
-class _NameIndex:
-    """Codes by exact and by normalised name or alias."""
-
-    def __init__(self) -> None:
-        self.exact: dict[str, set[str]] = defaultdict(set)
-        self.folded: dict[str, set[str]] = defaultdict(set)
-
-    def add(self, code: str, names: Iterable[str]) -> None:
-        for name in names:
-            self.exact[name].add(code)
-            self.folded[normalize_name(name)].add(code)
-
-    def find(self, name: str) -> set[str]:
-        found = self.exact.get(name)
-        if found:
-            return found
-        return self.folded.get(normalize_name(name), set())
 
 
 class ResponsibilityGraph:
@@ -129,25 +69,32 @@ class ResponsibilityGraph:
     """
 
     def __init__(self) -> None:
-        self._units: dict[str, Unit] = {}
-        self._items: dict[str, Item] = {}
-        self._unit_names = _NameIndex()
-        self._item_names = _NameIndex()
-        self._children: dict[str, list[str]] = defaultdict(list)
-        # town code -> item code -> the records of that (item, town) and their timeline
-        self._slots: dict[str, dict[str, _Slot]] = {}
-        # unit code -> the (item, town) slots where the unit holds a record
-        self._unit_slots: dict[str, set[_Slot]] = defaultdict(set)
-        self._transfers: list[Transfer] = []
-        self._record_count = 0
-        self._next_id = 1
+        self._catalogue = Catalogue()
+        self._store = RecordStore(self._catalogue)
+        self._shortcuts()
+
+    def _shortcuts(self) -> None:
+        # Read-only views and a bound store method that the questions use on every call
+        # (an attribute read here is cheaper than a call in `owner`'s fast path).
+        self._units = self._catalogue.unit_map
+        self._items = self._catalogue.item_map
+        self._by_town = self._store.by_town
+        self._search = self._store.search
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Pickling and copying keep the two parts; the shortcuts are made anew.
+        return {"_catalogue": self._catalogue, "_store": self._store}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._shortcuts()
 
     def __repr__(self) -> str:
         towns = sum(1 for u in self._units.values() if isinstance(u, Town))
         return (
             f"<ResponsibilityGraph: {towns} towns, {len(self._units) - towns} other units, "
-            f"{len(self._items)} items, {self._record_count} records, "
-            f"{len(self._transfers)} transfers>"
+            f"{len(self._items)} items, {self._store.record_count} records, "
+            f"{len(self._store.transfers())} transfers>"
         )
 
     # ------------------------------------------------------------------ catalogue
@@ -162,17 +109,7 @@ class ResponsibilityGraph:
             InvalidRecordError: ``unit`` is not a `Town`, `Department` or `Authority`.
             DuplicateCodeError: its code is already used by a different unit or an item.
         """
-        if not isinstance(unit, Town | Department | Authority):
-            raise InvalidRecordError(
-                f"expected a Town, Department or Authority, not {unit!r}", field="unit", value=unit
-            )
-        existing = self._units.get(unit.code) or self._items.get(unit.code)
-        if existing is not None:
-            if existing == unit:
-                return
-            raise DuplicateCodeError(unit.code, existing, unit)
-        self._units[unit.code] = unit
-        self._unit_names.add(unit.code, (unit.name, *unit.aliases))
+        self._catalogue.add_unit(unit)
 
     def add_item(self, item: Item) -> None:
         """Add a duty item (or sub-item) to the catalogue.
@@ -185,17 +122,7 @@ class ResponsibilityGraph:
             InvalidRecordError: ``item`` is not an `Item`.
             DuplicateCodeError: its code is already used by a different item or a unit.
         """
-        if not isinstance(item, Item):
-            raise InvalidRecordError(f"expected an Item, not {item!r}", field="item", value=item)
-        existing = self._items.get(item.code) or self._units.get(item.code)
-        if existing is not None:
-            if existing == item:
-                return
-            raise DuplicateCodeError(item.code, existing, item)
-        self._items[item.code] = item
-        self._item_names.add(item.code, (item.name,))
-        if item.parent is not None:
-            self._children[item.parent].append(item.code)
+        self._catalogue.add_item(item)
 
     def towns(self) -> list[Town]:
         """Every town, ordered by code."""
@@ -207,11 +134,11 @@ class ResponsibilityGraph:
 
     def units(self) -> list[Unit]:
         """Every unit (towns, departments and authorities), ordered by code."""
-        return sorted(self._units.values(), key=_code)
+        return self._catalogue.units()
 
     def items(self) -> list[Item]:
         """Every catalogue item, sub-items included, ordered by code."""
-        return sorted(self._items.values(), key=_code)
+        return self._catalogue.items()
 
     def sub_items(self, item: str) -> list[Item]:
         """The sub-items (子项) of an item, ordered by code.
@@ -222,8 +149,7 @@ class ResponsibilityGraph:
         Raises:
             UnknownItemError: no such item.
         """
-        code = self._item_code(item)
-        return sorted((self._items[c] for c in self._children.get(code, ())), key=_code)
+        return self._catalogue.children(self._catalogue.item_code(item))
 
     def unit(self, name: str) -> Unit:
         """The unit with this code, name or alias.
@@ -232,7 +158,7 @@ class ResponsibilityGraph:
             UnknownUnitError: none has it.
             AmbiguousNameError: several units have it.
         """
-        return self._units[self._unit_code(name)]
+        return self._units[self._catalogue.unit_code(name)]
 
     def town(self, name: str) -> Town:
         """The town with this code, name or alias.
@@ -241,7 +167,7 @@ class ResponsibilityGraph:
             UnknownUnitError: no town has it (the message says if a department does).
             AmbiguousNameError: several towns have it.
         """
-        unit = self._units[self._unit_code(name, kind="town")]
+        unit = self._units[self._catalogue.unit_code(name, kind="town")]
         assert isinstance(unit, Town)
         return unit
 
@@ -252,7 +178,7 @@ class ResponsibilityGraph:
             UnknownItemError: none has it.
             AmbiguousNameError: several items have it.
         """
-        return self._items[self._item_code(name)]
+        return self._items[self._catalogue.item_code(name)]
 
     # ------------------------------------------------------------------ records
 
@@ -301,14 +227,15 @@ class ResponsibilityGraph:
             InvalidRecordError: a value is malformed (a date, the list, a unit named twice).
             InvalidDateError: a date cannot be read.
         """
-        item_code = item if item in self._items else self._item_code(item)
+        catalogue, store, units = self._catalogue, self._store, self._units
+        item_code = item if item in self._items else catalogue.item_code(item)
         town_code = (
-            town if type(self._units.get(town)) is Town else self._unit_code(town, kind="town")
+            town if type(units.get(town)) is Town else catalogue.unit_code(town, kind="town")
         )
         kind = list if isinstance(list, ListKind) else ListKind.parse(list)
-        primary_code = primary if primary in self._units else self._unit_code(primary)
+        primary_code = primary if primary in units else catalogue.unit_code(primary)
         names = [secondary] if isinstance(secondary, str) else secondary
-        secondary_codes = [n if n in self._units else self._unit_code(n) for n in names]
+        secondary_codes = [n if n in units else catalogue.unit_code(n) for n in names]
         if len(set(secondary_codes)) != len(secondary_codes):
             raise InvalidRecordError(
                 f"secondary names a unit twice: {secondary_codes}",
@@ -322,16 +249,16 @@ class ResponsibilityGraph:
         start_day = parse_optional_date(start)
         end_day = parse_optional_date(end)
         records = [
-            self._new_record(primary_code, item_code, town_code, Role.PRIMARY, kind,
+            store.new_record(primary_code, item_code, town_code, Role.PRIMARY, kind,
                              start_day, end_day, duty=duty, source=source, grant=grant)
         ]
         records += [
-            self._new_record(code, item_code, town_code, Role.SECONDARY, kind,
+            store.new_record(code, item_code, town_code, Role.SECONDARY, kind,
                              start_day, end_day, duty=secondary_duty, source=source)
             for code in secondary_codes
         ]
         for record in records:
-            self._insert(record)
+            store.insert(record)
         return tuple(records)
 
     def records(
@@ -341,19 +268,16 @@ class ResponsibilityGraph:
 
         Records that a transfer ended are included, with their ``end`` and ``closed_by``.
         """
-        item_code = self._item_code(item) if item is not None else None
-        town_code = self._unit_code(town, kind="town") if town is not None else None
-        unit_code = self._unit_code(unit) if unit is not None else None
+        item_code, town_code, unit_code = self._codes(item, town, unit)
+        store = self._store
         if item_code is not None and town_code is not None:
-            found: Iterable[Record] = self._key_records((item_code, town_code))
+            found: Iterable[Record] = store.records_of(item_code, town_code)
         elif unit_code is not None:
-            found = (r for slot in self._unit_slots.get(unit_code, ()) for r in slot.records)
+            found = (r for slot in store.slots_of_unit(unit_code) for r in slot.records)
         elif town_code is not None:
-            found = (
-                r for slot in self._slots.get(town_code, {}).values() for r in slot.records
-            )
+            found = (r for slot in store.slots_of_town(town_code) for r in slot.records)
         else:
-            found = self._all_records()
+            found = store.all_records()
         selected = [
             r
             for r in found
@@ -391,41 +315,45 @@ class ResponsibilityGraph:
             >>> g.owner("B-CJ-001", town="玉山镇", at="2025-08-01").list
             ListKind.BASIC
         """
-        # Fast path: codes given, and the (item, town) has one clean answer over its
-        # whole timeline (the usual case): no name resolution, no bisection.
-        slots = self._slots.get(town)
-        slot = slots.get(item) if slots is not None else None
-        if at is None:
-            day = _today[0] if _clock() < _today[1] else today_ordinal()
+        # Fast path: codes given, and the (item, town) has one clean answer at hand (the
+        # usual case): no name resolution, no bisection.
+        # `day_number(at)`, with its two commonest steps taken here: a function call would
+        # be a sixth of this call's time.
+        if at is None and _clock() < TODAY.until:
+            day = TODAY.day
         elif type(at) is _Date:
             day = at.toordinal()
         else:
-            day = parse_date(at).toordinal()
+            day = day_number(at)
+        slots = self._by_town.get(town)
+        slot = slots.get(item) if slots is not None else None
         if slot is not None:
-            if slot.lo <= day < slot.hi:
+            if slot.hi > day >= slot.lo:  # the order of reads matters: see `Slot`
                 return slot.only  # type: ignore[return-value]
-            answer = _lookup(slot.entry or self._entry_of(slot), day)
+            answer = self._search(slot, day)
             if type(answer) is Ownership:
                 return answer
             item_code, town_code = item, town
         else:
-            item_code = item if item in self._items else self._item_code(item)
-            town_code = town if slots is not None else self._unit_code(town, kind="town")
-            answer = self._answer((item_code, town_code), day)
+            catalogue = self._catalogue
+            item_code = item if item in self._items else catalogue.item_code(item)
+            town_code = town if slots is not None else catalogue.unit_code(town, kind="town")
+            answer = self._store.lookup(item_code, town_code, day)
             if isinstance(answer, Ownership):
                 return answer
         when = datetime.date.fromordinal(day)
         if answer is None:
+            spans = self._store.entry_of(item_code, town_code).timeline.segments
             raise NotAssignedError(
                 item_code,
                 town_code,
                 when,
                 [k.label for k in ListKind],
-                [(s.start_date, s.end_date) for s in self._held_spans((item_code, town_code))],
+                [(s.start_date, s.end_date) for s in spans],
             )
         assert isinstance(answer, Segment)
-        in_force = [r for r in answer.records if r.holds_on(when)]
-        raise OwnershipConflictError(item_code, town_code, when, in_force, answer.problem)
+        holding = [r for r in answer.records if r.holds_on(when)]
+        raise OwnershipConflictError(item_code, town_code, when, holding, answer.problem)
 
     def history(self, item: str, *, town: str) -> list[Ownership]:
         """Every owner an item has had in a town, oldest first.
@@ -438,8 +366,9 @@ class ResponsibilityGraph:
                 (its ``at`` is the first day of that period).
             UnknownItemError, UnknownUnitError, AmbiguousNameError: a name is unknown.
         """
-        key = (self._item_code(item), self._unit_code(town, kind="town"))
-        entry = self._entry(key)
+        catalogue = self._catalogue
+        key = (catalogue.item_code(item), catalogue.unit_code(town, kind="town"))
+        entry = self._store.entry_of(*key)
         result = []
         for answer in entry.answers:
             if isinstance(answer, Segment):
@@ -471,24 +400,22 @@ class ResponsibilityGraph:
             OwnershipConflictError: some (item, town) of the unit has no single primary.
             UnknownUnitError, AmbiguousNameError: the unit is unknown or ambiguous.
         """
-        code = unit if unit in self._units else self._unit_code(unit)
-        day = today_ordinal() if at is None else parse_date(at).toordinal()
+        code = unit if unit in self._units else self._catalogue.unit_code(unit)
+        day = day_number(at)
         wanted_role = Role.parse(role) if role is not None else None
         wanted_list = ListKind.parse(list) if list is not None else None
         result = []
-        for slot in self._unit_slots.get(code, ()):
-            if slot.lo <= day < slot.hi:
-                answer: Ownership | Segment | None = slot.only
-            else:
-                answer = _lookup(slot.entry or self._entry_of(slot), day)
+        search = self._search
+        for slot in self._store.slots_of_unit(code):
+            answer = slot.only if slot.hi > day >= slot.lo else search(slot, day)
             if answer is None:
                 continue
             if type(answer) is Segment:
                 when = datetime.date.fromordinal(day)
-                in_force = [r for r in answer.records if r.holds_on(when)]
-                if any(r.unit == code for r in in_force):
+                holding = [r for r in answer.records if r.holds_on(when)]
+                if any(r.unit == code for r in holding):
                     raise OwnershipConflictError(
-                        slot.item, slot.town, when, in_force, answer.problem
+                        slot.item, slot.town, when, holding, answer.problem
                     )
                 continue
             assert type(answer) is Ownership
@@ -524,19 +451,35 @@ class ResponsibilityGraph:
             UnknownUnitError, AmbiguousNameError: the town is unknown or ambiguous.
         """
         kind = ListKind.parse(list)
-        town_code = town if town in self._slots else self._unit_code(town, kind="town")
-        day = today_ordinal() if at is None else parse_date(at).toordinal()
+        store = self._store
+        town_code = (
+            town if store.has_town(town) else self._catalogue.unit_code(town, kind="town")
+        )
+        day = day_number(at)
         when = datetime.date.fromordinal(day)
+        search = self._search
         codes = []
-        for slot in self._slots.get(town_code, {}).values():
-            for r in slot.records:
-                if (
-                    r.list is kind
-                    and (r.start is None or r.start <= when)
-                    and (r.end is None or when < r.end)
-                ):
-                    codes.append(slot.item)
-                    break
+        for slot in store.slots_of_town(town_code):
+            # A clean answer's records are all on its list, and a conflict's records are
+            # all in force over its whole period: only a slot whose timeline is not built
+            # yet needs its records read one by one.
+            if slot.hi > day >= slot.lo:
+                only = slot.only
+                on = only is not None and only.list is kind
+            elif slot.entry is not None:
+                answer = search(slot, day)
+                if type(answer) is Ownership:
+                    on = answer.list is kind
+                else:
+                    on = answer is not None and any(r.list is kind for r in answer.records)
+            else:
+                on = False
+                for r in slot.records:
+                    if r.list is kind and in_force(r.start, r.end, when):
+                        on = True
+                        break
+            if on:
+                codes.append(slot.item)
         codes.sort()
         items = self._items
         return [items[c] for c in codes]
@@ -550,10 +493,9 @@ class ResponsibilityGraph:
         Returns:
             An `Explanation`; ``str()`` of it is a readable account.
         """
-        from ._explain import explain
-
-        key = (self._item_code(item), self._unit_code(town, kind="town"))
-        return explain(self, key, parse_date(at))
+        catalogue = self._catalogue
+        key = (catalogue.item_code(item), catalogue.unit_code(town, kind="town"))
+        return explain(catalogue, self._store, key, parse_date(at))
 
     def transfers(
         self, *, item: str | None = None, town: str | None = None, unit: str | None = None
@@ -565,12 +507,10 @@ class ResponsibilityGraph:
             town: only transfers that touch this town.
             unit: only transfers from or to this unit.
         """
-        item_code = self._item_code(item) if item is not None else None
-        town_code = self._unit_code(town, kind="town") if town is not None else None
-        unit_code = self._unit_code(unit) if unit is not None else None
+        item_code, town_code, unit_code = self._codes(item, town, unit)
         return [
             t
-            for t in self._transfers
+            for t in self._store.transfers()
             if (item_code is None or item_code in t.items)
             and (town_code is None or town_code in t.towns)
             and (unit_code is None or unit_code in t.from_units or unit_code in t.to_units)
@@ -617,13 +557,12 @@ class ResponsibilityGraph:
             TransferError: the transfer cannot apply; it lists every reason, and the graph
                 is left exactly as it was.
         """
-        from ._transfers import apply_plan, plan_reclaim
-
         planner, fields = plan_reclaim(
-            self, items, towns=towns, to=to, effective=effective, ref=ref, reason=reason,
-            keep_secondary=keep_secondary, duty=duty, secondary_duty=secondary_duty,
+            self._catalogue, self._store, items, towns=towns, to=to, effective=effective,
+            ref=ref, reason=reason, keep_secondary=keep_secondary, duty=duty,
+            secondary_duty=secondary_duty,
         )
-        return apply_plan(self, planner, fields)
+        return apply_plan(self._store, planner, fields)
 
     def delegate(
         self,
@@ -664,14 +603,12 @@ class ResponsibilityGraph:
             TransferError: the transfer cannot apply; it lists every reason, and the graph
                 is left exactly as it was.
         """
-        from ._transfers import apply_plan, plan_delegate
-
         planner, fields = plan_delegate(
-            self, items, towns=towns, effective=effective, ref=ref, reason=reason,
-            keep_secondary=keep_secondary, duty=duty, secondary_duty=secondary_duty,
-            grant=grant,
+            self._catalogue, self._store, items, towns=towns, effective=effective, ref=ref,
+            reason=reason, keep_secondary=keep_secondary, duty=duty,
+            secondary_duty=secondary_duty, grant=grant,
         )
-        return apply_plan(self, planner, fields)
+        return apply_plan(self._store, planner, fields)
 
     def revert(
         self, transfer: Transfer | int, *, effective: DateLike, ref: str = "", reason: str = ""
@@ -696,10 +633,10 @@ class ResponsibilityGraph:
             TransferError: some (item, town) changed since the transfer, or the date or
                 transfer is wrong; nothing is changed.
         """
-        from ._transfers import apply_plan, plan_revert
-
-        planner, fields = plan_revert(self, transfer, effective=effective, ref=ref, reason=reason)
-        return apply_plan(self, planner, fields)
+        planner, fields = plan_revert(
+            self._catalogue, self._store, transfer, effective=effective, ref=ref, reason=reason
+        )
+        return apply_plan(self._store, planner, fields)
 
     def to_networkx(self) -> nx.MultiDiGraph:
         """A networkx view for analysts, built anew on each call.
@@ -720,7 +657,7 @@ class ResponsibilityGraph:
         for node in (*self._units.values(), *self._items.values()):
             if node.parent is not None:
                 graph.add_edge(node.code, node.parent, key="parent", kind="parent")
-        for record in self._all_records():
+        for record in self._store.all_records():
             fields = attrs.asdict(record, recurse=False)
             fields["role"] = record.role.value
             fields["list"] = record.list.value
@@ -729,172 +666,27 @@ class ResponsibilityGraph:
 
     # ------------------------------------------------------------------ internals
 
-    def _new_record(
-        self,
-        unit: str,
-        item: str,
-        town: str,
-        role: Role,
-        kind: ListKind,
-        start: datetime.date | None,
-        end: datetime.date | None,
-        *,
-        duty: str = "",
-        source: str = "",
-        grant: str = "",
-        opened_by: int | None = None,
-    ) -> Record:
-        """A new record with the next id, from values the caller has checked."""
-        record = _trusted_record(self._next_id, unit, item, town, role, kind, start, end,
-                                 duty, source, grant, opened_by, None)
-        self._next_id += 1
-        return record
-
-    def _insert(self, record: Record) -> None:
-        """Index a new record (its id must be unused)."""
-        slots = self._slots.get(record.town)
-        if slots is None:
-            slots = self._slots[record.town] = {}
-        slot = slots.get(record.item)
-        if slot is None:
-            slot = slots[record.item] = _Slot(record.item, record.town)
-        slot.records.append(record)
-        slot.forget()
-        self._unit_slots[record.unit].add(slot)
-        self._record_count += 1
-        if record.id >= self._next_id:
-            self._next_id = record.id + 1
-
-    def _replace(self, record: Record) -> None:
-        """Swap in a changed copy of a stored record (a transfer ending it)."""
-        slot = self._slots[record.town][record.item]
-        for index, old in enumerate(slot.records):
-            if old.id == record.id:
-                slot.records[index] = record
-                slot.forget()
-                return
-        raise KeyError(record.id)  # pragma: no cover - callers pass stored records
-
-    def _record(self, key: _Key, record_id: int) -> Record:
-        """The stored record with this id among those of ``key``."""
-        for record in self._key_records(key):
-            if record.id == record_id:
-                return record
-        raise KeyError(record_id)
-
-    def _slot_records(self, key: _Key) -> Sequence[Record]:
-        """The stored records of ``key`` (not a copy: do not change it)."""
-        slots = self._slots.get(key[1])
-        slot = slots.get(key[0]) if slots is not None else None
-        return slot.records if slot is not None else ()
-
-    def _key_records(self, key: _Key) -> list[Record]:
-        slots = self._slots.get(key[1])
-        slot = slots.get(key[0]) if slots is not None else None
-        return list(slot.records) if slot is not None else []
-
-    def _all_records(self) -> Iterator[Record]:
-        for slots in self._slots.values():
-            for slot in slots.values():
-                yield from slot.records
-
-    def _groups(self) -> Iterator[tuple[_Key, list[Record]]]:
-        """Every (item, town) with its records, in insertion order."""
-        for slots in self._slots.values():
-            for slot in slots.values():
-                yield (slot.item, slot.town), slot.records
-
-    def _towns_holding(self, item: str) -> list[str]:
-        """Codes of the towns with records of ``item``, sorted."""
-        return sorted(town for town, slots in self._slots.items() if item in slots)
-
-    def _entry_of(self, slot: _Slot) -> _Entry:
-        timeline = build_timeline(slot.records)
-        key = (slot.item, slot.town)
-        answers = tuple(self._resolve(key, s) for s in timeline.segments)
-        first = timeline.segments[0].start if timeline.segments else FOREVER
-        last = timeline.segments[-1].end if timeline.segments else FOREVER
-        slot.entry = _Entry(timeline, answers, first, last)
-        # Keep today's period (or, if none, the latest one) at hand when it is a clean
-        # answer: most questions are about today, the rest fall back to bisection.
-        index = bisect_right(timeline.starts, today_ordinal()) - 1
-        if index < 0 or timeline.segments[index].end <= today_ordinal():
-            index = len(answers) - 1
-        chosen = answers[index] if index >= 0 else None
-        if type(chosen) is Ownership:
-            segment = timeline.segments[index]
-            slot.lo, slot.hi, slot.only = segment.start, segment.end, chosen
-        return slot.entry
-
-    def _entry(self, key: _Key) -> _Entry:
-        slots = self._slots.get(key[1])
-        slot = slots.get(key[0]) if slots is not None else None
-        if slot is None:
-            return _EMPTY
-        return slot.entry or self._entry_of(slot)
-
-    def _resolve(self, key: _Key, segment: Segment) -> Ownership | Segment:
-        if segment.primary is None or segment.list is None:
-            return segment
-        town = self._units[key[1]]
-        assert isinstance(town, Town)
-        return Ownership(
-            item=self._items[key[0]],
-            town=town,
-            list=segment.list,
-            primary=self._units[segment.primary],
-            secondary=tuple(self._units[c] for c in segment.secondary),
-            start=segment.start_date,
-            end=segment.end_date,
-            records=segment.records,
+    def _codes(
+        self, item: str | None, town: str | None, unit: str | None
+    ) -> tuple[str | None, str | None, str | None]:
+        """The codes of an optional item, town and unit filter."""
+        catalogue = self._catalogue
+        return (
+            catalogue.item_code(item) if item is not None else None,
+            catalogue.unit_code(town, kind="town") if town is not None else None,
+            catalogue.unit_code(unit) if unit is not None else None,
         )
 
-    def _answer(self, key: _Key, day: int) -> Ownership | Segment | None:
-        return _lookup(self._entry(key), day)
 
-    def _segment(self, key: _Key, day: int) -> Segment | None:
-        return self._entry(key).timeline.at(day)
+def catalogue_of(graph: ResponsibilityGraph) -> Catalogue:
+    """The catalogue of a graph, for the library's readers and rules (not a public call)."""
+    return graph._catalogue
 
-    def _held_spans(self, key: _Key) -> list[Segment]:
-        return list(self._entry(key).timeline.segments)
 
-    def _item_code(self, name: str) -> str:
-        if not isinstance(name, str):
-            raise InvalidRecordError(f"an item is named by a string, not {name!r}", value=name)
-        if name in self._items:
-            return name
-        found = self._item_names.find(name)
-        if len(found) == 1:
-            return next(iter(found))
-        if found:
-            raise AmbiguousNameError(name, sorted(found), kind="item")
-        raise UnknownItemError(name, self._suggest(name, self._items, self._item_names))
-
-    def _unit_code(self, name: str, *, kind: str = "unit") -> str:
-        if not isinstance(name, str):
-            raise InvalidRecordError(f"a {kind} is named by a string, not {name!r}", value=name)
-        found = {name} if name in self._units else self._unit_names.find(name)
-        if kind != "unit":
-            matching = {c for c in found if self._units[c].kind == kind}
-            if not matching and found:
-                others = ", ".join(f"{c} is a {self._units[c].kind}" for c in sorted(found))
-                raise UnknownUnitError(name, (), kind=kind, note=others)
-            found = matching
-        if len(found) == 1:
-            return next(iter(found))
-        if found:
-            raise AmbiguousNameError(name, sorted(found), kind=kind)
-        candidates = {
-            c: u for c, u in self._units.items() if kind == "unit" or u.kind == kind
-        }
-        raise UnknownUnitError(
-            name, self._suggest(name, candidates, self._unit_names), kind=kind
-        )
-
-    @staticmethod
-    def _suggest(name: str, codes: dict[str, Any], names: _NameIndex) -> list[str]:
-        pool = [*codes, *(n for n, cs in names.exact.items() if cs & codes.keys())]
-        return difflib.get_close_matches(name, pool, n=3, cutoff=0.6)
+def store_of(graph: ResponsibilityGraph) -> RecordStore:
+    """The record store of a graph, for the library's readers and rules (not a public
+    call)."""
+    return graph._store
 
 
 def _code(value: Unit | Item) -> str:
@@ -903,23 +695,3 @@ def _code(value: Unit | Item) -> str:
 
 def _record_id(record: Record) -> int:
     return record.id
-
-
-_EMPTY = _Entry(Timeline((), ()), (), FOREVER, FOREVER)
-
-
-def _lookup(entry: _Entry, day: int) -> Ownership | Segment | None:
-    """The answer of a cached timeline on day number ``day``, if any."""
-    starts = entry.timeline.starts
-    index = bisect_right(starts, day) - 1
-    if index < 0 or day >= entry.timeline.segments[index].end:
-        return None
-    return entry.answers[index]
-
-
-def _on_list(segment: Segment, kind: ListKind, day: int) -> bool:
-    """Whether a record on list ``kind`` is in force in ``segment`` on day number ``day``."""
-    if segment.list is not None:
-        return segment.list is kind
-    when = datetime.date.fromordinal(day)
-    return any(r.list is kind and r.holds_on(when) for r in segment.records)

@@ -29,7 +29,7 @@ from ._errors import KunshanRbacError, LoadError, Problem
 
 if TYPE_CHECKING:
     import jsonschema
-from ._graph import ResponsibilityGraph
+from ._graph import ResponsibilityGraph, catalogue_of, store_of
 from ._model import (
     Authority,
     Department,
@@ -514,10 +514,11 @@ def _read(data: Any, source: str, *, validate: bool = True) -> ResponsibilityGra
     seen_ids: set[int] = set()
     # One string object per distinct code and text, and one date object per distinct
     # date: a national data set repeats them millions of times.
-    shared: dict[str, str] = {code: code for code in (*graph._units, *graph._items)}
+    catalogue, store = catalogue_of(graph), store_of(graph)
+    units, items = catalogue.unit_map, catalogue.item_map
+    shared: dict[str, str] = {code: code for code in (*units, *items)}
     roles = {r.value: r for r in Role}
     kinds = {k.value: k for k in ListKind}
-    units, items = graph._units, graph._items
     for index, row in enumerate(section("records")):
         def add_record(row: Any = row) -> None:
             # The schema has checked every field's type and form; what is left to check
@@ -543,7 +544,7 @@ def _read(data: Any, source: str, *, validate: bool = True) -> ResponsibilityGra
                 row.get("opened_by"), row.get("closed_by"),
             )
             seen_ids.add(record_id)
-            graph._insert(record)
+            store.insert(record)
         attempt("records", index, row, add_record)
     for index, row in enumerate(section("transfers")):
         def add_transfer(row: Any = row) -> None:
@@ -566,7 +567,7 @@ def _read(data: Any, source: str, *, validate: bool = True) -> ResponsibilityGra
             missing = [i for m in moves for i in (*m.closed, *m.opened) if i not in seen_ids]
             if missing:
                 raise ValueError(f"moves name records that do not exist: {missing[:5]}")
-            graph._transfers.append(transfer)
+            store.log_transfer(transfer)
         attempt("transfers", index, row, add_transfer)
     if problems:
         raise LoadError(problems)

@@ -1,4 +1,4 @@
-"""Domain values: units, items, lists, roles, responsibility records and ownership answers.
+"""Domain values: units, items, lists, roles, records, ownership answers and transfers.
 
 Everything here is a frozen attrs value with no I/O. Records refer to units and items by
 code; answers (`Ownership`) hold the resolved values so that callers need no lookups.
@@ -14,6 +14,7 @@ from typing import Any, TypeAlias
 
 import attrs
 
+from ._dates import in_force
 from ._errors import InvalidRecordError
 
 __all__ = [
@@ -23,10 +24,13 @@ __all__ = [
     "Department",
     "Item",
     "ListKind",
+    "Move",
     "Ownership",
     "Record",
     "Role",
     "Town",
+    "Transfer",
+    "TransferKind",
     "Unit",
 ]
 
@@ -193,7 +197,21 @@ def _text(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None
 
 
 @attrs.frozen
-class Town:
+class _UnitFields:
+    """The fields every unit has, in this order: ``code``, ``name``, then keyword-only
+    ``aliases`` and ``parent``. `Town`, `Department` and `Authority` build on it; an
+    instance of one never equals an instance of another."""
+
+    code: str = attrs.field(validator=_code)
+    name: str = attrs.field(validator=_name)
+    aliases: tuple[str, ...] = attrs.field(
+        default=(), converter=_to_str_tuple, validator=_strings, kw_only=True
+    )
+    parent: str | None = attrs.field(default=None, validator=_optional_code, kw_only=True)
+
+
+@attrs.frozen
+class Town(_UnitFields):
     """A township or subdistrict (镇, 街道): the holder of the three lists.
 
     Attributes:
@@ -207,18 +225,11 @@ class Town:
         Town(code='yushan', name='玉山镇', aliases=('玉山',), parent=None)
     """
 
-    code: str = attrs.field(validator=_code)
-    name: str = attrs.field(validator=_name)
-    aliases: tuple[str, ...] = attrs.field(
-        default=(), converter=_to_str_tuple, validator=_strings, kw_only=True
-    )
-    parent: str | None = attrs.field(default=None, validator=_optional_code, kw_only=True)
-
     kind = "town"
 
 
 @attrs.frozen
-class Department:
+class Department(_UnitFields):
     """A department of a higher government (市住建局, 市市场监管局...).
 
     Attributes:
@@ -232,18 +243,11 @@ class Department:
         ('市住建局',)
     """
 
-    code: str = attrs.field(validator=_code)
-    name: str = attrs.field(validator=_name)
-    aliases: tuple[str, ...] = attrs.field(
-        default=(), converter=_to_str_tuple, validator=_strings, kw_only=True
-    )
-    parent: str | None = attrs.field(default=None, validator=_optional_code, kw_only=True)
-
     kind = "department"
 
 
 @attrs.frozen
-class Authority:
+class Authority(_UnitFields):
     """A level of government above the towns (a city, county or district: 市, 县, 区).
 
     It holds no list itself; towns and departments name it as their ``parent``.
@@ -256,12 +260,6 @@ class Authority:
         level: ``"市"``, ``"县"`` or ``"区"`` (any non-empty text is kept as given).
     """
 
-    code: str = attrs.field(validator=_code)
-    name: str = attrs.field(validator=_name)
-    aliases: tuple[str, ...] = attrs.field(
-        default=(), converter=_to_str_tuple, validator=_strings, kw_only=True
-    )
-    parent: str | None = attrs.field(default=None, validator=_optional_code, kw_only=True)
     level: str = attrs.field(default="市", validator=_name, kw_only=True)
 
     kind = "authority"
@@ -361,7 +359,7 @@ class Record:
 
     def holds_on(self, day: datetime.date) -> bool:
         """Whether the record is in force on ``day``."""
-        return (self.start is None or self.start <= day) and (self.end is None or day < self.end)
+        return in_force(self.start, self.end, day)
 
     @property
     def period(self) -> str:
@@ -471,3 +469,108 @@ class Ownership:
             "end": self.end.isoformat() if self.end else None,
             "records": [r.id for r in self.records],
         }
+
+
+class TransferKind(_LabelledEnum):
+    """What a transfer does: reclaim (收回), delegate (下放) or revert (撤销)."""
+
+    RECLAIM = "reclaim"
+    DELEGATE = "delegate"
+    REVERT = "revert"
+
+    @property
+    def label(self) -> str:
+        """The Chinese name."""
+        return {"reclaim": "收回", "delegate": "下放", "revert": "撤销"}[self.value]
+
+
+@attrs.frozen
+class Move:
+    """What one transfer did to one (item, town).
+
+    Attributes:
+        item: item code.
+        town: town code.
+        from_unit: the primary before the transfer.
+        to_unit: the primary after it.
+        from_list: the list before.
+        to_list: the list after.
+        closed: ids of the records the transfer ended.
+        opened: ids of the records it opened.
+    """
+
+    item: str
+    town: str
+    from_unit: str
+    to_unit: str
+    from_list: ListKind
+    to_list: ListKind
+    closed: tuple[int, ...]
+    opened: tuple[int, ...]
+
+
+@attrs.frozen
+class Transfer:
+    """A recorded transfer, as returned by `ResponsibilityGraph.reclaim`, ``delegate``
+    and ``revert``.
+
+    Attributes:
+        id: the transfer's number in its graph.
+        kind: reclaim, delegate or revert.
+        effective: the first day the new owners hold.
+        moves: one `Move` per (item, town), ordered by item then town.
+        ref: the document reference (文号).
+        reason: why the move was made.
+        keep_secondary: whether the unit that lost the lead stays secondary.
+        reverts: for a revert, the id of the transfer it undoes.
+    """
+
+    id: int
+    kind: TransferKind
+    effective: datetime.date
+    moves: tuple[Move, ...]
+    ref: str = ""
+    reason: str = ""
+    keep_secondary: bool = False
+    reverts: int | None = None
+
+    @property
+    def items(self) -> tuple[str, ...]:
+        """Codes of the items moved, sorted."""
+        return tuple(sorted({m.item for m in self.moves}))
+
+    @property
+    def towns(self) -> tuple[str, ...]:
+        """Codes of the towns touched, sorted."""
+        return tuple(sorted({m.town for m in self.moves}))
+
+    @property
+    def from_units(self) -> tuple[str, ...]:
+        """Codes of the units that were primary before, sorted."""
+        return tuple(sorted({m.from_unit for m in self.moves}))
+
+    @property
+    def to_units(self) -> tuple[str, ...]:
+        """Codes of the units that are primary after, sorted."""
+        return tuple(sorted({m.to_unit for m in self.moves}))
+
+    @property
+    def to_unit(self) -> str | None:
+        """The one unit that became primary everywhere, or ``None`` when they differ
+        (a delegation to several towns)."""
+        units = self.to_units
+        return units[0] if len(units) == 1 else None
+
+    def __str__(self) -> str:
+        head = (
+            f"transfer #{self.id} {self.kind.value} ({self.kind.label}) effective "
+            f"{self.effective.isoformat()}"
+        )
+        if self.ref:
+            head += f", {self.ref}"
+        if self.reason:
+            head += f": {self.reason}"
+        return (
+            f"{head}; {len(self.items)} item(s) in {len(self.towns)} town(s), "
+            f"from {', '.join(self.from_units)} to {', '.join(self.to_units)}"
+        )

@@ -39,7 +39,7 @@ from typing import Any
 
 import attrs
 
-from ._dates import parse_date
+from ._dates import parse_date, span
 from ._errors import AmbiguousNameError, KunshanRbacError, Problem, UnknownUnitError
 from ._graph import ResponsibilityGraph
 from ._model import Authority, Department, Item, ListKind, Town, Unit
@@ -687,7 +687,6 @@ class Loader:
         self.sources: dict[tuple[str, ListKind], str] = {}
         self.lookup = ResponsibilityGraph()
         self.units_given = False
-        self._strip: tuple[str, ...] = ()
 
     # -------------------------------------------------------------- catalogues
 
@@ -806,9 +805,6 @@ class Loader:
                     self.problems.append(Problem(place.file, place.sheet, place.row, None,
                                                  unit.code, str(exc)))
                 del self.units[code]
-        self._strip = tuple(sorted(
-            {normalize_name(n) for u, _p in self.units.values() if isinstance(u, Authority)
-             for n in (u.name, *u.aliases)}, key=len, reverse=True))
         if self.catalogue is not None:
             for code, parent, cells in self.catalogue_parents:
                 target = parent if parent in self.catalogue else None
@@ -861,26 +857,13 @@ class Loader:
 
     def unit_code(self, name: str) -> str:
         """The code of the unit with this code, name or alias (with or without the
-        authority's name in front: 昆山市住建局 finds 市住建局).
+        authority's name in front: 昆山市住建局 finds 市住建局), as the graph's one
+        resolver finds it.
 
         Raises:
             UnknownUnitError, AmbiguousNameError: as `ResponsibilityGraph.unit`.
         """
-        try:
-            return self.lookup.unit(name).code
-        except UnknownUnitError as error:
-            key = normalize_name(name)
-            variants = {key[len(p):] for p in self._strip if key.startswith(p) and key != p}
-            variants |= {"市" + v for v in variants} | {"市" + key}
-            found = set()
-            for variant in variants:
-                try:
-                    found.add(self.lookup.unit(variant).code)
-                except (UnknownUnitError, AmbiguousNameError):
-                    continue
-            if len(found) == 1:
-                return next(iter(found))
-            raise error from None
+        return self.lookup.unit(name).code
 
     # -------------------------------------------------------------- lists
 
@@ -1142,10 +1125,5 @@ def _fold(value: str | tuple[str, ...]) -> object:
 
 
 def _overlap(first: _ListRow, second: _ListRow) -> bool:
-    low = max(_ordinal(first.start, 0), _ordinal(second.start, 0))
-    high = min(_ordinal(first.end, 10**9), _ordinal(second.end, 10**9))
-    return low < high
-
-
-def _ordinal(day: datetime.date | None, default: int) -> int:
-    return default if day is None else day.toordinal()
+    (start1, end1), (start2, end2) = span(first.start, first.end), span(second.start, second.end)
+    return max(start1, start2) < min(end1, end2)

@@ -16,31 +16,10 @@ from itertools import pairwise
 
 import attrs
 
+from ._dates import date_of, span
 from ._model import ListKind, Record, Role
 
-__all__ = [
-    "BEGINNING",
-    "FOREVER",
-    "Segment",
-    "Timeline",
-    "answer_of",
-    "build_timeline",
-    "ordinal",
-]
-
-BEGINNING = 0
-"""Ordinal standing for an open start (before ``date.min``)."""
-FOREVER = datetime.date.max.toordinal() + 1
-"""Ordinal standing for an open end (after ``date.max``)."""
-
-
-def ordinal(day: datetime.date | None, *, open_value: int) -> int:
-    """A date as a day number, with ``None`` mapped to ``open_value``."""
-    return open_value if day is None else day.toordinal()
-
-
-def _date(value: int) -> datetime.date | None:
-    return None if value in (BEGINNING, FOREVER) else datetime.date.fromordinal(value)
+__all__ = ["Segment", "Timeline", "answer_of", "build_timeline"]
 
 
 @attrs.frozen
@@ -61,11 +40,11 @@ class Segment:
 
     @property
     def start_date(self) -> datetime.date | None:
-        return _date(self.start)
+        return date_of(self.start)
 
     @property
     def end_date(self) -> datetime.date | None:
-        return _date(self.end)
+        return date_of(self.end)
 
     def answer(self) -> tuple[object, ...]:
         return (self.list, self.primary, self.secondary, self.problem)
@@ -123,8 +102,7 @@ def build_timeline(records: Sequence[Record]) -> Timeline:
     """
     spans = []
     for record in records:
-        start = ordinal(record.start, open_value=BEGINNING)
-        end = ordinal(record.end, open_value=FOREVER)
+        start, end = span(record.start, record.end)
         if start < end:
             spans.append((start, end, record))
     if spans and all(start == spans[0][0] and end == spans[0][1] for start, end, _ in spans):

@@ -18,126 +18,37 @@ Three kinds exist:
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 import attrs
 
-from ._dates import DateLike, parse_date
+from ._catalogue import Catalogue
+from ._dates import DateLike, in_force, parse_date
 from ._errors import KunshanRbacError, TransferError
-from ._model import Department, ListKind, Ownership, Record, Role, _ended, _LabelledEnum
+from ._model import (
+    Department,
+    ListKind,
+    Move,
+    Ownership,
+    Record,
+    Role,
+    Transfer,
+    TransferKind,
+    _ended,
+)
+from ._store import RecordStore
 from ._timeline import answer_of
 
-if TYPE_CHECKING:
-    from ._graph import ResponsibilityGraph
-
-__all__ = ["Move", "Transfer", "TransferKind"]
-
-
-class TransferKind(_LabelledEnum):
-    """What a transfer does: reclaim (收回), delegate (下放) or revert (撤销)."""
-
-    RECLAIM = "reclaim"
-    DELEGATE = "delegate"
-    REVERT = "revert"
-
-    @property
-    def label(self) -> str:
-        """The Chinese name."""
-        return {"reclaim": "收回", "delegate": "下放", "revert": "撤销"}[self.value]
-
-
-@attrs.frozen
-class Move:
-    """What one transfer did to one (item, town).
-
-    Attributes:
-        item: item code.
-        town: town code.
-        from_unit: the primary before the transfer.
-        to_unit: the primary after it.
-        from_list: the list before.
-        to_list: the list after.
-        closed: ids of the records the transfer ended.
-        opened: ids of the records it opened.
-    """
-
-    item: str
-    town: str
-    from_unit: str
-    to_unit: str
-    from_list: ListKind
-    to_list: ListKind
-    closed: tuple[int, ...]
-    opened: tuple[int, ...]
-
-
-@attrs.frozen
-class Transfer:
-    """A recorded transfer, as returned by `ResponsibilityGraph.reclaim`, ``delegate``
-    and ``revert``.
-
-    Attributes:
-        id: the transfer's number in its graph.
-        kind: reclaim, delegate or revert.
-        effective: the first day the new owners hold.
-        moves: one `Move` per (item, town), ordered by item then town.
-        ref: the document reference (文号).
-        reason: why the move was made.
-        keep_secondary: whether the unit that lost the lead stays secondary.
-        reverts: for a revert, the id of the transfer it undoes.
-    """
-
-    id: int
-    kind: TransferKind
-    effective: datetime.date
-    moves: tuple[Move, ...]
-    ref: str = ""
-    reason: str = ""
-    keep_secondary: bool = False
-    reverts: int | None = None
-
-    @property
-    def items(self) -> tuple[str, ...]:
-        """Codes of the items moved, sorted."""
-        return tuple(sorted({m.item for m in self.moves}))
-
-    @property
-    def towns(self) -> tuple[str, ...]:
-        """Codes of the towns touched, sorted."""
-        return tuple(sorted({m.town for m in self.moves}))
-
-    @property
-    def from_units(self) -> tuple[str, ...]:
-        """Codes of the units that were primary before, sorted."""
-        return tuple(sorted({m.from_unit for m in self.moves}))
-
-    @property
-    def to_units(self) -> tuple[str, ...]:
-        """Codes of the units that are primary after, sorted."""
-        return tuple(sorted({m.to_unit for m in self.moves}))
-
-    @property
-    def to_unit(self) -> str | None:
-        """The one unit that became primary everywhere, or ``None`` when they differ
-        (a delegation to several towns)."""
-        units = self.to_units
-        return units[0] if len(units) == 1 else None
-
-    def __str__(self) -> str:
-        head = (
-            f"transfer #{self.id} {self.kind.value} ({self.kind.label}) effective "
-            f"{self.effective.isoformat()}"
-        )
-        if self.ref:
-            head += f", {self.ref}"
-        if self.reason:
-            head += f": {self.reason}"
-        return (
-            f"{head}; {len(self.items)} item(s) in {len(self.towns)} town(s), "
-            f"from {', '.join(self.from_units)} to {', '.join(self.to_units)}"
-        )
+__all__ = [
+    "Move",
+    "Transfer",
+    "TransferKind",
+    "apply_plan",
+    "plan_delegate",
+    "plan_reclaim",
+    "plan_revert",
+]
 
 
 class _NewRecord(NamedTuple):
@@ -185,8 +96,11 @@ def _names(value: str | Iterable[str] | None) -> list[str] | None:
 class _Planner:
     """Collects the moves of one transfer and every reason it cannot apply."""
 
-    def __init__(self, graph: ResponsibilityGraph, kind: TransferKind, effective: DateLike) -> None:
-        self.graph = graph
+    def __init__(
+        self, catalogue: Catalogue, store: RecordStore, kind: TransferKind, effective: DateLike
+    ) -> None:
+        self.catalogue = catalogue
+        self.store = store
         self.kind = kind
         self.reasons: list[str] = []
         self.moves: list[_PlannedMove] = []
@@ -224,13 +138,13 @@ class _Planner:
         listed = _names(names)
         if listed is None:
             return None
-        return self.codes(listed, lambda n: self.graph._unit_code(n, kind="town"), "town")
+        return self.codes(listed, lambda n: self.catalogue.unit_code(n, kind="town"), "town")
 
     def towns(self, item: str, named: list[str] | None, holds: Any) -> list[str]:
         """The towns to move ``item`` in: those named, or every town where ``holds``."""
         if named is not None:
             return named
-        towns = [t for t in self.graph._towns_holding(item) if holds(item, t)]
+        towns = [t for t in self.store.towns_holding(item) if holds(item, t)]
         if not towns:
             self.reasons.append(
                 f"item {item}: no town holds it as {self.kind.value} requires on "
@@ -247,10 +161,10 @@ class _Planner:
         day = self.day
         later = []
         active = []
-        for r in self.graph._slot_records((item, town)):
+        for r in self.store.records_of(item, town):
             if (r.start is not None and r.start >= day) or (r.end is not None and r.end > day):
                 later.append(r)
-            if (r.start is None or r.start <= day) and (r.end is None or day < r.end):
+            if in_force(r.start, r.end, day):
                 active.append(r)
         if later:
             dates = sorted({d for r in later for d in (r.start, r.end) if d and d >= day})
@@ -272,7 +186,7 @@ class _Planner:
             return None
         if later:
             return None
-        return _State(item, town, kind, primary, self.graph._units[primary].kind, secondary,
+        return _State(item, town, kind, primary, self.catalogue.unit_map[primary].kind, secondary,
                       tuple(active))
 
     def add(self, before: _State, to_unit: str, to_list: ListKind,
@@ -309,7 +223,8 @@ def _carried(
 
 
 def plan_reclaim(
-    graph: ResponsibilityGraph,
+    catalogue: Catalogue,
+    store: RecordStore,
     items: str | Sequence[str],
     *,
     towns: str | Sequence[str] | None,
@@ -321,11 +236,11 @@ def plan_reclaim(
     duty: str,
     secondary_duty: str,
 ) -> tuple[_Planner, dict[str, Any]]:
-    planner = _Planner(graph, TransferKind.RECLAIM, effective)
+    planner = _Planner(catalogue, store, TransferKind.RECLAIM, effective)
     planner.texts(ref=ref, reason=reason, duty=duty, secondary_duty=secondary_duty)
     target = None
     try:
-        target = graph.unit(to)
+        target = catalogue.unit_map[catalogue.unit_code(to)]
         if not isinstance(target, Department):
             planner.reasons.append(
                 f"target {to!r} is a {target.kind}, not a department; reclaimed items go to a "
@@ -334,12 +249,12 @@ def plan_reclaim(
             target = None
     except KunshanRbacError as exc:
         planner.reasons.append(f"target {to!r}: {exc}")
-    item_codes = planner.codes(_names(items) or [], graph._item_code, "item")
+    item_codes = planner.codes(_names(items) or [], catalogue.item_code, "item")
     day = planner.day.toordinal()
     named = planner.named_towns(towns)
 
     def held_by_town(item: str, town: str) -> bool:
-        answer = graph._answer((item, town), day)
+        answer = store.lookup(item, town, day)
         return type(answer) is Ownership and answer.primary.code == town
 
     for item in item_codes:
@@ -368,7 +283,8 @@ def plan_reclaim(
 
 
 def plan_delegate(
-    graph: ResponsibilityGraph,
+    catalogue: Catalogue,
+    store: RecordStore,
     items: str | Sequence[str],
     *,
     towns: str | Sequence[str] | None,
@@ -380,14 +296,14 @@ def plan_delegate(
     secondary_duty: str,
     grant: str,
 ) -> tuple[_Planner, dict[str, Any]]:
-    planner = _Planner(graph, TransferKind.DELEGATE, effective)
+    planner = _Planner(catalogue, store, TransferKind.DELEGATE, effective)
     planner.texts(ref=ref, reason=reason, duty=duty, secondary_duty=secondary_duty, grant=grant)
-    item_codes = planner.codes(_names(items) or [], graph._item_code, "item")
+    item_codes = planner.codes(_names(items) or [], catalogue.item_code, "item")
     day = planner.day.toordinal()
     named = planner.named_towns(towns)
 
     def led_by_department(item: str, town: str) -> bool:
-        answer = graph._answer((item, town), day)
+        answer = store.lookup(item, town, day)
         return type(answer) is Ownership and type(answer.primary) is Department
 
     for item in item_codes:
@@ -415,18 +331,18 @@ def plan_delegate(
 
 
 def plan_revert(
-    graph: ResponsibilityGraph,
+    catalogue: Catalogue,
+    store: RecordStore,
     transfer: Transfer | int,
     *,
     effective: DateLike,
     ref: str,
     reason: str,
 ) -> tuple[_Planner, dict[str, Any]]:
-    planner = _Planner(graph, TransferKind.REVERT, effective)
+    planner = _Planner(catalogue, store, TransferKind.REVERT, effective)
     planner.texts(ref=ref, reason=reason)
     tid = transfer.id if isinstance(transfer, Transfer) else transfer
-    known = {t.id: t for t in graph._transfers}
-    original = known.get(tid)
+    original = store.transfer(tid)
     if original is None or (isinstance(transfer, Transfer) and original != transfer):
         problem = f"transfer #{tid} is not a transfer of this graph"
         raise TransferError(planner.kind.value, [problem])
@@ -439,7 +355,7 @@ def plan_revert(
         before = planner.current(move.item, move.town)
         if before is None:
             continue
-        opened_by_t = [graph._record((move.item, move.town), i) for i in move.opened]
+        opened_by_t = [store.record(move.item, move.town, i) for i in move.opened]
         left = (move.to_list, move.to_unit,
                 tuple(sorted(r.unit for r in opened_by_t if r.role is Role.SECONDARY)))
         now = (before.list, before.primary, before.secondary)
@@ -450,7 +366,7 @@ def plan_revert(
                 f"led by {left[1]})"
             )
             continue
-        restored = [graph._record((move.item, move.town), i) for i in move.closed]
+        restored = [store.record(move.item, move.town, i) for i in move.closed]
         opened = [
             _NewRecord(r.unit, r.role, r.list, r.duty, ref or r.source, r.grant) for r in restored
         ]
@@ -464,22 +380,20 @@ def plan_revert(
     }
 
 
-def apply_plan(
-    graph: ResponsibilityGraph, planner: _Planner, fields: dict[str, Any]
-) -> Transfer:
-    """Apply a plan that has no reason against it, and record the transfer."""
-    tid = len(graph._transfers) + 1
+def apply_plan(store: RecordStore, planner: _Planner, fields: dict[str, Any]) -> Transfer:
+    """Apply a plan that has no reason against it, and log the transfer."""
+    tid = store.next_transfer_id()
     moves = []
     for planned in sorted(planner.moves, key=lambda m: (m.item, m.town)):
         for record in planned.close:
-            graph._replace(_ended(record, planner.day, tid))
+            store.replace(_ended(record, planner.day, tid))
         opened = []
         for spec in planned.open:
-            record = graph._new_record(
+            record = store.new_record(
                 spec.unit, planned.item, planned.town, spec.role, spec.list, planner.day, None,
                 duty=spec.duty, source=spec.source, grant=spec.grant, opened_by=tid,
             )
-            graph._insert(record)
+            store.insert(record)
             opened.append(record.id)
         moves.append(
             Move(planned.item, planned.town, planned.from_unit, planned.to_unit,
@@ -487,6 +401,6 @@ def apply_plan(
                  tuple(r.id for r in planned.close), tuple(opened))
         )
     transfer = Transfer(tid, planner.kind, planner.day, tuple(moves), **fields)
-    graph._transfers.append(transfer)
+    store.log_transfer(transfer)
     return transfer
 

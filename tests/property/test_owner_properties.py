@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import itertools
+from collections import Counter
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -40,8 +41,10 @@ def _brute_force(graph: kr.ResponsibilityGraph, item: str, town: str, day: datet
     return ("owned", (next(iter(lists)), next(iter(primaries)), secondaries))
 
 
-def _check_against_brute_force(graph: kr.ResponsibilityGraph, draw: st.DrawFn) -> int:
-    checked = 0
+def _check_against_brute_force(graph: kr.ResponsibilityGraph, draw: st.DrawFn) -> Counter[str]:
+    """Compare owner() with the scan on every (item, town, probe day); count the outcomes
+    (``owned``, ``none``, ``conflict``) so that the tests can see what was compared."""
+    checked: Counter[str] = Counter()
     for day in _probe_days(graph, draw):
         for item in graph.items():
             for town in graph.towns():
@@ -50,19 +53,26 @@ def _check_against_brute_force(graph: kr.ResponsibilityGraph, draw: st.DrawFn) -
                     own = graph.owner(item.code, town=town.code, at=day)
                 except kr.NotAssignedError:
                     assert expected[0] == "none", (item, town, day)
+                    checked["none"] += 1
                     continue
                 except kr.OwnershipConflictError as exc:
                     in_force = [r.holds_on(day) for r in exc.records]
                     assert expected[0] == "conflict", (item, town, day)
                     assert all(in_force)
+                    checked["conflict"] += 1
                     continue
                 assert expected == (
                     "owned", (own.list, own.primary.code, tuple(u.code for u in own.secondary))
                 ), (item, town, day)
                 assert own.start is None or own.start <= day
                 assert own.end is None or day < own.end
-                checked += 1
+                checked["owned"] += 1
     return checked
+
+
+def _ever_in_force(graph: kr.ResponsibilityGraph) -> bool:
+    """Whether some record holds on some day (then a probe day falls inside it)."""
+    return any(r.start is None or r.end is None or r.start < r.end for r in graph.records())
 
 
 @given(graphs(), st.data())
@@ -70,7 +80,12 @@ def test_owner_agrees_with_a_scan_of_all_records(
     graph: kr.ResponsibilityGraph, data: st.DataObject
 ) -> None:
     """On valid graphs with history, owner() equals a scan of the records in force."""
-    _check_against_brute_force(graph, data.draw)
+    checked = _check_against_brute_force(graph, data.draw)
+    assert checked.total() > 0
+    if _ever_in_force(graph):
+        # A valid graph answers cleanly wherever a record holds: some answer was compared.
+        assert checked["owned"] > 0, checked
+        assert checked["conflict"] == 0, checked
 
 
 @given(messy_graphs(), st.data())
@@ -78,7 +93,10 @@ def test_owner_agrees_with_a_scan_on_messy_data(
     graph: kr.ResponsibilityGraph, data: st.DataObject
 ) -> None:
     """On arbitrary records, owner() answers only when exactly one primary holds."""
-    _check_against_brute_force(graph, data.draw)
+    checked = _check_against_brute_force(graph, data.draw)
+    assert checked.total() > 0
+    if _ever_in_force(graph):
+        assert checked["owned"] + checked["conflict"] > 0, checked
 
 
 @given(graphs())

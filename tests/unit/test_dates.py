@@ -9,6 +9,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import kunshan_rbac as kr
+from kunshan_rbac import _dates
+from kunshan_rbac._dates import (
+    BEGINNING,
+    FOREVER,
+    date_of,
+    day_number,
+    in_force,
+    span,
+    today_ordinal,
+)
 
 
 @pytest.mark.parametrize(
@@ -47,3 +57,90 @@ def test_iso_and_chinese_forms_round_trip(day: datetime.date) -> None:
     assert kr.parse_date(day.isoformat()) == day
     assert kr.parse_date(f"{day.year:04d}年{day.month}月{day.day}日") == day
     assert kr.parse_date(day) == day
+
+
+# ---------------------------------------------------------------- day numbers and validity
+
+
+@pytest.mark.parametrize(
+    "value",
+    [datetime.date(2025, 7, 1), datetime.datetime(2025, 7, 1, 23, 59), "2025-07-01",
+     "2025年7月1日", "20250701"],
+)
+def test_day_number_reads_every_form(value: kr.DateLike) -> None:
+    """day_number gives the date's ordinal for every form parse_date reads."""
+    assert day_number(value) == datetime.date(2025, 7, 1).toordinal()
+
+
+def test_day_number_of_none_is_today() -> None:
+    """None stands for today, as for parse_date."""
+    before = datetime.date.today().toordinal()
+    assert day_number(None) in {before, datetime.date.today().toordinal()}
+    assert day_number(None) == today_ordinal()
+
+
+def test_day_number_refuses_what_parse_date_refuses() -> None:
+    """A bad date raises the library's error, not a raw one."""
+    with pytest.raises(kr.InvalidDateError):
+        day_number("2025-02-30")
+    with pytest.raises(kr.InvalidDateError):
+        day_number(20250701)  # type: ignore[arg-type]
+
+
+def test_today_is_read_again_after_midnight(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Once the clock passes the cached midnight, today is read from the clock again."""
+    today_ordinal()
+    monkeypatch.setattr(_dates.TODAY, "until", -1.0)
+    monkeypatch.setattr(_dates.TODAY, "day", 1)
+    assert day_number(None) == datetime.date.today().toordinal()
+    assert _dates.TODAY.day == datetime.date.today().toordinal()
+    assert _dates.TODAY.until > 0
+
+
+JUNE1, JULY1 = datetime.date(2024, 6, 1), datetime.date(2024, 7, 1)
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "day", "holds"),
+    [
+        (JUNE1, JULY1, JUNE1 - datetime.timedelta(days=1), False),
+        (JUNE1, JULY1, JUNE1, True),
+        (JUNE1, JULY1, JULY1 - datetime.timedelta(days=1), True),
+        (JUNE1, JULY1, JULY1, False),
+        (None, JULY1, datetime.date.min, True),
+        (None, JULY1, JULY1, False),
+        (JUNE1, None, datetime.date.max, True),
+        (None, None, JUNE1, True),
+        (JULY1, JUNE1, JUNE1, False),
+    ],
+)
+def test_in_force_is_half_open(start: datetime.date | None, end: datetime.date | None,
+                               day: datetime.date, holds: bool) -> None:
+    """in_force holds from the start (included) to the end (excluded); None is open,
+    and a validity that ends before it starts never holds. Record.holds_on and span
+    agree with it."""
+    assert in_force(start, end, day) is holds
+    assert kr.Record(1, "u", "I", "t", kr.Role.PRIMARY, kr.ListKind.BASIC, start,
+                     end).holds_on(day) is holds
+    low, high = span(start, end)
+    assert (low <= day.toordinal() < high) is holds
+
+
+def test_span_and_date_of_use_the_open_markers() -> None:
+    """Open ends are BEGINNING and FOREVER, outside every real day, and date_of maps
+    them back to None."""
+    assert span(None, None) == (BEGINNING, FOREVER)
+    assert datetime.date.min.toordinal() > BEGINNING
+    assert datetime.date.max.toordinal() < FOREVER
+    assert date_of(BEGINNING) is None
+    assert date_of(FOREVER) is None
+    assert date_of(JUNE1.toordinal()) == JUNE1
+    assert span(JUNE1, JULY1) == (JUNE1.toordinal(), JULY1.toordinal())
+
+
+@given(st.dates(), st.dates(), st.dates())
+def test_in_force_agrees_with_day_numbers(a: datetime.date, b: datetime.date,
+                                          day: datetime.date) -> None:
+    """On any dates, in_force on dates and the comparison of day numbers agree."""
+    low, high = span(a, b)
+    assert in_force(a, b, day) == (low <= day_number(day) < high)

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import pickle
+
+import pytest
+
 import kunshan_rbac as kr
 
 
@@ -45,3 +49,16 @@ def test_explanation_of_a_conflict_names_it() -> None:
     e = graph.explain("I", town="a", at="2025-06-01")
     assert e.ownership is None
     assert "2 primary units" in e.problem
+
+
+def test_explanation_unit_names_are_read_only() -> None:
+    """unit_names reads like a dict but cannot be changed: the value is frozen."""
+    explanation = _graph().explain("I", town="a", at="2025-06-01")
+    assert explanation.unit_names["d"] == "市某局"
+    assert dict(explanation.unit_names) == {"a": "甲镇", "d": "市某局"}
+    with pytest.raises(TypeError):
+        explanation.unit_names["d"] = "别的局"  # type: ignore[index]
+    assert "市某局 (d)" in str(explanation)
+    again = pickle.loads(pickle.dumps(explanation))
+    assert again == explanation
+    assert dict(again.unit_names) == dict(explanation.unit_names)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+
 import kunshan_rbac as kr
 
 
@@ -23,3 +25,15 @@ def test_errors_have_one_root() -> None:
     assert errors
     for error in errors:
         assert issubclass(error, kr.KunshanRbacError), error
+
+
+def test_exported_classes_and_functions_name_the_package() -> None:
+    """Reprs and tracebacks show kunshan_rbac.X, not the private module defining X."""
+    named = [getattr(kr, n) for n in kr.__all__
+             if isinstance(getattr(kr, n), type) or inspect.isfunction(getattr(kr, n))]
+    assert kr.ResponsibilityGraph in named
+    assert kr.check in named
+    for value in named:
+        assert getattr(value, "__module__", None) == "kunshan_rbac", value
+    assert repr(kr.ResponsibilityGraph) == "<class 'kunshan_rbac.ResponsibilityGraph'>"
+    assert repr(kr.UnknownUnitError) == "<class 'kunshan_rbac.UnknownUnitError'>"

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
+import pickle
+import sys
+import threading
 
 import networkx as nx
 import pytest
 
 import kunshan_rbac as kr
+from kunshan_rbac._graph import store_of
 
 
 @pytest.fixture
@@ -135,7 +140,7 @@ def test_no_primary_is_a_conflict() -> None:
     graph.add_unit(kr.Town("t", "玉山镇"))
     graph.add_unit(kr.Department("d", "市住建局"))
     graph.add_item(kr.Item("I", "事项"))
-    graph._insert(kr.Record(1, "d", "I", "t", kr.Role.SECONDARY, kr.ListKind.BASIC))
+    store_of(graph).insert(kr.Record(1, "d", "I", "t", kr.Role.SECONDARY, kr.ListKind.BASIC))
     with pytest.raises(kr.OwnershipConflictError, match="no primary"):
         graph.owner("I", town="t", at="2025-01-01")
 
@@ -239,3 +244,70 @@ def test_repr_counts_the_contents(g: kr.ResponsibilityGraph) -> None:
     assert repr(g) == (
         "<ResponsibilityGraph: 1 towns, 1 other units, 1 items, 2 records, 0 transfers>"
     )
+
+
+def _answers(graph: kr.ResponsibilityGraph, questions: list[tuple[str, str, str]]
+             ) -> list[object]:
+    """The graph's answer (or the kind of error) to each (item, town, date) question,
+    plus duties() and items_on() of each town on the last date."""
+    found: list[object] = []
+    for item, town, at in questions:
+        try:
+            found.append(graph.owner(item, town=town, at=at))
+        except kr.KunshanRbacError as exc:
+            found.append(type(exc).__name__)
+    for town in sorted({t for _, t, _ in questions}):
+        found.append(graph.duties(town, at="2025-12-31"))
+        found.append(graph.items_on("reclaimed", town=town, at="2025-12-31"))
+    return found
+
+
+def test_concurrent_readers_of_an_unchanging_graph_agree() -> None:
+    """Threads that only read one graph, all starting on cold caches at once, get the
+    same answers as a single thread: filling the timeline cache on first read is safe."""
+    single = kr.load_sample()
+    keys = sorted({(r.item, r.town) for r in single.records()})[:1500]
+    questions = [(i, t, at) for i, t in keys for at in ("2024-06-01", "2025-12-31", "2030-01-01")]
+    expected = _answers(single, questions)
+    shared = kr.load_sample()  # nothing cached yet
+    threads = 4
+    start = threading.Barrier(threads)
+    results: dict[int, list[object]] = {}
+    failures: list[BaseException] = []
+
+    def read(n: int) -> None:
+        try:
+            start.wait(timeout=30)
+            results[n] = _answers(shared, questions)
+        except BaseException as exc:  # reported below, with the thread's number
+            failures.append(exc)
+
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-5)  # switch threads often, inside the cache fills
+    try:
+        workers = [threading.Thread(target=read, args=(n,)) for n in range(threads)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join(timeout=120)
+    finally:
+        sys.setswitchinterval(interval)
+    assert not any(w.is_alive() for w in workers), "a reader did not finish"
+    assert failures == []
+    assert len(results) == threads
+    for answers in results.values():
+        assert answers == expected
+
+
+def test_a_graph_pickles_and_copies_whole() -> None:
+    """A pickled or deep-copied graph answers as the original, and changing the copy
+    leaves the original alone."""
+    original = kr.load_sample()
+    before = original.owner("B-CJ-001", town="玉山镇", at="2025-08-01")
+    for copy_ in (pickle.loads(pickle.dumps(original)), copy.deepcopy(original)):
+        assert copy_.owner("B-CJ-001", town="玉山镇", at="2025-08-01") == before
+        assert copy_.unit("昆山市住建局") == original.unit("市住建局")
+        assert repr(copy_) == repr(original)
+        copy_.reclaim("B-CJ-001", towns="玉山镇", to="市住建局", effective="2030-01-01")
+        assert copy_.owner("B-CJ-001", town="玉山镇", at="2030-01-01").primary.code != "yushan"
+        assert original.owner("B-CJ-001", town="玉山镇", at="2030-01-01") == before

@@ -99,3 +99,25 @@ def test_trusted_records_equal_validated_ones() -> None:
     assert repr(trusted) == repr(checked)
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         trusted.end = None  # type: ignore[misc]
+
+
+def test_units_share_their_fields_but_stay_distinct() -> None:
+    """Town, Department and Authority have the same first fields in the same order, keep
+    their reprs, and a town never equals a department with the same fields."""
+    names = [f.name for f in attrs.fields(kr.Town)]
+    assert names == [f.name for f in attrs.fields(kr.Department)] == [
+        "code", "name", "aliases", "parent"]
+    assert [f.name for f in attrs.fields(kr.Authority)] == [*names, "level"]
+    assert repr(kr.Department("zjj", "市住建局")) == (
+        "Department(code='zjj', name='市住建局', aliases=(), parent=None)")
+    assert repr(kr.Authority("ks", "昆山市")) == (
+        "Authority(code='ks', name='昆山市', aliases=(), parent=None, level='市')")
+    assert kr.Town("x", "某") != kr.Department("x", "某")  # type: ignore[comparison-overlap]
+    assert kr.Town("x", "某") == kr.Town("x", "某")
+    assert len({kr.Town("x", "某"), kr.Department("x", "某")}) == 2
+    assert (kr.Town.kind, kr.Department.kind, kr.Authority.kind) == (
+        "town", "department", "authority")
+    with pytest.raises(kr.InvalidRecordError):
+        kr.Department("has space", "某局")
+    with pytest.raises(TypeError):
+        kr.Town("x", "某", ("alias",))  # type: ignore[call-arg]

@@ -868,3 +868,19 @@ def test_planted_examples_reject_a_broken_rule(broken: kr.Rule) -> None:
     misses an overlap of two closed records. Either would make the planted tests fail.
     """
     assert failures(broken)
+
+
+def test_check_takes_the_date_by_keyword() -> None:
+    """check(graph, at=...) is the form; a positional date still works in this release
+    with a DeprecationWarning and gives the same report; two positional values or the
+    date twice are refused."""
+    graph = kr.load_sample()
+    expected = kr.check(graph, at="2025-12-31")
+    with pytest.warns(DeprecationWarning, match=r"check\(graph, at=\.\.\.\)"):
+        old = kr.check(graph, "2025-12-31")  # type: ignore[call-arg]
+    assert old == expected
+    assert old.at == datetime.date(2025, 12, 31)
+    with pytest.raises(TypeError):
+        kr.check(graph, "2025-12-31", at="2025-12-31")  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        kr.check(graph, "2025-12-31", "one-primary")  # type: ignore[call-arg]

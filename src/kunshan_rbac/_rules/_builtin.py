@@ -14,11 +14,12 @@ from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 from itertools import pairwise
 
-from .._dates import DateLike, parse_date
-from .._graph import ResponsibilityGraph
+from .._dates import BEGINNING, FOREVER, DateLike, date_of, parse_date
+from .._dates import span as day_span
+from .._graph import ResponsibilityGraph, store_of
 from .._model import Department, Item, ListKind, Record, Role, Town, Unit
 from .._text import normalize_name
-from .._timeline import BEGINNING, FOREVER, Segment, build_timeline, ordinal
+from .._timeline import Segment, build_timeline
 from ._values import Rule, Severity, Violation
 
 __all__ = ["RULES", "SPECIALIST_POWER_TYPES"]
@@ -38,11 +39,7 @@ _WARNING = Severity.WARNING
 
 
 def _span(record: Record) -> _Span:
-    return (ordinal(record.start, open_value=BEGINNING), ordinal(record.end, open_value=FOREVER))
-
-
-def _date(value: int) -> datetime.date | None:
-    return None if value in (BEGINNING, FOREVER) else datetime.date.fromordinal(value)
+    return day_span(record.start, record.end)
 
 
 def _period(start: int, end: int) -> str:
@@ -119,7 +116,7 @@ class _Context:
     @cached_property
     def records(self) -> list[Record]:
         """Every record of the graph, in id order."""
-        return sorted(self.graph._all_records(), key=lambda r: r.id)
+        return sorted(store_of(self.graph).all_records(), key=lambda r: r.id)
 
     @cached_property
     def groups(self) -> dict[_Key, list[_Spanned]]:
@@ -131,11 +128,10 @@ class _Context:
         # The graph already keeps each (item, town)'s records together: read them in
         # place rather than sorting and regrouping every record.
         grouped: dict[_Key, list[_Spanned]] = {}
-        for key, records in self.graph._groups():
+        for key, records in store_of(self.graph).groups():
             spans = []
             for record in records:
-                start = BEGINNING if record.start is None else record.start.toordinal()
-                end = FOREVER if record.end is None else record.end.toordinal()
+                start, end = day_span(record.start, record.end)
                 if start < end:
                     spans.append((start, end, record))
             if spans:
@@ -290,7 +286,7 @@ def _primary_not_secondary(ctx: _Context) -> Iterator[Violation]:
                     f"{unit} is both primary (record #{primary.id}) and secondary (record "
                     f"#{secondary.id}) {_period(start, end)}; a unit answers either "
                     "fully or as an assistant: end its secondary record",
-                    item, town, unit, secondary.id, start=_date(start), end=_date(end),
+                    item, town, unit, secondary.id, start=date_of(start), end=date_of(end),
                     records=(primary.id, secondary.id),
                 )
 
@@ -344,7 +340,7 @@ def _cooperative_roles(ctx: _Context) -> Iterator[Violation]:
                 f"(records {_ids(involved)}); the town assists with a cooperative item: add "
                 f"{town} as secondary with its part (镇街配合职责), or move the item to the "
                 "reclaimed list if the town no longer takes part",
-                item, town, start=_date(start), end=_date(end),
+                item, town, start=date_of(start), end=date_of(end),
                 records=sorted(r.id for r in involved),
             )
 
@@ -418,7 +414,7 @@ def _valid_interval(ctx: _Context) -> Iterator[Violation]:
                     f"records #{low} and #{high} of {unit} as {role.value} overlap "
                     f"{_period(start, end)}; end the earlier record before the later one "
                     "starts, or remove the duplicate",
-                    item, town, unit, high, start=_date(start), end=_date(end),
+                    item, town, unit, high, start=date_of(start), end=date_of(end),
                     records=(low, high),
                 )
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime
+import functools
+import warnings
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from .._dates import DateLike, parse_date
 from .._graph import ResponsibilityGraph
@@ -76,10 +78,39 @@ def _order(rank: dict[str, int]) -> Callable[[Violation], tuple[Any, ...]]:
     return key
 
 
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _at_by_keyword(function: _F) -> _F:
+    """Accept ``at`` as the second positional argument for one more release, with a
+    `DeprecationWarning`; the signature shown and type-checked is keyword-only."""
+
+    @functools.wraps(function)
+    def wrapper(graph: ResponsibilityGraph, *args: Any, **kwargs: Any) -> Any:
+        if args:
+            if len(args) > 1 or "at" in kwargs:
+                raise TypeError(
+                    f"{function.__name__}() takes the graph positionally and everything "
+                    "else by keyword"
+                )
+            warnings.warn(
+                f"passing the date positionally to {function.__name__}() is deprecated "
+                f"and will stop working in the next release; write "
+                f"{function.__name__}(graph, at=...)",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            kwargs["at"] = args[0]
+        return function(graph, **kwargs)
+
+    return cast(_F, wrapper)
+
+
+@_at_by_keyword
 def check(
     graph: ResponsibilityGraph,
-    at: DateLike | None = None,
     *,
+    at: DateLike | None = None,
     select: str | Iterable[str] | None = None,
     ignore: str | Iterable[str] | None = None,
     rules: Iterable[Rule] | None = None,
@@ -96,7 +127,9 @@ def check(
         graph: the graph to check.
         at: ``None`` (the default) checks every date in the graph's history; a date
             checks that day only (what is in force then, plus the date-free rules:
-            cycles, duplicate names, records that are never in force).
+            cycles, duplicate names, records that are never in force). Pass it by
+            keyword: passing it positionally still works in this release, with a
+            `DeprecationWarning`.
         select: only these rule ids (one id or several); default every rule.
         ignore: leave out these rule ids.
         rules: custom rules (made with `kunshan_rbac.rule`) to run after the built-in

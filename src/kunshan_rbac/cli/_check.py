@@ -86,6 +86,6 @@ def _check(args: argparse.Namespace) -> int:
         raise UnknownRuleError(list(dict.fromkeys(unknown)), known)
     day = parse_date(args.at) if args.at is not None else None
     graph = load_graph(args.path or args.data)
-    report = check(graph, day, select=select, ignore=ignore)
+    report = check(graph, at=day, select=select, ignore=ignore)
     print(report.to_json() if args.format == "json" else report)
     return 0 if report.ok else 1

@@ -1,0 +1,343 @@
+"""The record store: every responsibility record, indexed, with cached timelines and the
+transfer log.
+
+Records live in one `Slot` per (item, town), in insertion order; the slots are indexed
+by town and by unit. Each slot caches its timeline (`Entry`), built on first read and
+dropped when its records change, with the answers already resolved to `Ownership`
+values. The graph, the transfers, the explanations, the JSON reader and the rules use
+the public methods below; nothing outside this module changes a slot.
+
+Threads: a store that no thread is changing may be read from several threads at once.
+The one write a read makes is filling a slot's cache; see `RecordStore.answer`.
+"""
+
+from __future__ import annotations
+
+import datetime
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Final
+
+import attrs
+
+from ._catalogue import Catalogue
+from ._dates import today_ordinal
+from ._model import ListKind, Ownership, Record, Role, Town, Transfer, _trusted_record
+from ._timeline import Segment, Timeline, build_timeline
+
+__all__ = ["Entry", "RecordStore", "Slot"]
+
+Key = tuple[str, str]
+"""(item code, town code)."""
+
+Answer = Ownership | Segment | None
+"""What a timeline says on one day: an owner, a conflict, or nothing in force."""
+
+
+@attrs.frozen
+class Entry:
+    """The cached timeline of one (item, town), with each segment's answer resolved.
+
+    Attributes:
+        timeline: the segments.
+        answers: per segment, its `Ownership`, or the `Segment` itself when it names no
+            single primary.
+    """
+
+    timeline: Timeline
+    answers: tuple[Ownership | Segment, ...]
+
+    def at(self, day: int) -> Answer:
+        """The answer on day number ``day``, if any."""
+        index = bisect_right(self.timeline.starts, day) - 1
+        if index < 0 or day >= self.timeline.segments[index].end:
+            return None
+        return self.answers[index]
+
+
+EMPTY: Final = Entry(Timeline((), ()), ())
+"""The entry of an (item, town) without records."""
+
+class Slot:
+    """The records of one (item, town) and their cached timeline.
+
+    Read-only outside the store. On day numbers ``lo <= d < hi`` the answer is ``only``
+    with no bisection: today's period, or the latest one, when it is a clean answer
+    (``lo == hi == 0`` otherwise).
+
+    Read ``hi`` first, then ``lo``, then ``only``: ``if slot.hi > day >= slot.lo: return
+    slot.only``. The store writes them in the opposite order (``lo``, ``only``, then
+    ``hi``) and empties the range by setting ``hi`` first, so a reader on another thread
+    that sees a range also sees the answer that goes with it.
+
+    Attributes:
+        item: the item code.
+        town: the town code.
+        records: the records, in insertion order (do not change the list).
+        entry: the cached timeline, or ``None`` until the next read builds it.
+        lo: first day number of the answer at hand.
+        hi: first day number after it.
+        only: the answer at hand (``None`` when the range is empty).
+    """
+
+    __slots__ = ("entry", "hi", "item", "lo", "only", "records", "town")
+
+    def __init__(self, item: str, town: str) -> None:
+        self.item = item
+        self.town = town
+        self.records: list[Record] = []
+        self.entry: Entry | None = None
+        self.hi = 0
+        self.lo = 0
+        self.only: Ownership | None = None
+
+
+class RecordStore:
+    """Records by (item, town), unit and town; record and transfer ids; timelines; the
+    transfer log.
+
+    Args:
+        catalogue: the units and items that answers are resolved against.
+
+    Attributes:
+        by_town: the slots by town code, then item code: a read-only index for the
+            callers' hottest paths (`slot` is the same lookup as a method).
+    """
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self._catalogue = catalogue
+        # town code -> item code -> slot
+        self._by_town: dict[str, dict[str, Slot]] = {}
+        self.by_town: Mapping[str, Mapping[str, Slot]] = self._by_town  # the same dict
+        # unit code -> the slots where the unit holds a record
+        self._by_unit: dict[str, set[Slot]] = defaultdict(set)
+        self._transfers: list[Transfer] = []
+        self._count = 0
+        self._next_id = 1
+
+    # ------------------------------------------------------------------ sizes
+
+    @property
+    def record_count(self) -> int:
+        """How many records are stored."""
+        return self._count
+
+    # ------------------------------------------------------------------ records
+
+    def new_record(
+        self,
+        unit: str,
+        item: str,
+        town: str,
+        role: Role,
+        kind: ListKind,
+        start: datetime.date | None,
+        end: datetime.date | None,
+        *,
+        duty: str = "",
+        source: str = "",
+        grant: str = "",
+        opened_by: int | None = None,
+    ) -> Record:
+        """A new record with the next free id, from values the caller has checked.
+
+        The record is not stored: pass it to `insert`.
+        """
+        record = _trusted_record(self._next_id, unit, item, town, role, kind, start, end,
+                                 duty, source, grant, opened_by, None)
+        self._next_id += 1
+        return record
+
+    def insert(self, record: Record) -> None:
+        """Store a record whose id is unused (later ids are allocated above it)."""
+        slots = self._by_town.get(record.town)
+        if slots is None:
+            slots = self._by_town[record.town] = {}
+        slot = slots.get(record.item)
+        if slot is None:
+            slot = slots[record.item] = Slot(record.item, record.town)
+        slot.records.append(record)
+        _forget(slot)
+        self._by_unit[record.unit].add(slot)
+        self._count += 1
+        if record.id >= self._next_id:
+            self._next_id = record.id + 1
+
+    def replace(self, record: Record) -> None:
+        """Swap in a changed copy of a stored record (same id, unit, item and town).
+
+        Raises:
+            KeyError: no stored record of that (item, town) has the id.
+        """
+        slot = self._by_town[record.town][record.item]
+        for index, old in enumerate(slot.records):
+            if old.id == record.id:
+                slot.records[index] = record
+                _forget(slot)
+                return
+        raise KeyError(record.id)
+
+    def record(self, item: str, town: str, record_id: int) -> Record:
+        """The stored record with this id among those of (item, town).
+
+        Raises:
+            KeyError: there is none.
+        """
+        for record in self.records_of(item, town):
+            if record.id == record_id:
+                return record
+        raise KeyError(record_id)
+
+    def records_of(self, item: str, town: str) -> Sequence[Record]:
+        """The records of (item, town) in insertion order (not a copy: do not change it)."""
+        slot = self.slot(item, town)
+        return slot.records if slot is not None else ()
+
+    def all_records(self) -> Iterator[Record]:
+        """Every record, slot by slot."""
+        for slots in self._by_town.values():
+            for slot in slots.values():
+                yield from slot.records
+
+    def groups(self) -> Iterator[tuple[Key, Sequence[Record]]]:
+        """Every (item, town) with its records, in insertion order."""
+        for slots in self._by_town.values():
+            for slot in slots.values():
+                yield (slot.item, slot.town), slot.records
+
+    # ------------------------------------------------------------------ slots
+
+    def slot(self, item: str, town: str) -> Slot | None:
+        """The slot of (item, town), if it has records (codes only, no names)."""
+        slots = self._by_town.get(town)
+        return slots.get(item) if slots is not None else None
+
+    def has_town(self, town: str) -> bool:
+        """Whether some record names the town with this code."""
+        return town in self._by_town
+
+    def slots_of_town(self, town: str) -> Iterable[Slot]:
+        """The slots of a town (by code)."""
+        slots = self._by_town.get(town)
+        return slots.values() if slots is not None else ()
+
+    def slots_of_unit(self, unit: str) -> Iterable[Slot]:
+        """The slots where the unit with this code holds a record."""
+        return self._by_unit.get(unit, ())
+
+    def towns_holding(self, item: str) -> list[str]:
+        """Codes of the towns with records of ``item``, sorted."""
+        return sorted(town for town, slots in self._by_town.items() if item in slots)
+
+    # ------------------------------------------------------------------ answers
+
+    def entry(self, slot: Slot) -> Entry:
+        """The slot's timeline with its answers, built now if not cached.
+
+        Building is safe while other threads read the same store (and none changes
+        it): the entry is a new immutable value published by one assignment; the answer
+        at hand is published in the order `Slot` describes, so a reader never pairs a
+        range with the wrong answer; and two threads that build the same slot at once
+        build equal values, so whichever assignment lands last changes no answer. Both
+        rely on each assignment being seen whole and in program order, as CPython
+        guarantees.
+        """
+        entry = slot.entry
+        if entry is not None:
+            return entry
+        timeline = build_timeline(slot.records)
+        answers = tuple(self._resolve(slot, s) for s in timeline.segments)
+        entry = Entry(timeline, answers)
+        slot.entry = entry
+        # Keep today's period (or, if none, the latest one) at hand when it is a clean
+        # answer: most questions are about today, the rest fall back to bisection.
+        today = today_ordinal()
+        index = bisect_right(timeline.starts, today) - 1
+        if index < 0 or timeline.segments[index].end <= today:
+            index = len(answers) - 1
+        chosen = answers[index] if index >= 0 else None
+        if type(chosen) is Ownership:
+            segment = timeline.segments[index]
+            # In this order: see `Slot`.
+            slot.lo = segment.start
+            slot.only = chosen
+            slot.hi = segment.end
+        return entry
+
+    def answer(self, slot: Slot, day: int) -> Answer:
+        """The slot's answer on day number ``day``: an `Ownership`, a conflicting
+        `Segment`, or ``None`` when no record is in force."""
+        if slot.hi > day >= slot.lo:
+            return slot.only
+        return self.search(slot, day)
+
+    def search(self, slot: Slot, day: int) -> Answer:
+        """Like `answer`, for a caller that has already found ``day`` outside the
+        slot's answer at hand: the timeline is bisected."""
+        # `Entry.at`, written out: this is on the path of every `owner` and `duties`
+        # call that misses the answer at hand, where a second call would show.
+        entry = slot.entry or self.entry(slot)
+        timeline = entry.timeline
+        index = bisect_right(timeline.starts, day) - 1
+        if index < 0 or day >= timeline.segments[index].end:
+            return None
+        return entry.answers[index]
+
+    def lookup(self, item: str, town: str, day: int) -> Answer:
+        """The answer of (item, town) (codes) on day number ``day``."""
+        slot = self.slot(item, town)
+        return self.answer(slot, day) if slot is not None else None
+
+    def entry_of(self, item: str, town: str) -> Entry:
+        """The timeline of (item, town) (codes) with its answers; empty without records."""
+        slot = self.slot(item, town)
+        return self.entry(slot) if slot is not None else EMPTY
+
+    def _resolve(self, slot: Slot, segment: Segment) -> Ownership | Segment:
+        if segment.primary is None or segment.list is None:
+            return segment
+        units = self._catalogue.unit_map
+        town = units[slot.town]
+        assert isinstance(town, Town)
+        return Ownership(
+            item=self._catalogue.item_map[slot.item],
+            town=town,
+            list=segment.list,
+            primary=units[segment.primary],
+            secondary=tuple(units[c] for c in segment.secondary),
+            start=segment.start_date,
+            end=segment.end_date,
+            records=segment.records,
+        )
+
+    # ------------------------------------------------------------------ transfers
+
+    def next_transfer_id(self) -> int:
+        """The id the next logged transfer takes."""
+        return len(self._transfers) + 1
+
+    def log_transfer(self, transfer: Transfer) -> None:
+        """Append a transfer to the log (its records must already be stored)."""
+        self._transfers.append(transfer)
+
+    def transfers(self) -> Sequence[Transfer]:
+        """The logged transfers, oldest first (not a copy: do not change it)."""
+        return self._transfers
+
+    def transfer(self, transfer_id: int) -> Transfer | None:
+        """The logged transfer with this id, if any (the latest, should a file have
+        logged two with one id)."""
+        for transfer in reversed(self._transfers):
+            if transfer.id == transfer_id:
+                return transfer
+        return None
+
+
+def _forget(slot: Slot) -> None:
+    """Drop a slot's cached timeline after its records changed."""
+    slot.hi = 0
+    slot.lo = 0
+    slot.only = None
+    slot.entry = None
+

@@ -1,0 +1,161 @@
+"""Tests of kunshan_rbac._store: records in slots, ids, cached timelines, the transfer log."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import kunshan_rbac as kr
+from kunshan_rbac._catalogue import Catalogue
+from kunshan_rbac._store import RecordStore
+
+D = datetime.date
+PRIMARY, SECONDARY = kr.Role.PRIMARY, kr.Role.SECONDARY
+BASIC, RECLAIMED = kr.ListKind.BASIC, kr.ListKind.RECLAIMED
+JAN25, JAN26 = D(2025, 1, 1), D(2026, 1, 1)
+
+
+@pytest.fixture
+def store() -> RecordStore:
+    """Two towns, a department and two items; no records."""
+    catalogue = Catalogue()
+    catalogue.add_unit(kr.Town("t1", "玉山镇"))
+    catalogue.add_unit(kr.Town("t2", "巴城镇"))
+    catalogue.add_unit(kr.Department("d", "市住建局"))
+    catalogue.add_item(kr.Item("I", "事项甲"))
+    catalogue.add_item(kr.Item("J", "事项乙"))
+    return RecordStore(catalogue)
+
+
+def new(store: RecordStore, unit: str, item: str, town: str, role: kr.Role = PRIMARY,
+        kind: kr.ListKind = BASIC, start: D | None = None, end: D | None = None) -> kr.Record:
+    record = store.new_record(unit, item, town, role, kind, start, end)
+    store.insert(record)
+    return record
+
+
+def test_ids_are_allocated_in_order_and_above_any_inserted_id(store: RecordStore) -> None:
+    """new_record numbers from 1; an inserted record with a higher id moves the next id
+    past it; new_record alone stores nothing."""
+    first = new(store, "t1", "I", "t1")
+    assert first.id == 1
+    store.insert(kr.Record(10, "d", "J", "t1", PRIMARY, BASIC))
+    unstored = store.new_record("t2", "I", "t2", PRIMARY, BASIC, None, None)
+    assert unstored.id == 11
+    assert store.record_count == 2
+    assert store.records_of("I", "t2") == ()
+
+
+def test_records_are_kept_per_item_and_town_in_insertion_order(store: RecordStore) -> None:
+    """records_of, record, groups, all_records and the indexes see every record once."""
+    a = new(store, "t1", "I", "t1", end=JAN25)
+    b = new(store, "d", "I", "t1", kind=RECLAIMED, start=JAN25)
+    c = new(store, "t1", "I", "t1", SECONDARY, RECLAIMED, start=JAN25)
+    d = new(store, "t2", "J", "t2")
+    assert list(store.records_of("I", "t1")) == [a, b, c]
+    assert store.record("I", "t1", b.id) == b
+    with pytest.raises(KeyError):
+        store.record("I", "t1", d.id)
+    assert dict(store.groups()) == {("I", "t1"): [a, b, c], ("J", "t2"): [d]}
+    assert sorted(r.id for r in store.all_records()) == [1, 2, 3, 4]
+    assert {(s.item, s.town) for s in store.slots_of_unit("t1")} == {("I", "t1")}
+    assert {(s.item, s.town) for s in store.slots_of_unit("d")} == {("I", "t1")}
+    assert [s.item for s in store.slots_of_town("t2")] == ["J"]
+    assert list(store.slots_of_town("nowhere")) == []
+    assert store.towns_holding("I") == ["t1"]
+    assert store.has_town("t2")
+    assert not store.has_town("d")
+    assert store.by_town["t1"]["I"] is store.slot("I", "t1")
+    assert store.slot("J", "t1") is None
+
+
+def test_answers_are_resolved_values(store: RecordStore) -> None:
+    """lookup gives an Ownership with catalogue values, or None outside the records."""
+    new(store, "d", "I", "t1", kind=RECLAIMED, start=JAN25, end=JAN26)
+    new(store, "t1", "I", "t1", SECONDARY, RECLAIMED, start=JAN25, end=JAN26)
+    own = store.lookup("I", "t1", JAN25.toordinal())
+    assert isinstance(own, kr.Ownership)
+    assert own.primary == kr.Department("d", "市住建局")
+    assert [u.code for u in own.secondary] == ["t1"]
+    assert (own.start, own.end) == (JAN25, JAN26)
+    assert store.lookup("I", "t1", JAN26.toordinal()) is None
+    assert store.lookup("J", "t1", JAN25.toordinal()) is None
+
+
+def test_a_conflict_is_answered_by_its_segment(store: RecordStore) -> None:
+    """Two primaries give the Segment that says so, not an Ownership."""
+    new(store, "t1", "I", "t1")
+    new(store, "d", "I", "t1")
+    answer = store.lookup("I", "t1", JAN25.toordinal())
+    assert not isinstance(answer, kr.Ownership)
+    assert answer is not None
+    assert answer.problem == "2 primary units"
+
+
+def test_the_timeline_is_cached_until_the_records_change(store: RecordStore) -> None:
+    """entry_of returns the same entry until an insert or replace drops it; the answer
+    then follows the new records."""
+    first = new(store, "t1", "I", "t1")
+    entry = store.entry_of("I", "t1")
+    assert store.entry_of("I", "t1") is entry
+    store.replace(kr.Record(first.id, "t1", "I", "t1", PRIMARY, BASIC, None, JAN25,
+                            closed_by=1))
+    assert store.entry_of("I", "t1") is not entry
+    assert store.lookup("I", "t1", JAN25.toordinal()) is None
+    new(store, "d", "I", "t1", kind=RECLAIMED, start=JAN25)
+    own = store.lookup("I", "t1", JAN25.toordinal())
+    assert isinstance(own, kr.Ownership)
+    assert own.primary.code == "d"
+    with pytest.raises(KeyError):
+        store.replace(kr.Record(99, "t1", "I", "t1", PRIMARY, BASIC))
+
+
+def test_the_answer_at_hand_agrees_with_the_timeline(store: RecordStore) -> None:
+    """A slot's fast range (lo, hi, only) holds the answer its timeline gives there."""
+    new(store, "t1", "I", "t1", end=JAN25)
+    new(store, "d", "I", "t1", kind=RECLAIMED, start=JAN25)
+    slot = store.slot("I", "t1")
+    assert slot is not None
+    entry = store.entry(slot)
+    assert slot.hi > slot.lo
+    assert slot.only is not None
+    for day in (slot.lo, slot.hi - 1):
+        assert entry.at(day) == slot.only
+        assert store.answer(slot, day) is slot.only
+
+
+@given(st.lists(st.tuples(st.sampled_from(["t1", "d"]), st.booleans(),
+                          st.none() | st.dates(D(2020, 1, 1), D(2030, 1, 1)),
+                          st.none() | st.dates(D(2020, 1, 1), D(2030, 1, 1))), max_size=6),
+       st.dates(D(2019, 1, 1), D(2031, 1, 1)))
+def test_answer_equals_a_fresh_timeline(records: list[tuple[str, bool, D | None, D | None]],
+                                        day: D) -> None:
+    """Whatever the records, the store's (cached, fast) answer equals the answer of a
+    timeline built afresh from the same records."""
+    catalogue = Catalogue()
+    catalogue.add_unit(kr.Town("t1", "玉山镇"))
+    catalogue.add_unit(kr.Department("d", "市住建局"))
+    catalogue.add_item(kr.Item("I", "事项甲"))
+    store = RecordStore(catalogue)
+    for unit, primary, start, end in records:
+        new(store, unit, "I", "t1", PRIMARY if primary else SECONDARY, BASIC, start, end)
+    store.lookup("I", "t1", datetime.date.today().toordinal())  # fill the cache first
+    fresh = RecordStore(catalogue)
+    for record in store.all_records():
+        fresh.insert(record)
+    expected = fresh.entry_of("I", "t1").at(day.toordinal())
+    assert store.lookup("I", "t1", day.toordinal()) == expected
+
+
+def test_the_transfer_log(store: RecordStore) -> None:
+    """Transfers are numbered from 1 in the order they are logged and found by id."""
+    assert store.next_transfer_id() == 1
+    assert store.transfer(1) is None
+    transfer = kr.Transfer(1, kr.TransferKind.RECLAIM, JAN25, ())
+    store.log_transfer(transfer)
+    assert store.next_transfer_id() == 2
+    assert store.transfer(1) is transfer
+    assert list(store.transfers()) == [transfer]
