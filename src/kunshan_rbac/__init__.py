@@ -27,10 +27,12 @@ from ._errors import (
     TransferError,
     UnknownItemError,
     UnknownUnitError,
+    WriteError,
 )
 from ._explain import Explanation
 from ._graph import ResponsibilityGraph
 from ._jsonio import read_json, write_json
+from ._limits import DEFAULT_LIMITS, Limits
 from ._lists import read_lists, write_lists
 from ._model import (
     ENFORCEMENT_POWER_TYPES,
@@ -66,6 +68,7 @@ from ._transfers import Move, Transfer, TransferKind
 __version__ = "0.1.0"
 
 __all__ = [
+    "DEFAULT_LIMITS",
     "ENFORCEMENT_POWER_TYPES",
     "POWER_TYPES",
     "RULES",
@@ -84,6 +87,7 @@ __all__ = [
     "InvalidRuleError",
     "Item",
     "KunshanRbacError",
+    "Limits",
     "ListKind",
     "LoadError",
     "Move",
@@ -109,6 +113,7 @@ __all__ = [
     "UnknownRuleError",
     "UnknownUnitError",
     "Violation",
+    "WriteError",
     "__version__",
     "check",
     "diff",

@@ -16,11 +16,11 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import os
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
 
+from ._atomic import atomic_write
 from ._errors import Problem
 from ._tables import Table, guard_formula, unguard_formula
 
@@ -98,6 +98,6 @@ def write_csv(path: Path, header: Sequence[str], rows: Sequence[Sequence[str]]) 
     writer.writerow([guard_formula(text) for text in header])
     for row in rows:
         writer.writerow([guard_formula(text) for text in row])
-    temporary = path.with_name(path.name + ".part")
-    temporary.write_bytes(codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8"))
-    os.replace(temporary, path)
+    data = codecs.BOM_UTF8 + buffer.getvalue().encode("utf-8")
+    with atomic_write(path) as file:
+        file.write(data)

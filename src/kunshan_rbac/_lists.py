@@ -23,6 +23,7 @@ from typing import Literal, overload
 
 import attrs
 
+from ._atomic import ensure_folder
 from ._dates import DateLike, parse_date, parse_optional_date
 from ._errors import (
     ExportError,
@@ -534,6 +535,9 @@ def write_lists(
             a basic-list item led by a department...); every such place is listed.
         InvalidRecordError: ``format`` is not ``"xlsx"`` or ``"csv"``.
         InvalidDateError: ``at`` is not a date.
+        WriteError: ``folder`` is a file, or the system refused a write (a full disk...).
+            Each file is written beside its target and then moved in place, so a file
+            that was not written is left as it was.
 
     Example:
         >>> import kunshan_rbac as kr, tempfile
@@ -577,7 +581,7 @@ def write_lists(
     writer.problems += _unwritable(outputs)
     if writer.problems:
         raise ExportError(writer.problems)
-    target.mkdir(parents=True, exist_ok=True)
+    ensure_folder(target)
     written = []
     for path, sheets in outputs:
         if format == "xlsx":
@@ -595,7 +599,7 @@ def write_lists(
     return written
 
 
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 _MAX_CELL = 32_767
 
 
@@ -609,6 +613,7 @@ def _unwritable(outputs: list[tuple[Path, list[tuple[str, list[tuple[str, ...]],
                 for text in row:
                     if _ILLEGAL.search(text) or len(text) > _MAX_CELL:
                         problems.append(Problem(str(path), name, number, None, text[:80],
-                                                "text without control characters, at most "
+                                                "text without control characters or lone "
+                                                "surrogates (such as '\\ud800'), at most "
                                                 f"{_MAX_CELL} characters per cell"))
     return problems

@@ -14,7 +14,7 @@ when it is read back.
 
 from __future__ import annotations
 
-import os
+import io
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,6 +26,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ._atomic import atomic_write
 from ._errors import Problem
 from ._tables import FORMULA_TRIGGERS, Table
 
@@ -157,9 +158,10 @@ def write_workbook(path: Path, sheets: Sequence[Sheet]) -> None:
             sheet.column_dimensions[get_column_letter(column)].width = min(
                 60, max(6, _width(text) + 2, longest + 2))
         sheet.freeze_panes = sheet.cell(top + 1, 1)
-    temporary = path.with_name(path.name + ".part")
-    book.save(temporary)
-    os.replace(temporary, path)
+    buffer = io.BytesIO()  # a town's workbook is small; saved whole, then written at once
+    book.save(buffer)
+    with atomic_write(path) as file:
+        file.write(buffer.getvalue())
 
 
 def _put(sheet: Worksheet, row: int, column: int, text: str) -> Any:
