@@ -34,6 +34,7 @@ from ._errors import (
     Problem,
 )
 from ._graph import ResponsibilityGraph
+from ._limits import DEFAULT_LIMITS, Limits
 from ._model import Authority, Department, Item, ListKind, Ownership, Role, Town, Unit
 from ._tables import (
     LAYOUTS,
@@ -71,6 +72,7 @@ def read_lists(
     *,
     effective: DateLike | None = ...,
     on_error: Literal["raise"] = ...,
+    limits: Limits | None = ...,
 ) -> ResponsibilityGraph: ...
 
 
@@ -80,6 +82,7 @@ def read_lists(
     *,
     effective: DateLike | None = ...,
     on_error: Literal["collect"],
+    limits: Limits | None = ...,
 ) -> tuple[ResponsibilityGraph, list[Problem]]: ...
 
 
@@ -88,6 +91,7 @@ def read_lists(
     *,
     effective: DateLike | None = None,
     on_error: str = "raise",
+    limits: Limits | None = None,
 ) -> ResponsibilityGraph | tuple[ResponsibilityGraph, list[Problem]]:
     """Load duty lists from a workbook, a CSV file, or a folder of them.
 
@@ -112,6 +116,9 @@ def read_lists(
         on_error: ``"raise"`` (the default) raises `LoadError` listing every problem;
             ``"collect"`` returns the graph of the rows without problems, with the
             problems.
+        limits: how much one file may hold (`DEFAULT_LIMITS` if not given): a file over
+            a limit (a workbook that unzips to more than ``workbook_bytes``, a sheet of more
+            than ``rows`` rows holding a value...) is one problem, found while streaming.
 
     Returns:
         The graph; with ``on_error="collect"``, a ``(graph, problems)`` pair.
@@ -143,7 +150,8 @@ def read_lists(
             field="on_error", value=on_error,
         )
     start = parse_optional_date(effective)
-    graph, problems = _read(Path(path), start)
+    graph, problems = _read(Path(path), start,
+                            limits if limits is not None else DEFAULT_LIMITS)
     if on_error == "collect":
         return graph, problems
     if problems:
@@ -158,8 +166,8 @@ class _Source:
     town_hint: str
 
 
-def _read(path: Path, effective: datetime.date | None) -> tuple[ResponsibilityGraph,
-                                                                 list[Problem]]:
+def _read(path: Path, effective: datetime.date | None,
+          limits: Limits) -> tuple[ResponsibilityGraph, list[Problem]]:
     problems: list[Problem] = []
     sources: list[_Source] = []
     if path.is_dir():
@@ -173,10 +181,10 @@ def _read(path: Path, effective: datetime.date | None) -> tuple[ResponsibilityGr
                 problems.append(Problem(str(file), value=file.suffix, expected="a .xlsx workbook "
                                         "or a .csv file: save this file in one of those formats"))
             elif suffix in (*_WORKBOOKS, ".csv"):
-                _scan(file, sources, problems)
+                _scan(file, sources, problems, limits)
     elif path.is_file():
         if path.suffix.lower() in (*_WORKBOOKS, ".csv"):
-            _scan(path, sources, problems)
+            _scan(path, sources, problems, limits)
         else:
             problems.append(Problem(str(path), value=path.suffix or path.name,
                                     expected="a .xlsx workbook, a .csv file or a folder"))
@@ -207,13 +215,14 @@ def _read(path: Path, effective: datetime.date | None) -> tuple[ResponsibilityGr
     return graph, problems + found
 
 
-def _scan(file: Path, sources: list[_Source], problems: list[Problem]) -> None:
+def _scan(file: Path, sources: list[_Source], problems: list[Problem],
+          limits: Limits) -> None:
     """Read one file's tables and sort them into lists and catalogues."""
     name = str(file)
     if file.suffix.lower() == ".csv":
         from ._csv import read_csv
 
-        table = read_csv(file, name)
+        table = read_csv(file, name, limits)
         if isinstance(table, list):
             problems += table
             return
@@ -238,7 +247,7 @@ def _scan(file: Path, sources: list[_Source], problems: list[Problem]) -> None:
         return
     from ._xlsx import read_workbook
 
-    tables = read_workbook(file, name)
+    tables = read_workbook(file, name, limits)
     if tables and isinstance(tables[0], Problem):
         problems += [t for t in tables if isinstance(t, Problem)]
         return
@@ -605,7 +614,13 @@ _MAX_CELL = 32_767
 
 def _unwritable(outputs: list[tuple[Path, list[tuple[str, list[tuple[str, ...]], str]]]]
                 ) -> list[Problem]:
-    """Cells a spreadsheet cannot hold: control characters, more than 32,767 characters."""
+    """Cells a spreadsheet cannot hold, or that would not read back as written.
+
+    Control characters, lone surrogates and more than 32,767 characters cannot be
+    written; spaces at the ends of a line, blank lines and zero-width characters would be
+    dropped by `read_lists` (which trims cells), so a name ``"玉山镇 "`` would come back
+    as ``"玉山镇"``: those are reported rather than changed in silence.
+    """
     problems = []
     for path, sheets in outputs:
         for name, rows, title in sheets:
@@ -616,4 +631,10 @@ def _unwritable(outputs: list[tuple[Path, list[tuple[str, list[tuple[str, ...]],
                                                 "text without control characters or lone "
                                                 "surrogates (such as '\\ud800'), at most "
                                                 f"{_MAX_CELL} characters per cell"))
+                    elif cell_text(text) != text:
+                        problems.append(Problem(str(path), name, number, None, text[:80],
+                                                "text that reads back as written: no spaces at "
+                                                "the start or end of a line, no blank lines, no "
+                                                "zero-width characters (correct the name or "
+                                                "text, or write the JSON format)"))
     return problems
