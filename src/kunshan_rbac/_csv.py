@@ -173,7 +173,7 @@ def read_csv(path: Path, file: str, limits: Limits = DEFAULT_LIMITS) -> Table | 
             rows.append(cells if cells else [])
     except csv.Error as exc:
         if "field limit" in str(exc):
-            return [Problem(file, row=reader.line_num + 1, expected=(
+            return [Problem(file, row=reader.line_num, expected=(
                 f"at most {limits.cell_chars:,} characters in a cell (Limits.cell_chars)"))]
         return [Problem(file, row=reader.line_num, expected=f"well-formed CSV ({exc})")]
     return Table(file, None, path.name, rows)

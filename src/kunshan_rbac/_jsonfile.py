@@ -173,7 +173,7 @@ def _place(source: str, path: list[str | int], value: Any, expected: str) -> Pro
     sheet: str | None = None
     row: int | None = None
     rest = list(path)
-    if rest and isinstance(rest[0], str):
+    if len(rest) > 1 and isinstance(rest[0], str):
         sheet = str(rest.pop(0))
         if rest and isinstance(rest[0], int):
             row = int(rest.pop(0))

@@ -203,7 +203,7 @@ def _table(sheet: Any, file: str, limits: Limits, merged: list[str]) -> Table | 
                            expected=f"at most {limits.rows:,} rows holding a value in a sheet "
                            "(Limits.rows)")
         if len(cells) > limits.columns:
-            return Problem(file, title, number, column_letter(len(cells)),
+            return Problem(file, title, number, column_letter(len(cells) - 1),
                            expected=f"at most {limits.columns:,} columns (Limits.columns)")
         for index, value in enumerate(cells):
             if isinstance(value, str) and len(value) > limits.cell_chars:

@@ -60,7 +60,7 @@ def fail_writes(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
 
         monkeypatch.setattr(_atomic.os, "fdopen", fdopen)
 
-    yield arm
+    return arm
 
 
 def _graph() -> kr.ResponsibilityGraph:
@@ -92,9 +92,14 @@ def test_an_error_in_the_block_keeps_the_old_file(tmp_path: Path, error: BaseExc
     """An exception (even KeyboardInterrupt) inside the block leaves the old file, no .part."""
     target = tmp_path / "out.bin"
     target.write_bytes(OLD)
-    with pytest.raises(type(error)), _atomic.atomic_write(target) as file:
-        file.write(b"half")
-        raise error
+
+    def write_then_fail() -> None:
+        with _atomic.atomic_write(target) as file:
+            file.write(b"half")
+            raise error
+
+    with pytest.raises(type(error)):
+        write_then_fail()
     assert target.read_bytes() == OLD
     assert _only(tmp_path) == ["out.bin"]
 
@@ -224,12 +229,14 @@ def test_cli_reports_write_failures_in_one_line(tmp_path: Path,
     folder.mkdir()
     assert main(["import", str(lists), "--to", str(folder)]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "is a folder" in err
+    assert err.count("\n") == 1
+    assert "is a folder" in err
     blocker = tmp_path / "blocker"
     blocker.write_text("x")
     assert main(["export", str(data), "--to", str(blocker), "--at", "2025-07-01"]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "is a file" in err
+    assert err.count("\n") == 1
+    assert "is a file" in err
 
 
 def test_cli_full_disk_is_one_line(tmp_path: Path, fail_writes: Any,
@@ -240,5 +247,6 @@ def test_cli_full_disk_is_one_line(tmp_path: Path, fail_writes: Any,
     fail_writes(OSError(errno.ENOSPC, "No space left on device"), after=10)
     assert main(["import", str(lists), "--to", str(tmp_path / "g.json")]) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "No space left" in err
+    assert err.count("\n") == 1
+    assert "No space left" in err
     assert not (tmp_path / "g.json").exists()
