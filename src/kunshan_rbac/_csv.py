@@ -24,7 +24,7 @@ from typing import Any
 from ._atomic import atomic_write
 from ._errors import Problem
 from ._limits import DEFAULT_LIMITS, Limits
-from ._mojibake import mojibake
+from ._mojibake import MIN_CHINESE, MIN_COMMON_SHARE, common_share, mojibake
 from ._tables import Table, column_letter, guard_formula, unguard_formula
 
 __all__ = ["ENCODINGS", "decode", "decode_located", "read_csv", "write_csv"]
@@ -90,18 +90,19 @@ def decode_located(data: bytes, file: str) -> str | Problem:
         except UnicodeDecodeError:
             continue
         break
+    if len(encodings) > 1:
+        mixed = _mixed(payload)
+        if mixed is not None:
+            number, first, other, line = mixed
+            return Problem(file, row=number, value=line[:40], expected=(
+                f"one encoding for the whole file ({tried}): the rows before are "
+                f"{first.upper()}, this row is {other.upper()}; save the file again as UTF-8"))
+        if text is not None and encoding == "utf-8" and _rather_gb18030(text, payload):
+            text, encoding = payload.decode("gb18030"), "gb18030"
     if text is None:
         rows = ", ".join(f"{e.upper()} fails at row {_failure(payload, e)}" for e in encodings)
         return Problem(file, row=_failure(payload, encodings[0]), expected=(
             f"text in one encoding ({tried}: {rows}); save the file again as UTF-8"))
-    if encoding == "gb18030":
-        mixed = _utf8_line(payload)
-        if mixed is not None:
-            number, line = mixed
-            return Problem(file, row=number, value=line[:40], expected=(
-                f"one encoding for the whole file ({tried}): row {_failure(payload, 'utf-8')} "
-                f"is not UTF-8, so the file was read as GB18030, but row {number} is UTF-8; "
-                "save the file again as UTF-8"))
     for number, line in enumerate(text.splitlines(), start=1):
         control = next((ch for ch in line if unicodedata.category(ch) == "Cc"
                         and ch not in "\t\n\r"), None)
@@ -116,18 +117,49 @@ def decode_located(data: bytes, file: str) -> str | Problem:
     return text
 
 
-def _utf8_line(data: bytes) -> tuple[int, str] | None:
-    """The first line of GB18030 bytes that is really UTF-8 Chinese, with its number."""
+def _reading(line: bytes) -> str | None:
+    """The one encoding in which a line of bytes reads as plausible text, if exactly one."""
+    plausible = []
+    for encoding in ENCODINGS:
+        try:
+            text = line.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if mojibake(text) is None:
+            plausible.append(encoding)
+    return plausible[0] if len(plausible) == 1 else None
+
+
+def _mixed(data: bytes) -> tuple[int, str, str, str] | None:
+    """The first line whose encoding differs from the lines before, if the file mixes them.
+
+    Only lines that read plausibly in exactly one encoding count; ASCII lines and lines
+    that read plausibly either way decide nothing.
+    """
+    first: str | None = None
     for number, raw in enumerate(data.split(b"\n"), start=1):
         if raw.isascii():
             continue
-        try:
-            as_utf8 = raw.decode("utf-8")
-        except UnicodeDecodeError:
+        encoding = _reading(raw)
+        if encoding is None:
             continue
-        if mojibake(as_utf8) is None and mojibake(raw.decode("gb18030")) is not None:
-            return number, as_utf8.strip()
+        if first is None:
+            first = encoding
+        elif encoding != first:
+            return number, first, encoding, raw.decode(encoding).strip()
     return None
+
+
+def _rather_gb18030(text: str, data: bytes) -> bool:
+    """Whether bytes valid as UTF-8 are really GB18030 Chinese (UTF-8 reads no Chinese)."""
+    if text.isascii() or common_share(text)[1] > 0:
+        return False
+    try:
+        other = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    share, count = common_share(other)
+    return count >= MIN_CHINESE and share >= MIN_COMMON_SHARE and mojibake(other) is None
 
 
 def read_csv(path: Path, file: str, limits: Limits = DEFAULT_LIMITS) -> Table | list[Problem]:
