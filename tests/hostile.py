@@ -143,3 +143,27 @@ def gzip_text(path: Path, text: str) -> Path:
     with gzip.open(path, "wb") as out:
         out.write(text.encode("utf-8"))
     return path
+
+
+def declared_bomb(source: Path, target: Path, size: int,
+                  member: str = "xl/worksheets/sheet1.xml") -> Path:
+    """A workbook whose zip directory declares one part to unzip to ``size`` bytes."""
+    rewrite_zip(source, target, {})
+    data = bytearray(target.read_bytes())
+    name = member.encode()
+    central = data.find(b"PK\x01\x02")
+    while central != -1:
+        length = struct.unpack_from("<H", data, central + 28)[0]
+        if bytes(data[central + 46:central + 46 + length]) == name:
+            struct.pack_into("<I", data, central + 24, size)
+        central = data.find(b"PK\x01\x02", central + 4)
+    target.write_bytes(bytes(data))
+    return target
+
+
+def gzip_declaring(path: Path, text: str, size: int) -> Path:
+    """A gzip file of ``text`` whose trailer declares ``size`` bytes (modulo 4 GiB)."""
+    data = bytearray(gzip.compress(text.encode("utf-8")))
+    data[-4:] = (size % (1 << 32)).to_bytes(4, "little")
+    path.write_bytes(bytes(data))
+    return path
