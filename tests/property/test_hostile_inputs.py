@@ -50,6 +50,7 @@ from hostile import (
     workbook,
     zip_bomb,
 )
+from kunshan_rbac import normalize_name
 from kunshan_rbac._mojibake import mojibake
 
 LIMITS = kr.Limits(json_bytes=1 << 20, workbook_bytes=1 << 20, csv_bytes=1 << 20, rows=60,
@@ -139,8 +140,10 @@ def _clean_workbook() -> bytes:
 
 @functools.cache
 def _sample_names() -> tuple[str, ...]:
+    taken = {normalize_name(str(r[2])) for r in BASIC}
     return tuple(sorted({i.name for i in kr.load_sample().items()
-                         if i.name == i.name.strip() and "\n" not in i.name}))
+                         if i.name == i.name.strip() and "\n" not in i.name
+                         and normalize_name(i.name) not in taken}))
 
 
 def _list_rows(names: list[str] | None = None) -> list[list[Any]]:
@@ -248,7 +251,8 @@ def _csv_case(case: Case, folder: Path) -> tuple[Read, Law]:
     law: Law = _refused
     if case.kind == "csv_encoding":
         pool = _sample_names()
-        names = list(dict.fromkeys(pool[n % len(pool)] for n in data["names"]))
+        names = list({normalize_name(name): name
+                  for name in (pool[n % len(pool)] for n in data["names"])}.values())
         rows = _list_rows(names)
         path.write_bytes(csv_bytes(rows, encoding=data["encoding"]))
         expected = {str(r[2]) for r in rows[1:]}
