@@ -31,7 +31,8 @@ class Limits:
 
     Attributes:
         json_bytes: bytes of JSON text, after gzip decompression for ``.json.gz``
-            (default 1 GiB, about five million records; a national data set needs more).
+            (default 1 GiB: about three million records, three times a province;
+            a national data set of 14.5 million records needs about 5 GiB).
         workbook_bytes: bytes of a workbook's parts once unzipped, as its zip directory
             declares them (default 256 MiB; a duty list takes well under 1 MiB).
         csv_bytes: bytes of a CSV file (default 50,000,000).

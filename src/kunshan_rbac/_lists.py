@@ -171,10 +171,16 @@ def _read(path: Path, effective: datetime.date | None,
     problems: list[Problem] = []
     sources: list[_Source] = []
     if path.is_dir():
-        files = sorted(
-            p for p in path.iterdir()
-            if p.is_file() and not p.name.startswith((".", "~$")) and not p.name.endswith(".part")
-        )
+        try:
+            files = sorted(
+                p for p in path.iterdir()
+                if p.is_file() and not p.name.startswith((".", "~$"))
+                and not p.name.endswith(".part")
+            )
+        except OSError as exc:
+            files = []
+            problems.append(Problem(str(path),
+                                    expected=f"a readable folder ({exc.strerror or exc})"))
         for file in files:
             suffix = file.suffix.lower()
             if suffix in _UNREADABLE:
