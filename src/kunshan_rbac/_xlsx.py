@@ -76,7 +76,13 @@ def read_workbook(path: Path, file: str,
         return [_unreadable(file, exc)]
     tables: list[Table] = []
     try:
-        merged = _merged_cells(path)
+        declared, merged = _sheet_parts(path)
+        loaded = set(book.sheetnames)
+        for name, part in declared:
+            if part is None or name not in loaded:
+                return [Problem(file, name, value=part, expected=(
+                    "the part of every sheet the workbook declares; this one is missing "
+                    "(the file is damaged: save it again from Excel)"))]
         for sheet in book.worksheets:
             table = _table(sheet, file, limits, merged.get(sheet.title, []))
             if isinstance(table, Problem):
@@ -114,7 +120,14 @@ def _check_archive(path: Path, file: str, limits: Limits) -> Problem | None:
     try:
         with zipfile.ZipFile(path) as archive:
             parts = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError) as exc:
+            if len(parts) <= _MAX_PARTS:
+                for part in parts:
+                    # Opening reads only the part's local header, which must name the same
+                    # file as the directory: a damaged directory would otherwise hide a part
+                    # (and a sheet) from openpyxl without a word.
+                    archive.open(part).close()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError,
+            NotImplementedError, RuntimeError) as exc:
         return _unreadable(file, exc)
     if len(parts) > _MAX_PARTS:
         return Problem(file, value=f"{len(parts):,} files in the archive",
@@ -133,12 +146,14 @@ _SHEET = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}sheet"
 _RID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
-def _merged_cells(path: Path) -> dict[str, list[str]]:
-    """The merged ranges (``"A1:C1"``) of each worksheet, by sheet title.
+def _sheet_parts(path: Path) -> tuple[list[tuple[str, str | None]], dict[str, list[str]]]:
+    """The sheets a workbook declares with their parts (``None`` if missing), and the
+    merged ranges (``"A1:C1"``) of each worksheet, by sheet title.
 
-    openpyxl's read-only mode does not read them, so each sheet's XML is scanned for its
-    ``mergeCell`` elements with a streaming, entity-refusing (defusedxml) parser.
+    openpyxl's read-only mode does not read merged cells, so each sheet's XML is scanned
+    for its ``mergeCell`` elements with a streaming, entity-refusing (defusedxml) parser.
     """
+    declared: list[tuple[str, str | None]] = []
     with zipfile.ZipFile(path) as archive:
         names = set(archive.namelist())
         book = "xl/workbook.xml"
@@ -157,16 +172,18 @@ def _merged_cells(path: Path) -> dict[str, list[str]]:
                     else posixpath.normpath(posixpath.join(folder, target)))
         merged: dict[str, list[str]] = {}
         if book not in names:
-            return merged
+            return declared, merged
         for sheet in fromstring(archive.read(book)).iter(_SHEET):
             part = targets.get(sheet.get(_RID, ""))
-            if part is None or part not in names:
+            declared.append((sheet.get("name", ""), part if part in names else None))
+            if part is None or part not in names or not part.endswith(".xml") \
+                    or "chartsheet" in part:
                 continue
             handler = _MergeHandler()
             with archive.open(part) as stream:
                 sax.parse(stream, handler)
             merged[sheet.get("name", "")] = handler.ranges
-    return merged
+    return declared, merged
 
 
 class _MergeHandler(ContentHandler):

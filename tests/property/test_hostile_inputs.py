@@ -25,7 +25,9 @@ import functools
 import gzip
 import json
 import os
+import re
 import tempfile
+import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -134,8 +136,21 @@ def _clean_json() -> str:
 
 @functools.cache
 def _clean_workbook() -> bytes:
+    """The clean workbook, byte for byte the same in every run (fixed times), so that a
+    failing example replays."""
     with tempfile.TemporaryDirectory() as folder:
-        return workbook(Path(folder)).read_bytes()
+        made = workbook(Path(folder))
+        fixed = Path(folder) / "fixed.xlsx"
+        with zipfile.ZipFile(made) as old, zipfile.ZipFile(fixed, "w",
+                                                           zipfile.ZIP_DEFLATED) as new:
+            for info in old.infolist():
+                data = old.read(info.filename)
+                if info.filename == "docProps/core.xml":
+                    data = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", b"2025-01-01T00:00:00Z",
+                                  data)
+                new.writestr(zipfile.ZipInfo(info.filename, (2025, 1, 1, 0, 0, 0)), data,
+                             zipfile.ZIP_DEFLATED)
+        return fixed.read_bytes()
 
 
 @functools.cache

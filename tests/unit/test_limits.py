@@ -32,6 +32,7 @@ from hostile import (
     json_document,
     kr_dumps,
     lying_zip,
+    rewrite_zip,
     small_graph,
     workbook,
     zip_bomb,
@@ -278,3 +279,25 @@ def test_csv_limits(tmp_path: Path) -> None:
     problem = _problem(lambda: kr.read_lists(tmp_path))
     assert problem.row == 2
     assert "Limits.cell_chars" in problem.expected
+
+
+def test_a_sheet_whose_part_is_missing_is_a_problem(tmp_path: Path) -> None:
+    """A sheet the workbook declares but whose XML part is gone is refused, naming the
+    sheet (openpyxl alone would skip it without a word)."""
+    clean = workbook(tmp_path / "clean")
+    damaged = rewrite_zip(clean, tmp_path / "玉山镇.xlsx", {"xl/worksheets/sheet2.xml": None})
+    problem = _problem(lambda: kr.read_lists(damaged))
+    assert problem.sheet == openpyxl.load_workbook(clean).sheetnames[1]
+    assert "missing" in problem.expected
+
+
+def test_a_directory_that_renames_a_part_is_refused(tmp_path: Path) -> None:
+    """A zip directory naming a part differently from its local header is refused."""
+    clean = workbook(tmp_path / "clean")
+    data = clean.read_bytes()
+    central = data.rfind(b"xl/worksheets/sheet2.xml")
+    damaged = tmp_path / "玉山镇.xlsx"
+    damaged.write_bytes(data[:central] + b"xl/worksheets/sheet9.xml"
+                        + data[central + len(b"xl/worksheets/sheet2.xml"):])
+    problem = _problem(lambda: kr.read_lists(damaged))
+    assert "cannot be opened" in problem.expected
