@@ -76,17 +76,21 @@ def read_workbook(path: Path, file: str,
         return [_unreadable(file, exc)]
     tables: list[Table] = []
     try:
-        declared, merged = _sheet_parts(path)
+        declared = _sheet_parts(path)
         loaded = set(book.sheetnames)
         for name, part in declared:
             if part is None or name not in loaded:
                 return [Problem(file, name, value=part, expected=(
                     "the part of every sheet the workbook declares; this one is missing "
                     "(the file is damaged: save it again from Excel)"))]
+        parts = dict(declared)
         for sheet in book.worksheets:
-            table = _table(sheet, file, limits, merged.get(sheet.title, []))
+            table = _table(sheet, file, limits)
             if isinstance(table, Problem):
                 return [table]
+            part = parts.get(sheet.title)
+            if part is not None:  # only once the rows have passed the limits
+                _merge(table, _merged_cells(path, part))
             tables.append(table)
     except Exception as exc:  # a sheet's XML is parsed only now, while streaming
         return [_unreadable(file, exc)]
@@ -146,13 +150,8 @@ _SHEET = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}sheet"
 _RID = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 
 
-def _sheet_parts(path: Path) -> tuple[list[tuple[str, str | None]], dict[str, list[str]]]:
-    """The sheets a workbook declares with their parts (``None`` if missing), and the
-    merged ranges (``"A1:C1"``) of each worksheet, by sheet title.
-
-    openpyxl's read-only mode does not read merged cells, so each sheet's XML is scanned
-    for its ``mergeCell`` elements with a streaming, entity-refusing (defusedxml) parser.
-    """
+def _sheet_parts(path: Path) -> list[tuple[str, str | None]]:
+    """The sheets a workbook declares, in order, with their parts (``None`` if missing)."""
     declared: list[tuple[str, str | None]] = []
     with zipfile.ZipFile(path) as archive:
         names = set(archive.namelist())
@@ -170,20 +169,37 @@ def _sheet_parts(path: Path) -> tuple[list[tuple[str, str | None]], dict[str, li
                 targets[rel.get("Id", "")] = (
                     target.lstrip("/") if target.startswith("/")
                     else posixpath.normpath(posixpath.join(folder, target)))
-        merged: dict[str, list[str]] = {}
         if book not in names:
-            return declared, merged
+            return declared
         for sheet in fromstring(archive.read(book)).iter(_SHEET):
             part = targets.get(sheet.get(_RID, ""))
             declared.append((sheet.get("name", ""), part if part in names else None))
-            if part is None or part not in names or not part.endswith(".xml") \
-                    or "chartsheet" in part:
-                continue
-            handler = _MergeHandler()
-            with archive.open(part) as stream:
-                sax.parse(stream, handler)
-            merged[sheet.get("name", "")] = handler.ranges
-    return declared, merged
+    return declared
+
+
+_MERGE = b"mergeCell"
+
+
+def _merged_cells(path: Path, part: str) -> list[str]:
+    """The merged ranges (``"A1:C1"``) of one worksheet part.
+
+    openpyxl's read-only mode does not read them. The part is first searched for the word
+    ``mergeCell`` in chunks (most sheets have none); only a sheet that has it is parsed,
+    with a streaming, entity-refusing (defusedxml) SAX parser that keeps nothing else.
+    """
+    with zipfile.ZipFile(path) as archive:
+        with archive.open(part) as stream:
+            tail = b""
+            while chunk := stream.read(1 << 20):
+                if _MERGE in tail + chunk:
+                    break
+                tail = chunk[-len(_MERGE):]
+            else:
+                return []
+        handler = _MergeHandler()
+        with archive.open(part) as stream:
+            sax.parse(stream, handler)
+    return handler.ranges
 
 
 class _MergeHandler(ContentHandler):
@@ -198,7 +214,7 @@ class _MergeHandler(ContentHandler):
             self.ranges.append(str(attrs.get("ref", "")))
 
 
-def _table(sheet: Any, file: str, limits: Limits, merged: list[str]) -> Table | Problem:
+def _table(sheet: Any, file: str, limits: Limits) -> Table | Problem:
     rows: list[list[Any]] = []
     blank: list[Any] = []  # one shared empty row for every blank row (never mutated)
     pending = 0
@@ -231,7 +247,12 @@ def _table(sheet: Any, file: str, limits: Limits, merged: list[str]) -> Table | 
         rows.extend([blank] * pending)
         pending = 0
         rows.append(cells)
-    table = Table(file, title, title, rows)
+    return Table(file, title, title, rows)
+
+
+def _merge(table: Table, merged: list[str]) -> None:
+    """Copy the value of each merged range into the cells it covers."""
+    rows = table.rows
     width = max((len(r) for r in rows), default=0)
     for text in merged:
         try:
@@ -257,7 +278,6 @@ def _table(sheet: Any, file: str, limits: Limits, merged: list[str]) -> Table | 
                     table.inherited.add((row, column))
             if right - left > 1:
                 table.merged_rows.add(row)
-    return table
 
 
 @attrs.frozen
