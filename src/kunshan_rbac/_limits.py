@@ -36,8 +36,9 @@ class Limits:
         workbook_bytes: bytes of a workbook's parts once unzipped, as its zip directory
             declares them (default 256 MiB; a duty list takes well under 1 MiB).
         csv_bytes: bytes of a CSV file (default 50,000,000).
-        rows: rows holding a value in one sheet or CSV file (default 100,000); blank and
-            merely formatted rows do not count.
+        rows: rows holding a value in one sheet or CSV file (default 20,000: the longest
+            list of the Kunshan sample has 343); blank and merely formatted rows do not
+            count. Reaching it costs a few seconds of parsing, so a bomb stays cheap.
         columns: the last column holding a value in a row (default 256).
         cell_chars: characters in one cell (default 32,767, what Excel holds).
         depth: nesting of arrays and objects in JSON (default 64; the format needs 5).
@@ -47,13 +48,13 @@ class Limits:
         >>> kr.Limits(json_bytes=8 << 30).json_bytes
         8589934592
         >>> kr.DEFAULT_LIMITS.rows
-        100000
+        20000
     """
 
     json_bytes: int = attrs.field(default=1 << 30, validator=_positive)
     workbook_bytes: int = attrs.field(default=256 << 20, validator=_positive)
     csv_bytes: int = attrs.field(default=50_000_000, validator=_positive)
-    rows: int = attrs.field(default=100_000, validator=_positive)
+    rows: int = attrs.field(default=20_000, validator=_positive)
     columns: int = attrs.field(default=256, validator=_positive)
     cell_chars: int = attrs.field(default=32_767, validator=_positive)
     depth: int = attrs.field(default=64, validator=_positive)
