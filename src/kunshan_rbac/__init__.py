@@ -42,12 +42,14 @@ from ._errors import (
     TransferError,
     UnknownItemError,
     UnknownUnitError,
+    WriteError,
 )
 from ._evaluate import METRICS, Evaluation, EvaluationRow, OrdersBehind, evaluate
 from ._explain import Explanation
 from ._graph import ResponsibilityGraph
 from ._jsonio import read_json, write_json
 from ._lexicon import DeclineClass, Lexicon, LexiconEntry
+from ._limits import DEFAULT_LIMITS, Limits
 from ._lists import read_lists, write_lists
 from ._model import (
     ENFORCEMENT_POWER_TYPES,
@@ -99,6 +101,7 @@ __version__ = "0.1.0"
 
 __all__ = [
     "CHINA_TZ",
+    "DEFAULT_LIMITS",
     "ENFORCEMENT_POWER_TYPES",
     "METRICS",
     "ORDER_KINDS",
@@ -135,6 +138,7 @@ __all__ = [
     "Lexicon",
     "LexiconEntry",
     "LimitRule",
+    "Limits",
     "ListKind",
     "LoadError",
     "MissingExtraError",
@@ -174,6 +178,7 @@ __all__ = [
     "UnknownUnitError",
     "Violation",
     "WorkCalendar",
+    "WriteError",
     "__version__",
     "calendar_schema",
     "check",

@@ -19,7 +19,8 @@ against ``KeyError`` or ``ValueError`` keeps working::
     ├── LoadError                  (ValueError)   a file that cannot load, with every `Problem`
     ├── ExportError                (ValueError)   lists that cannot be written, with every `Problem`
     ├── CalendarRangeError         (ValueError)   a day in a year the calendar has no notice for
-    └── MissingExtraError          (ImportError)  an optional dependency is not installed
+    ├── MissingExtraError          (ImportError)  an optional dependency is not installed
+    └── WriteError                 (OSError)      a file that cannot be written; the old one is kept
 
 Errors carry their facts as attributes (``.item``, ``.town``, ``.at``, ``.candidates``...),
 and their messages say what to do about them.
@@ -55,6 +56,7 @@ __all__ = [
     "UnknownItemError",
     "UnknownRuleError",
     "UnknownUnitError",
+    "WriteError",
 ]
 
 
@@ -434,3 +436,33 @@ class CalendarRangeError(KunshanRbacError, ValueError):
             f"{day.isoformat()}; {known}); add that year's notice with "
             "WorkCalendar.with_year() or WorkCalendar.load()"
         )
+
+
+class WriteError(KunshanRbacError, OSError):
+    """A file could not be written; the file that was there before is left as it was.
+
+    Writes go to a temporary file beside the target, which replaces the target only once it
+    is complete and flushed to disk, so a failure (a full disk, a folder where a file was
+    expected, a text that cannot be encoded, an interrupt) never leaves a half-written file.
+
+    Attributes:
+        path: the file (or folder) that could not be written.
+        reason: what went wrong, and what to do about it.
+        record: the record, unit, item or transfer whose text could not be written
+            (``"records #12"``), if that was the cause.
+        field: its field (``"duty"``), if known.
+    """
+
+    def __init__(self, path: object, reason: str, *, record: str | None = None,
+                 field: str | None = None, errno: int | None = None) -> None:
+        self.path = str(path)
+        self.reason = reason
+        self.record = record
+        self.field = field
+        where = ", ".join(filter(None, [record, f"field {field}" if field else None]))
+        super().__init__(
+            f"cannot write {self.path}: {where + ': ' if where else ''}{reason}; "
+            "the file there before, if any, was left unchanged"
+        )
+        self.errno = errno
+        self.filename = self.path

@@ -17,15 +17,17 @@ from __future__ import annotations
 import datetime
 import functools
 import gzip
-import io
 import json
 import re
 from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from ._errors import KunshanRbacError, LoadError, Problem
+from ._atomic import atomic_write
+from ._errors import KunshanRbacError, LoadError, Problem, WriteError
+from ._jsonfile import decode_utf8, depth_problems, parse, read_bytes
+from ._limits import DEFAULT_LIMITS, Limits
 
 if TYPE_CHECKING:
     import jsonschema
@@ -157,26 +159,69 @@ def dumps(graph: ResponsibilityGraph) -> str:
 
 
 def write_json(graph: ResponsibilityGraph, path: str | Path) -> None:
-    """Write the graph to a JSON file (``.json.gz``: gzip-compressed).
+    """Write the graph to a JSON file (``.json.gz``: gzip-compressed), atomically.
+
+    The file is written beside ``path`` first and replaces it only when complete and
+    flushed to disk: whatever goes wrong, the file that was there before is kept.
 
     Args:
         graph: the graph.
         path: where to write.
+
+    Raises:
+        WriteError: a text cannot be written as UTF-8 (a lone surrogate such as
+            ``'\\ud800'``; the error names the record and field), ``path`` is a folder or
+            its folder is missing, or the system refused the write (a full disk...).
     """
     target = Path(path)
-    with target.open("wb") as raw:
+    with atomic_write(target) as raw:
         # mtime=0 and no file name in a gzip header: equal graphs give equal bytes.
         packed = (
             gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0)
             if target.name.endswith(".gz")
             else None
         )
-        sink = packed if packed is not None else raw
-        with io.TextIOWrapper(sink, encoding="utf-8", newline="\n") as text:
-            # Streamed line by line: the whole document is never held in memory.
-            for line in _lines(graph):
-                text.write(line)
-                text.write("\n")
+        sink: IO[bytes] | gzip.GzipFile = packed if packed is not None else raw
+        section = ""
+        index = -1
+        batch: list[bytes] = []
+        # Streamed line by line: the whole document is never held in memory.
+        for line in _lines(graph):
+            if line.endswith(":[") and line.startswith('"'):
+                section, index = line[1:line.index('"', 1)], -1
+            else:
+                index += 1
+            try:
+                batch.append(line.encode("utf-8"))
+            except UnicodeEncodeError:
+                raise _unencodable(target, section, index, line) from None
+            batch.append(b"\n")
+            if len(batch) >= 2048:
+                sink.write(b"".join(batch))
+                batch.clear()
+        sink.write(b"".join(batch))
+        if packed is not None:
+            packed.close()
+
+
+def _unencodable(path: Path, section: str, index: int, line: str) -> WriteError:
+    """The error for a line of `write_json` that UTF-8 cannot encode, naming its field."""
+    reason = "a text with a lone surrogate (such as '\\ud800') cannot be written as UTF-8; " \
+             "correct the text"
+    try:
+        row = json.loads(line.rstrip(","))
+    except ValueError:
+        return WriteError(path, reason)
+    if not isinstance(row, dict):
+        return WriteError(path, reason)
+    field = next((name for name, value in row.items()
+                  if _SURROGATE.search(json.dumps(value, ensure_ascii=False))), None)
+    key = row.get("id", row.get("code", index))
+    what = f"{section} #{key}" if section in ("records", "transfers") else f"{section} {key}"
+    return WriteError(path, reason, record=what, field=field)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _date(value: Any) -> datetime.date | None:
@@ -574,42 +619,63 @@ def _read(data: Any, source: str, *, validate: bool = True) -> ResponsibilityGra
     return graph
 
 
-def loads(text: str, *, source: str = "<string>") -> ResponsibilityGraph:
+def loads(text: str, *, source: str = "<string>",
+          limits: Limits | None = None) -> ResponsibilityGraph:
     """Read a graph from JSON text in the kunshan-rbac format.
+
+    Args:
+        text: the JSON text.
+        source: how problems name the text.
+        limits: the limits to apply (`DEFAULT_LIMITS` if not given).
 
     Raises:
         LoadError: the text is not JSON, or not in the format; every problem is listed.
     """
+    limits = limits if limits is not None else DEFAULT_LIMITS
+    if len(text) > limits.json_bytes:
+        raise LoadError([Problem(source, value=f"{len(text):,} characters", expected=(
+            f"at most {limits.json_bytes:,} characters of JSON (Limits.json_bytes)"))])
+    data, strict = parse(text, source, limits)
+    # A document that passes the fast check has the schema's shape, hence its depth;
+    # only one that fails it is walked (without recursion) before it is explained.
+    valid = _fast_check()(data)
+    if not valid:
+        deep = depth_problems(data, source, limits.depth)
+        if deep:
+            raise LoadError(strict + deep)
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise LoadError(
-            [Problem(source, row=exc.lineno, column=str(exc.colno), expected=f"JSON: {exc.msg}")]
-        ) from None
-    except (ValueError, RecursionError) as exc:
-        raise LoadError([Problem(source, expected=f"JSON this reader can hold: {exc}")]) from None
-    return _read(data, source)
+        graph = _read(data, source, validate=not valid)
+    except RecursionError:
+        raise LoadError(strict + (depth_problems(data, source, limits.depth) or [
+            Problem(source, expected="JSON nested less deeply")])) from None
+    except LoadError as exc:
+        if not strict:
+            raise
+        places = {(p.sheet, p.row, p.column) for p in strict}
+        raise LoadError(strict + [p for p in exc.problems
+                                  if (p.sheet, p.row, p.column) not in places]) from None
+    if strict:
+        raise LoadError(strict)
+    return graph
 
 
-def read_json(path: str | Path) -> ResponsibilityGraph:
+def read_json(path: str | Path, *, limits: Limits | None = None) -> ResponsibilityGraph:
     """Read a graph written by `write_json` (``.json`` or ``.json.gz``).
 
     Args:
         path: the file.
+        limits: the limits to apply (`DEFAULT_LIMITS` if not given): ``json_bytes`` bounds
+            the text (for ``.json.gz``, once decompressed; decompression stops there) and
+            ``depth`` the nesting.
 
     Returns:
         The graph, with every record and transfer as written.
 
     Raises:
-        LoadError: the file cannot be read as the format; every problem is listed.
+        LoadError: the file cannot be read as the format, or exceeds a limit; every
+            problem is listed with its place.
     """
+    limits = limits if limits is not None else DEFAULT_LIMITS
     source = str(path)
-    try:
-        if source.endswith(".gz"):
-            with gzip.open(path, "rt", encoding="utf-8") as packed:
-                text = packed.read()
-        else:
-            text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError, EOFError) as exc:
-        raise LoadError([Problem(source, expected=f"a readable UTF-8 file: {exc}")]) from None
-    return loads(text, source=source)
+    text = decode_utf8(read_bytes(path, source, limits), source)
+    return loads(text, source=source, limits=limits)

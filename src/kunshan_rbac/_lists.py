@@ -23,6 +23,7 @@ from typing import Literal, overload
 
 import attrs
 
+from ._atomic import ensure_folder
 from ._dates import DateLike, parse_date, parse_optional_date
 from ._errors import (
     ExportError,
@@ -33,6 +34,7 @@ from ._errors import (
     Problem,
 )
 from ._graph import ResponsibilityGraph
+from ._limits import DEFAULT_LIMITS, Limits
 from ._model import Authority, Department, Item, ListKind, Ownership, Role, Town, Unit
 from ._tables import (
     LAYOUTS,
@@ -70,6 +72,7 @@ def read_lists(
     *,
     effective: DateLike | None = ...,
     on_error: Literal["raise"] = ...,
+    limits: Limits | None = ...,
 ) -> ResponsibilityGraph: ...
 
 
@@ -79,6 +82,7 @@ def read_lists(
     *,
     effective: DateLike | None = ...,
     on_error: Literal["collect"],
+    limits: Limits | None = ...,
 ) -> tuple[ResponsibilityGraph, list[Problem]]: ...
 
 
@@ -87,6 +91,7 @@ def read_lists(
     *,
     effective: DateLike | None = None,
     on_error: str = "raise",
+    limits: Limits | None = None,
 ) -> ResponsibilityGraph | tuple[ResponsibilityGraph, list[Problem]]:
     """Load duty lists from a workbook, a CSV file, or a folder of them.
 
@@ -111,6 +116,9 @@ def read_lists(
         on_error: ``"raise"`` (the default) raises `LoadError` listing every problem;
             ``"collect"`` returns the graph of the rows without problems, with the
             problems.
+        limits: how much one file may hold (`DEFAULT_LIMITS` if not given): a file over
+            a limit (a workbook that unzips to more than ``workbook_bytes``, a sheet of more
+            than ``rows`` rows holding a value...) is one problem, found while streaming.
 
     Returns:
         The graph; with ``on_error="collect"``, a ``(graph, problems)`` pair.
@@ -142,7 +150,8 @@ def read_lists(
             field="on_error", value=on_error,
         )
     start = parse_optional_date(effective)
-    graph, problems = _read(Path(path), start)
+    graph, problems = _read(Path(path), start,
+                            limits if limits is not None else DEFAULT_LIMITS)
     if on_error == "collect":
         return graph, problems
     if problems:
@@ -157,25 +166,31 @@ class _Source:
     town_hint: str
 
 
-def _read(path: Path, effective: datetime.date | None) -> tuple[ResponsibilityGraph,
-                                                                 list[Problem]]:
+def _read(path: Path, effective: datetime.date | None,
+          limits: Limits) -> tuple[ResponsibilityGraph, list[Problem]]:
     problems: list[Problem] = []
     sources: list[_Source] = []
     if path.is_dir():
-        files = sorted(
-            p for p in path.iterdir()
-            if p.is_file() and not p.name.startswith((".", "~$")) and not p.name.endswith(".part")
-        )
+        try:
+            files = sorted(
+                p for p in path.iterdir()
+                if p.is_file() and not p.name.startswith((".", "~$"))
+                and not p.name.endswith(".part")
+            )
+        except OSError as exc:
+            files = []
+            problems.append(Problem(str(path),
+                                    expected=f"a readable folder ({exc.strerror or exc})"))
         for file in files:
             suffix = file.suffix.lower()
             if suffix in _UNREADABLE:
                 problems.append(Problem(str(file), value=file.suffix, expected="a .xlsx workbook "
                                         "or a .csv file: save this file in one of those formats"))
             elif suffix in (*_WORKBOOKS, ".csv"):
-                _scan(file, sources, problems)
+                _scan(file, sources, problems, limits)
     elif path.is_file():
         if path.suffix.lower() in (*_WORKBOOKS, ".csv"):
-            _scan(path, sources, problems)
+            _scan(path, sources, problems, limits)
         else:
             problems.append(Problem(str(path), value=path.suffix or path.name,
                                     expected="a .xlsx workbook, a .csv file or a folder"))
@@ -206,13 +221,14 @@ def _read(path: Path, effective: datetime.date | None) -> tuple[ResponsibilityGr
     return graph, problems + found
 
 
-def _scan(file: Path, sources: list[_Source], problems: list[Problem]) -> None:
+def _scan(file: Path, sources: list[_Source], problems: list[Problem],
+          limits: Limits) -> None:
     """Read one file's tables and sort them into lists and catalogues."""
     name = str(file)
     if file.suffix.lower() == ".csv":
         from ._csv import read_csv
 
-        table = read_csv(file, name)
+        table = read_csv(file, name, limits)
         if isinstance(table, list):
             problems += table
             return
@@ -237,7 +253,7 @@ def _scan(file: Path, sources: list[_Source], problems: list[Problem]) -> None:
         return
     from ._xlsx import read_workbook
 
-    tables = read_workbook(file, name)
+    tables = read_workbook(file, name, limits)
     if tables and isinstance(tables[0], Problem):
         problems += [t for t in tables if isinstance(t, Problem)]
         return
@@ -534,6 +550,9 @@ def write_lists(
             a basic-list item led by a department...); every such place is listed.
         InvalidRecordError: ``format`` is not ``"xlsx"`` or ``"csv"``.
         InvalidDateError: ``at`` is not a date.
+        WriteError: ``folder`` is a file, or the system refused a write (a full disk...).
+            Each file is written beside its target and then moved in place, so a file
+            that was not written is left as it was.
 
     Example:
         >>> import kunshan_rbac as kr, tempfile
@@ -577,7 +596,7 @@ def write_lists(
     writer.problems += _unwritable(outputs)
     if writer.problems:
         raise ExportError(writer.problems)
-    target.mkdir(parents=True, exist_ok=True)
+    ensure_folder(target)
     written = []
     for path, sheets in outputs:
         if format == "xlsx":
@@ -595,13 +614,19 @@ def write_lists(
     return written
 
 
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 _MAX_CELL = 32_767
 
 
 def _unwritable(outputs: list[tuple[Path, list[tuple[str, list[tuple[str, ...]], str]]]]
                 ) -> list[Problem]:
-    """Cells a spreadsheet cannot hold: control characters, more than 32,767 characters."""
+    """Cells a spreadsheet cannot hold, or that would not read back as written.
+
+    Control characters, lone surrogates and more than 32,767 characters cannot be
+    written; spaces at the ends of a line, blank lines and zero-width characters would be
+    dropped by `read_lists` (which trims cells), so a name ``"玉山镇 "`` would come back
+    as ``"玉山镇"``: those are reported rather than changed in silence.
+    """
     problems = []
     for path, sheets in outputs:
         for name, rows, title in sheets:
@@ -609,6 +634,13 @@ def _unwritable(outputs: list[tuple[Path, list[tuple[str, list[tuple[str, ...]],
                 for text in row:
                     if _ILLEGAL.search(text) or len(text) > _MAX_CELL:
                         problems.append(Problem(str(path), name, number, None, text[:80],
-                                                "text without control characters, at most "
+                                                "text without control characters or lone "
+                                                "surrogates (such as '\\ud800'), at most "
                                                 f"{_MAX_CELL} characters per cell"))
+                    elif cell_text(text) != text:
+                        problems.append(Problem(str(path), name, number, None, text[:80],
+                                                "text that reads back as written: no spaces at "
+                                                "the start or end of a line, no blank lines, no "
+                                                "zero-width characters (correct the name or "
+                                                "text, or write the JSON format)"))
     return problems

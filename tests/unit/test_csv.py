@@ -78,14 +78,14 @@ def test_file_of_unknown_town_is_a_problem(tmp_path: Path) -> None:
 
 
 def test_binary_file_is_one_problem(tmp_path: Path) -> None:
-    """A binary file named like a list is one problem for the file."""
+    """A binary file named like a list is one problem for the file, at its first NUL byte."""
     units_csv(tmp_path)
     (tmp_path / f"巴城镇_{BASIC_SHEET}.csv").write_bytes(bytes(range(256)) * 4)
     with pytest.raises(kr.LoadError) as caught:
         kr.read_lists(tmp_path)
     (problem,) = caught.value.problems
     assert problem.sheet is None
-    assert problem.row is None
+    assert problem.row == 1
     assert "text file" in problem.expected
 
 

@@ -296,3 +296,20 @@ def test_sample_lists_round_trip(tmp_path: Path) -> None:
         for kind in kr.ListKind:
             assert again.items_on(kind, town=town.code, at=DAY) == sample.items_on(
                 kind, town=town.code, at=DAY)
+
+
+def test_trailing_space_in_a_name_is_reported_not_trimmed(tmp_path: Path) -> None:
+    """A name ending in a space would come back trimmed from a list: write_lists reports it
+    (ExportError, nothing written), while the JSON format keeps it exactly."""
+    graph = kr.ResponsibilityGraph()
+    graph.add_unit(kr.Town("yushan", "玉山镇"))
+    graph.add_item(kr.Item("A-1", "燃气安全宣传 "))
+    graph.assign("A-1", town="yushan", list="basic", primary="yushan", start="2024-01-01")
+    for format in ("xlsx", "csv"):
+        with pytest.raises(kr.ExportError) as caught:
+            kr.write_lists(graph, tmp_path / format, format=format, at="2025-01-01")
+        assert any(p.value == "燃气安全宣传 " and "reads back as written" in p.expected
+                   for p in caught.value.problems)
+        assert not (tmp_path / format).exists()
+    kr.write_json(graph, tmp_path / "g.json")
+    assert kr.read_json(tmp_path / "g.json").item("A-1").name == "燃气安全宣传 "

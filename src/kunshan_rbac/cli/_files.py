@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .._dates import parse_date
-from .._errors import LoadError, Problem
+from .._errors import LoadError, Problem, WriteError
 from .._graph import ResponsibilityGraph
 from .._jsonio import write_json
 from .._lists import FORMATS, read_lists, write_lists
@@ -89,7 +89,10 @@ def _import(args: argparse.Namespace) -> int:
         return 2
     try:
         write_json(graph, target)
-    except OSError as exc:
+    except WriteError as exc:
+        print(f"kunshan-rbac: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # pragma: no cover - atomic writes raise WriteError
         print(f"kunshan-rbac: error: cannot write {target}: {exc.strerror or exc}",
               file=sys.stderr)
         return 2
@@ -103,7 +106,10 @@ def _export(args: argparse.Namespace) -> int:
     day = parse_date(args.at)
     try:
         written = write_lists(graph, args.to, format=args.format, at=day)
-    except OSError as exc:
+    except WriteError as exc:
+        print(f"kunshan-rbac: error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # pragma: no cover - atomic writes raise WriteError
         print(f"kunshan-rbac: error: cannot write into {args.to}: {exc.strerror or exc}",
               file=sys.stderr)
         return 2

@@ -1,0 +1,239 @@
+"""Reading JSON from outside safely: bounded bytes, strict parsing, located problems.
+
+`read_bytes` reads a file (``.gz``: gzip-decompressed while streaming) and stops as soon as
+it holds more than the limit, so a gzip bomb costs at most the limit. `parse` reads JSON
+text strictly: a key given twice in one object, a number written with a decimal point
+(the format has only whole numbers), nesting deeper than the limit, and a document too
+large for memory are each a `Problem` with its place, never a silent choice or a
+``RecursionError``. Nothing here knows the format's sections beyond naming places.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import re
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from ._errors import LoadError, Problem
+from ._limits import Limits
+
+__all__ = ["decode_utf8", "depth_problems", "parse", "read_bytes"]
+
+_CHUNK = 1 << 20
+
+
+def _too_large(source: str, limit: int, what: str) -> LoadError:
+    return LoadError([Problem(
+        source, value=f"more than {limit:,} bytes{what}",
+        expected=f"at most {limit:,} bytes of JSON (Limits.json_bytes; pass "
+        "limits=kr.Limits(json_bytes=...) to read a larger file you trust)")])
+
+
+def read_bytes(path: str | Path, source: str, limits: Limits) -> bytes:
+    """The bytes of a JSON file, gzip-decompressed for a ``.gz`` name, within the limit.
+
+    Raises:
+        LoadError: the file is missing, unreadable, a broken gzip file, or larger than
+            ``limits.json_bytes`` (decompressed); the problem names the file.
+    """
+    limit = limits.json_bytes
+    packed = str(path).endswith(".gz")
+    try:
+        with open(path, "rb") as raw:
+            if not packed:
+                data = raw.read(limit + 1)
+                if len(data) > limit:
+                    raise _too_large(source, limit, "")
+                return data
+            declared = _declared_size(raw)
+            if declared > limit:
+                raise _too_large(source, limit, " once decompressed (as its gzip trailer says)")
+            chunks: list[bytes] = []
+            total = 0
+            with gzip.GzipFile(fileobj=raw, mode="rb") as stream:
+                while True:
+                    chunk = stream.read(min(_CHUNK, limit + 1 - total))
+                    if not chunk:
+                        break
+                    chunks.append(chunk)
+                    total += len(chunk)
+                    if total > limit:
+                        raise _too_large(source, limit, " once decompressed")
+            return b"".join(chunks)
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        raise LoadError([Problem(source, expected=f"a complete gzip file ({type(exc).__name__}: "
+                                 f"{exc})")]) from None
+    except OSError as exc:
+        raise LoadError([Problem(source, expected=f"a readable file ({exc.strerror or exc})")]
+                        ) from None
+    except MemoryError:
+        raise LoadError([Problem(source, expected="a file that fits in memory")]) from None
+
+
+def _declared_size(raw: BinaryIO) -> int:
+    """The size a gzip file's trailer declares (modulo 4 GiB), leaving the file at its start.
+
+    Only a quick first refusal for honest files: the trailer can lie, so the
+    decompression is bounded as well.
+    """
+    raw.seek(0, io.SEEK_END)
+    end = raw.tell()
+    if end < 4:
+        raw.seek(0)
+        return 0
+    raw.seek(end - 4)
+    declared = int.from_bytes(raw.read(4), "little")
+    raw.seek(0)
+    return declared
+
+
+def decode_utf8(data: bytes, source: str) -> str:
+    """UTF-8 bytes as text.
+
+    Raises:
+        LoadError: the bytes are not UTF-8; the problem gives the line and column.
+    """
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise LoadError([Problem(source, row=line, column=str(column),
+                                 value=data[exc.start:exc.start + 4],
+                                 expected=f"UTF-8 text ({exc.reason})")]) from None
+
+
+class _Duplicated(dict[str, Any]):
+    """An object in which some key appeared more than once (the last value is kept)."""
+
+    duplicates: tuple[str, ...] = ()
+
+
+class _Findings:
+    """What the parser's hooks saw: objects with repeated keys, numbers with decimals."""
+
+    def __init__(self) -> None:
+        self.duplicates = False
+        self.floats = False
+
+    def pairs(self, items: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj = dict(items)
+        if len(obj) == len(items):
+            return obj
+        self.duplicates = True
+        seen: set[str] = set()
+        repeated = [k for k, _v in items if k in seen or seen.add(k)]  # type: ignore[func-returns-value]
+        marked = _Duplicated(obj)
+        marked.duplicates = tuple(dict.fromkeys(repeated))
+        return marked
+
+    def number(self, text: str) -> float:
+        self.floats = True
+        return float(text)
+
+
+def parse(text: str, source: str, limits: Limits) -> tuple[Any, list[Problem]]:
+    """Parse JSON text strictly.
+
+    Returns:
+        The document, as dicts, lists and scalars, with the problems of a document that
+        parsed: each key given twice in one object, each number written with a decimal
+        point or exponent (the caller adds them to its own problems).
+
+    Raises:
+        LoadError: the text is not JSON, nests deeper than the parser holds, or is too
+            large for memory; the problem has its place.
+    """
+    findings = _Findings()
+    try:
+        data = json.loads(text, object_pairs_hook=findings.pairs, parse_float=findings.number)
+    except json.JSONDecodeError as exc:
+        raise LoadError(
+            [Problem(source, row=exc.lineno, column=str(exc.colno), expected=f"JSON: {exc.msg}")]
+        ) from None
+    except RecursionError:
+        raise LoadError(_text_depth(text, source, limits.depth)) from None
+    except MemoryError:
+        raise LoadError([Problem(source, expected="JSON that fits in memory")]) from None
+    except ValueError as exc:  # e.g. an integer with more digits than Python converts
+        raise LoadError([Problem(source, expected=f"JSON this reader can hold: {exc}")]
+                        ) from None
+    if findings.duplicates or findings.floats:
+        return data, list(_marked(data, source))
+    return data, []
+
+
+def _place(source: str, path: list[str | int], value: Any, expected: str) -> Problem:
+    """A problem at a path in the document: section, index in it, then the field path."""
+    sheet: str | None = None
+    row: int | None = None
+    rest = list(path)
+    if len(rest) > 1 and isinstance(rest[0], str):
+        sheet = str(rest.pop(0))
+        if rest and isinstance(rest[0], int):
+            row = int(rest.pop(0))
+    column = ".".join(str(p) for p in rest) or None
+    return Problem(source, sheet, row, column, value, expected)
+
+
+def _walk(data: Any) -> Iterator[tuple[list[str | int], Any, int]]:
+    """Every value with its path and depth, without recursion."""
+    stack: list[tuple[list[str | int], Any, int]] = [([], data, 0)]
+    while stack:
+        path, value, depth = stack.pop()
+        yield path, value, depth
+        if isinstance(value, dict):
+            stack.extend(([*path, k], v, depth + 1) for k, v in reversed(value.items()))
+        elif isinstance(value, list):
+            stack.extend(([*path, i], v, depth + 1)
+                         for i, v in reversed(list(enumerate(value))))
+
+
+def _marked(data: Any, source: str) -> Iterator[Problem]:
+    for path, value, _depth in _walk(data):
+        if isinstance(value, _Duplicated):
+            for key in value.duplicates:
+                yield _place(source, [*path, key], key, "each key once in an object; this "
+                             "key is given more than once (which one was meant is unknown)")
+        elif isinstance(value, float):
+            yield _place(source, path, value, "a whole number written without a decimal "
+                         "point or exponent (ids and counts are integers)")
+
+
+def depth_problems(data: Any, source: str, limit: int) -> list[Problem]:
+    """The first place where the document nests deeper than ``limit``, if any.
+
+    Checked with an explicit stack, so any depth that parsed can be checked.
+    """
+    for path, value, depth in _walk(data):
+        if depth > limit and isinstance(value, dict | list):
+            return [_place(source, path[:8], None, f"JSON nested at most {limit} deep "
+                           "(Limits.depth); this value is nested deeper")]
+    return []
+
+
+_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[{]|[\]}]', re.DOTALL)
+
+
+def _text_depth(text: str, source: str, limit: int) -> list[Problem]:
+    """Where text nests deeper than ``limit`` (for a document the parser could not hold)."""
+    depth = 0
+    for match in _TOKENS.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > limit:
+                start = match.start()
+                line = text.count("\n", 0, start) + 1
+                column = start - (text.rfind("\n", 0, start) + 1) + 1
+                return [Problem(source, row=line, column=str(column),
+                                expected=f"JSON nested at most {limit} deep (Limits.depth); "
+                                "it is nested deeper here")]
+        elif token in "]}":
+            depth -= 1
+    return [Problem(source, expected=f"JSON nested at most {limit} deep (Limits.depth)")]
