@@ -48,6 +48,12 @@ NEGATIVE_PENALTY = 4.0
 DECLINE_WEIGHT = 4.0
 NGRAM_WEIGHT = 4.0
 NGRAM_FLOOR = 0.12
+NEIGHBOUR_WEIGHT = 10.0
+NEIGHBOUR_FLOOR = 0.1
+NEIGHBOUR_K = 5
+NEIGHBOUR_SIZES = (2,)
+NEIGHBOUR_MAX_DF = 0.02
+UNIT_SHARE = 0.6
 _CHECKED = 10  # candidates asked of the graph, best first
 
 
@@ -97,8 +103,12 @@ class Route:
         reason: one line saying why it chose this item or why it declined.
         decline_class: the decline class that fired (``"utility"``...), or ``None``.
         ruled_out: ``(item code, cue)`` pairs: candidates a negative cue pushed down.
-        raw: the uncalibrated confidence (best score and margin, in [0, 1]) that the
-            calibration table turns into `confidence`.
+        raw: the uncalibrated confidence in [0, 1] that the calibration table turns
+            into `confidence`.
+        signals: the measurements ``raw`` was computed from, as ``(name, value)``
+            pairs (best unit's score, its margin over the next unit, the decline
+            classes' score, the nearest example's similarity and the share of the
+            nearest examples that name the same unit...).
     """
 
     text: str
@@ -117,6 +127,7 @@ class Route:
     decline_class: str | None = None
     ruled_out: tuple[tuple[str, str], ...] = ()
     raw: float = 0.0
+    signals: tuple[tuple[str, float], ...] = ()
 
     @property
     def primary(self) -> str | None:
@@ -147,6 +158,7 @@ class Route:
             "decline_class": self.decline_class,
             "ruled_out": [{"item": i, "cue": c} for i, c in self.ruled_out],
             "raw": round(self.raw, 4),
+            "signals": {name: round(value, 4) for name, value in self.signals},
         }
 
     def explain(self) -> str:
@@ -304,14 +316,33 @@ class Router:
             for word in entry.negative:
                 add(word, _Posting("negative", code, NEGATIVE_PENALTY, word))
             documents[code].extend(fold_text(p) for p in entry.phrasings)
+        # Every phrasing on its own (an item's, or a decline class's example order) for
+        # the nearest-neighbour vote.
+        examples: dict[str, list[str]] = {}
+        self._example_of: dict[str, tuple[str, str]] = {}
+
+        def example(kind: str, target: str, text: str) -> None:
+            folded = strip_filler(fold_text(text), self._filler)
+            if folded:
+                key = str(len(self._example_of))
+                examples[key] = [folded]
+                self._example_of[key] = (kind, target)
+
+        for code, entry in self.lexicon.entries.items():
+            if code in self._items:
+                for text in entry.phrasings:
+                    example("item", code, text)
         self._decline_reasons: dict[str, str] = {}
         for cls in self.lexicon.decline:
             self._decline_reasons[cls.name] = cls.reason
             for word in cls.cues:
                 add(word, _Posting("decline", cls.name, DECLINE_WEIGHT, word))
+            for text in cls.phrasings:
+                example("decline", cls.name, text)
         self._postings = postings
         self._cues = CueIndex(postings)
         self._ngrams = NgramIndex(documents, sizes=(2,), max_df=0.05)
+        self._neighbours = NgramIndex(examples, sizes=NEIGHBOUR_SIZES, max_df=NEIGHBOUR_MAX_DF)
         self._towns: dict[str, Town] = {}
         self._template_cache: dict[tuple[Any, ...], HandlingTemplate] = {}
 
@@ -393,9 +424,23 @@ class Router:
                     extra = 1.0 if p.target in declines else p.weight
                     declines[p.target] = declines.get(p.target, 0.0) + extra
                     decline_words.setdefault(p.target, []).append(p.word)
-        for code, cos in self._ngrams.scores(core).items():
+        similar = self._ngrams.scores(core)
+        for code, cos in similar.items():
             if cos >= NGRAM_FLOOR or code in scores:
                 scores[code] = scores.get(code, 0.0) + NGRAM_WEIGHT * cos
+        near: list[tuple[float, str]] = sorted(
+            ((cos, doc) for doc, cos in self._neighbours.scores(core).items()
+             if cos >= NEIGHBOUR_FLOOR), reverse=True)[:NEIGHBOUR_K]
+        votes: dict[tuple[str, str], float] = {}
+        for cos, doc in near:
+            label = self._example_of[doc]
+            votes[label] = max(votes.get(label, 0.0), cos)
+        for (side, name), cos in votes.items():
+            if side == "item":
+                scores[name] = scores.get(name, 0.0) + NEIGHBOUR_WEIGHT * cos
+            else:
+                declines[name] = declines.get(name, 0.0) + NEIGHBOUR_WEIGHT * cos
+                decline_words.setdefault(name, []).append(f"(reads like a {name} example)")
         ruled_out: list[tuple[str, str]] = []
         for code, cues in negatives.items():
             if code in scores:
@@ -419,10 +464,11 @@ class Router:
         ruled = tuple(sorted(set(ruled_out)))
 
         def declined(reason: str, matched: Sequence[str], cls: str | None,
-                     best: float, confidence: float, raw: float = 0.0) -> Route:
+                     best: float, confidence: float, raw: float = 0.0,
+                     signals: tuple[tuple[str, float], ...] = ()) -> Route:
             alts = tuple(Alternative(o.item, o, s) for s, o in held[:3])
             return Route(text, town, day, True, None, None, confidence, best, alts, (), None,
-                         tuple(matched), reason, cls, ruled, raw)
+                         tuple(matched), reason, cls, ruled, raw, signals)
 
         if not held:
             if decline_class is not None:
@@ -431,12 +477,37 @@ class Router:
             return declined(
                 f"no item on the lists of {town.name} on {day.isoformat()} matches the order",
                 (), None, 0.0, 0.0)
-        best, own = held[0]
-        rival = 0.0
-        for score, runner in held[1:]:
-            if runner.primary.code != own.primary.code:
-                rival = score
+        # Route on the unit: the candidates that share a primary unit pool their
+        # evidence (the best one in full, the others at UNIT_SHARE), the unit with most
+        # wins, and its best candidate names the item.
+        units: dict[str, float] = {}
+        for score, cand in held:
+            code = cand.primary.code
+            units[code] = units.get(code, 0.0) + (score if code not in units
+                                                   else UNIT_SHARE * score)
+        ranked_units = sorted(units.items(), key=lambda kv: (-kv[1], kv[0]))
+        unit = ranked_units[0][0]
+        for position, (_, cand) in enumerate(held):
+            if cand.primary.code == unit:
+                if position:
+                    held.insert(0, held.pop(position))
                 break
+        best, own = held[0]
+        best = max(best, ranked_units[0][1]) if UNIT_SHARE else best
+        rival = ranked_units[1][1] if len(ranked_units) > 1 else 0.0
+        owners = {cand.item.code: cand.primary.code for _, cand in held}
+        mass = sum(cos for cos, _ in near)
+        agree = sum(cos for cos, doc in near
+                    if owners.get(self._example_of[doc][1]) == own.primary.code)
+        signals = (
+            ("best", min(best / 10.0, 2.0)),
+            ("margin", min((best - rival) / 10.0, 2.0)),
+            ("decline", min(decline_score / 10.0, 2.0)),
+            ("nearest", near[0][0] if near else 0.0),
+            ("agree", agree / mass if mass else 0.0),
+            ("cue", 1.0 if words.get(own.item.code) else 0.0),
+            ("similar", similar.get(own.item.code, 0.0)),
+        )
         raw = raw_confidence(best, max(rival, decline_score))
         confidence = self._calibration(raw)
         if decline_class is not None and decline_score > best:
@@ -448,7 +519,7 @@ class Router:
             return declined(
                 f"best match {own.item.code} {own.item.name} (score {best:.2f}) is not "
                 f"confident enough: {confidence:.2f} < threshold {self.threshold:g}",
-                words.get(own.item.code, ()), None, best, confidence, raw)
+                words.get(own.item.code, ()), None, best, confidence, raw, signals)
         item = own.item
         matched = list(dict.fromkeys(words.get(item.code, ())))
         why = f"matched {'、'.join(matched)}" if matched else "phrasing similarity only"
@@ -463,7 +534,7 @@ class Router:
             template = self.templates.for_ownership(own, self.deadlines, kind=kind)
             self._template_cache[key] = template
         return Route(text, town, day, False, item, own, confidence, best, alternatives,
-                     item.basis, template, tuple(matched), reason, None, ruled, raw)
+                     item.basis, template, tuple(matched), reason, None, ruled, raw, signals)
 
     def route_many(
         self, orders: Iterable[Sequence[Any] | Mapping[str, Any]]
