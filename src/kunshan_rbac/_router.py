@@ -24,9 +24,12 @@ built from the best candidate's score and its margin over the best candidate wit
 from __future__ import annotations
 
 import bisect
+import contextlib
 import datetime
+import gc
 import json
-from collections.abc import Iterable, Mapping, Sequence
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from importlib import resources
 from typing import Any
 
@@ -45,7 +48,7 @@ __all__ = ["Alternative", "Route", "Router"]
 
 STRONG_WEIGHT = 3.0
 NEGATIVE_PENALTY = 4.0
-DECLINE_WEIGHT = 6.0
+DECLINE_WEIGHT = 5.0
 NGRAM_WEIGHT = 4.0
 NGRAM_FLOOR = 0.12
 NEIGHBOUR_WEIGHT = 10.0
@@ -54,11 +57,25 @@ NEIGHBOUR_K = 5
 NEIGHBOUR_SIZES = (2,)
 NEIGHBOUR_MAX_DF = 0.02
 UNIT_SHARE = 0.6
+NEIGHBOUR_POSTINGS: int | None = 4
 _CHECKED = 10  # candidates asked of the graph, best first
 
 
 def _keyword_weight(word: str) -> float:
     return min(2.0, 1.0 + 0.25 * max(0, len(word) - 2))
+
+
+_BOILERPLATE = re.compile(
+    r"^(对|配合开展|配合|协助开展|协助)|(的处罚|的行政处罚|的监督检查|行为的处罚)$")
+
+
+def _is_item_label(label: str) -> bool:
+    return label[0] == "="
+
+
+def _core_name(name: str) -> str:
+    """An item's name without the lists' legal frame (对...的处罚, 配合...)."""
+    return _BOILERPLATE.sub("", name)
 
 
 @attrs.frozen
@@ -293,6 +310,15 @@ class Router:
         self.threshold = self._calibration.threshold if threshold is None else float(threshold)
         if not 0.0 <= self.threshold <= 1.0:
             raise ValueError(f"threshold must lie in [0, 1], got {threshold!r}")
+        # Building makes some hundred thousand small objects and none of them is
+        # garbage: the cyclic collector would only walk the (large) graph again and
+        # again, so it pauses meanwhile.
+        with _collector_paused():
+            self._build(g)
+        self._towns: dict[str, Town] = {}
+        self._template_cache: dict[tuple[Any, ...], HandlingTemplate] = {}
+
+    def _build(self, g: ResponsibilityGraph) -> None:
         self._items = {i.code: i for i in g.items() if i.parent is None}
         self._filler = tuple(sorted({fold_text(f) for f in self.lexicon.filler if fold_text(f)},
                                     key=len, reverse=True))
@@ -332,6 +358,10 @@ class Router:
             if code in self._items:
                 for text in entry.phrasings:
                     example("item", code, text)
+        for code, item in self._items.items():
+            # The item's own name, without its legal frame, is one more example:
+            # an item no order has been labelled with can still be found.
+            example("item", code, _core_name(item.name))
         self._decline_reasons: dict[str, str] = {}
         for cls in self.lexicon.decline:
             self._decline_reasons[cls.name] = cls.reason
@@ -341,10 +371,13 @@ class Router:
                 example("decline", cls.name, text)
         self._postings = postings
         self._cues = CueIndex(postings)
-        self._ngrams = NgramIndex(documents, sizes=(2,), max_df=0.05)
-        self._neighbours = NgramIndex(examples, sizes=NEIGHBOUR_SIZES, max_df=NEIGHBOUR_MAX_DF)
-        self._towns: dict[str, Town] = {}
-        self._template_cache: dict[tuple[Any, ...], HandlingTemplate] = {}
+        # One index, read once per order: each single example (label "0", "1"...) for
+        # the neighbour vote, and each item's name and phrasings together (label
+        # "=CODE") for the item's overall similarity; each n-gram keeps its strongest
+        # few labels of either kind.
+        examples.update(("=" + code, texts) for code, texts in documents.items())
+        self._index = NgramIndex(examples, sizes=(2,), max_df=NEIGHBOUR_MAX_DF,
+                                 max_postings=NEIGHBOUR_POSTINGS, group=_is_item_label)
 
     def __repr__(self) -> str:
         return (f"Router({len(self._items)} items, {len(self.lexicon)} lexicon entries, "
@@ -424,17 +457,22 @@ class Router:
                     extra = 1.0 if p.target in declines else p.weight
                     declines[p.target] = declines.get(p.target, 0.0) + extra
                     decline_words.setdefault(p.target, []).append(p.word)
-        similar = self._ngrams.scores(core)
+        similar: dict[str, float] = {}
+        singles: list[tuple[float, str]] = []
+        for label, cos in self._index.scores(core).items():
+            if label[0] == "=":
+                similar[label[1:]] = cos
+            elif cos >= NEIGHBOUR_FLOOR:
+                singles.append((cos, label))
         for code, cos in similar.items():
             if cos >= NGRAM_FLOOR or code in scores:
                 scores[code] = scores.get(code, 0.0) + NGRAM_WEIGHT * cos
-        near: list[tuple[float, str]] = sorted(
-            ((cos, doc) for doc, cos in self._neighbours.scores(core).items()
-             if cos >= NEIGHBOUR_FLOOR), reverse=True)[:NEIGHBOUR_K]
+        singles.sort(reverse=True)
+        near = singles[:NEIGHBOUR_K]
         votes: dict[tuple[str, str], float] = {}
         for cos, doc in near:
-            label = self._example_of[doc]
-            votes[label] = max(votes.get(label, 0.0), cos)
+            side_name = self._example_of[doc]
+            votes[side_name] = max(votes.get(side_name, 0.0), cos)
         for (side, name), cos in votes.items():
             if side == "item":
                 scores[name] = scores.get(name, 0.0) + NEIGHBOUR_WEIGHT * cos
@@ -554,6 +592,12 @@ class Router:
             UnknownUnitError: an order's town is not known (and the other errors of
                 `route`).
         """
+        with _collector_paused():
+            return self._route_all(orders)
+
+    def _route_all(
+        self, orders: Iterable[Sequence[Any] | Mapping[str, Any]]
+    ) -> list[Route]:
         routes: list[Route] = []
         days: dict[object, datetime.date] = {}
         for order in orders:
@@ -567,6 +611,19 @@ class Router:
                     days[key] = day
             routes.append(self._route(text, where, day, kind))
         return routes
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector (if it runs) for the block."""
+    running = gc.isenabled()
+    if running:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if running:
+            gc.enable()
 
 
 _TEXT_KEYS = ("text", "诉求内容", "工单内容")
