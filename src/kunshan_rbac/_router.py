@@ -4,21 +4,29 @@
 
 1. the text is folded and the lexicon's filler is cut out (`kunshan_rbac._matching`);
 2. every cue of the lexicon found in it adds to its item's score (strong words 3,
-   keywords 1-2 by length), every negative cue found takes 4 from its item, and the
-   TF-IDF cosine of the text's character bigrams with the item's phrasings and name
-   adds up to 4;
-3. only items that the town's lists hold **on that date** are candidates: each is asked
+   keywords 1-2 by length), every negative cue found takes 4 from its item;
+3. one character-bigram TF-IDF index is read: the cosine with each item's name and
+   phrasings together adds up to 4 to the item, and the five nearest single examples
+   (every phrasing, every labelled example order shipped in ``router_examples.json``,
+   every item's name) vote: each item or decline class they belong to gains up to 10
+   times its nearest example's similarity;
+4. only items that the town's lists hold **on that date** are candidates: each is asked
    of the graph (``g.owner(item, town=..., at=...)``), so the same words go to the town
    before a reform and to the department after it;
-4. the cues of the decline classes (praise, utility outage, police matter...) score the
-   other way (the first cue of a class 4, each further one 1): when they weigh more than
-   the best item, the order is declined with that class's reason; it is declined too
-   when no candidate is left, or when the calibrated confidence is under the threshold.
+5. candidates that share a primary unit pool their evidence (the best in full, the others
+   at 0.6): the unit with the most wins and its best candidate names the item, so that
+   two readings of one owner make the unit surer, not less sure;
+6. the decline classes (praise, utility outage, police matter...) score the other way
+   (the first cue of a class 5, each further one 1, plus their example orders' vote): when
+   they weigh more than the best unit, the order is declined with that class's reason; it
+   is declined too when no candidate is left, or when the calibrated confidence is under
+   the threshold.
 
-The confidence is a calibration table (shipped as data, fitted on the project's own
-calibration orders, which were never used to tune the lexicon) applied to a raw score
-built from the best candidate's score and its margin over the best candidate with
-*another primary unit* and over the decline classes.
+The confidence is a calibration table (shipped as data, fitted by pooled adjacent
+violators on cross-validated routes of the development orders, so that no route was
+scored by a router that had seen its order) applied to a raw score built from the best
+unit's score and its margin over the next unit and over the decline classes; it estimates
+the chance that the *primary unit* is right.
 """
 
 from __future__ import annotations
@@ -561,6 +569,10 @@ class Router:
         item = own.item
         matched = list(dict.fromkeys(words.get(item.code, ())))
         why = f"matched {'、'.join(matched)}" if matched else "phrasing similarity only"
+        agreeing = [c for c, doc in near if self._example_of[doc] == ("item", item.code)]
+        if agreeing:
+            why += (f"; reads like {len(agreeing)} example order(s) of the item "
+                    f"(similarity up to {max(agreeing):.2f})")
         if ruled:
             why += "; negative cues pushed down " + ", ".join(f"{c} ({w})" for c, w in ruled)
         reason = (f"{item.code} is on the {own.list.label} of {town.name} on "
