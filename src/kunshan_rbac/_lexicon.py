@@ -38,6 +38,7 @@ __all__ = ["DeclineClass", "Lexicon", "LexiconEntry"]
 
 _FORMAT = "kunshan-rbac-lexicon"
 _SAMPLE = "router_lexicon.json"
+_EXAMPLES = "router_examples.json"
 _SCHEMA = "router_lexicon.schema.json"
 
 
@@ -90,11 +91,28 @@ class DeclineClass:
         name: a short name, e.g. ``"utility"``.
         reason: the one-line reason a declined route gives.
         cues: words that mark it (停电, 供电公司).
+        phrasings: whole example orders of the class; an order that reads like one
+            of them (character n-grams) leans towards declining.
     """
 
     name: str
     reason: str
     cues: tuple[str, ...] = attrs.field(converter=_strings)
+    phrasings: tuple[str, ...] = attrs.field(default=(), converter=_strings)
+
+    def merged(self, other: DeclineClass) -> DeclineClass:
+        """This class with ``other``'s cues and phrasings added (its reason kept)."""
+        return DeclineClass(self.name, self.reason,
+                            tuple(dict.fromkeys(self.cues + other.cues)),
+                            tuple(dict.fromkeys(self.phrasings + other.phrasings)))
+
+    def to_dict(self) -> dict[str, Any]:
+        """The class as in the file format (``phrasings`` left out when empty)."""
+        doc: dict[str, Any] = {"name": self.name, "reason": self.reason,
+                               "cues": list(self.cues)}
+        if self.phrasings:
+            doc["phrasings"] = list(self.phrasings)
+        return doc
 
 
 def _entries(value: Mapping[str, LexiconEntry]) -> dict[str, LexiconEntry]:
@@ -133,10 +151,24 @@ class Lexicon:
     # ------------------------------------------------------------------ reading
 
     @classmethod
-    def sample(cls) -> Lexicon:
-        """The lexicon shipped for the embedded Kunshan sample."""
-        text = resources.files("kunshan_rbac").joinpath("data", _SAMPLE).read_text("utf-8")
-        return cls.from_dict(json.loads(text), source="<sample>", check=False)
+    def sample(cls, *, examples: bool = True) -> Lexicon:
+        """The lexicon shipped for the embedded Kunshan sample.
+
+        Args:
+            examples: add the shipped labelled example orders (``router_examples.json``,
+                the same file format: each order a phrasing of its item, each
+                out-of-list order a phrasing of its decline class) to the hand-written
+                words of ``router_lexicon.json``. ``False`` gives the hand-written part
+                alone (to measure what the examples add, or to bring your own).
+        """
+        data = resources.files("kunshan_rbac").joinpath("data")
+        lexicon = cls.from_dict(json.loads(data.joinpath(_SAMPLE).read_text("utf-8")),
+                                source="<sample>", check=False)
+        if examples:
+            mined = cls.from_dict(json.loads(data.joinpath(_EXAMPLES).read_text("utf-8")),
+                                  source="<sample>", check=False)
+            lexicon = lexicon.extend(mined)
+        return lexicon
 
     @classmethod
     def load(cls, path: str | os.PathLike[str]) -> Lexicon:
@@ -179,7 +211,8 @@ class Lexicon:
             if problems:
                 raise LoadError(problems)
         entries = {code: LexiconEntry(**fields) for code, fields in doc["items"].items()}
-        decline = [DeclineClass(d["name"], d["reason"], d["cues"]) for d in doc.get("decline", [])]
+        decline = [DeclineClass(d["name"], d["reason"], d["cues"], d.get("phrasings", ()))
+                   for d in doc.get("decline", [])]
         return cls(entries, doc.get("filler", []), decline, source)
 
     # ------------------------------------------------------------------ extending
@@ -230,8 +263,10 @@ class Lexicon:
         for code, entry in other.entries.items():
             entries[code] = entries[code].merged(entry) if code in entries else entry
         filler = tuple(dict.fromkeys(self.filler + other.filler))
-        names = {d.name for d in self.decline}
-        decline = self.decline + tuple(d for d in other.decline if d.name not in names)
+        classes = {d.name: d for d in self.decline}
+        for d in other.decline:
+            classes[d.name] = classes[d.name].merged(d) if d.name in classes else d
+        decline = tuple(classes.values())
         return Lexicon(entries, filler, decline, self.source)
 
     # ------------------------------------------------------------------ writing
@@ -242,8 +277,7 @@ class Lexicon:
             "format": _FORMAT,
             "version": 1,
             "filler": list(self.filler),
-            "decline": [{"name": d.name, "reason": d.reason, "cues": list(d.cues)}
-                        for d in self.decline],
+            "decline": [d.to_dict() for d in self.decline],
             "items": {code: e.to_dict() for code, e in sorted(self.entries.items())},
         }
 

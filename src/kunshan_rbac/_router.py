@@ -4,29 +4,40 @@
 
 1. the text is folded and the lexicon's filler is cut out (`kunshan_rbac._matching`);
 2. every cue of the lexicon found in it adds to its item's score (strong words 3,
-   keywords 1-2 by length), every negative cue found takes 4 from its item, and the
-   TF-IDF cosine of the text's character bigrams with the item's phrasings and name
-   adds up to 4;
-3. only items that the town's lists hold **on that date** are candidates: each is asked
+   keywords 1-2 by length), every negative cue found takes 4 from its item;
+3. one character-bigram TF-IDF index is read: the cosine with each item's name and
+   phrasings together adds up to 4 to the item, and the five nearest single examples
+   (every phrasing, every labelled example order shipped in ``router_examples.json``,
+   every item's name) vote: each item or decline class they belong to gains up to 10
+   times its nearest example's similarity;
+4. only items that the town's lists hold **on that date** are candidates: each is asked
    of the graph (``g.owner(item, town=..., at=...)``), so the same words go to the town
    before a reform and to the department after it;
-4. the cues of the decline classes (praise, utility outage, police matter...) score the
-   other way (the first cue of a class 4, each further one 1): when they weigh more than
-   the best item, the order is declined with that class's reason; it is declined too
-   when no candidate is left, or when the calibrated confidence is under the threshold.
+5. candidates that share a primary unit pool their evidence (the best in full, the others
+   at 0.6): the unit with the most wins and its best candidate names the item, so that
+   two readings of one owner make the unit surer, not less sure;
+6. the decline classes (praise, utility outage, police matter...) score the other way
+   (the first cue of a class 5, each further one 1, plus their example orders' vote): when
+   they weigh more than the best unit, the order is declined with that class's reason; it
+   is declined too when no candidate is left, or when the calibrated confidence is under
+   the threshold.
 
-The confidence is a calibration table (shipped as data, fitted on the project's own
-calibration orders, which were never used to tune the lexicon) applied to a raw score
-built from the best candidate's score and its margin over the best candidate with
-*another primary unit* and over the decline classes.
+The confidence is a calibration table (shipped as data, fitted by pooled adjacent
+violators on cross-validated routes of the development orders, so that no route was
+scored by a router that had seen its order) applied to a raw score built from the best
+unit's score and its margin over the next unit and over the decline classes; it estimates
+the chance that the *primary unit* is right.
 """
 
 from __future__ import annotations
 
 import bisect
+import contextlib
 import datetime
+import gc
 import json
-from collections.abc import Iterable, Mapping, Sequence
+import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from importlib import resources
 from typing import Any
 
@@ -45,14 +56,34 @@ __all__ = ["Alternative", "Route", "Router"]
 
 STRONG_WEIGHT = 3.0
 NEGATIVE_PENALTY = 4.0
-DECLINE_WEIGHT = 4.0
+DECLINE_WEIGHT = 5.0
 NGRAM_WEIGHT = 4.0
 NGRAM_FLOOR = 0.12
+NEIGHBOUR_WEIGHT = 10.0
+NEIGHBOUR_FLOOR = 0.1
+NEIGHBOUR_K = 5
+NEIGHBOUR_SIZES = (2,)
+NEIGHBOUR_MAX_DF = 0.02
+UNIT_SHARE = 0.6
+NEIGHBOUR_POSTINGS: int | None = 4
 _CHECKED = 10  # candidates asked of the graph, best first
 
 
 def _keyword_weight(word: str) -> float:
     return min(2.0, 1.0 + 0.25 * max(0, len(word) - 2))
+
+
+_BOILERPLATE = re.compile(
+    r"^(对|配合开展|配合|协助开展|协助)|(的处罚|的行政处罚|的监督检查|行为的处罚)$")
+
+
+def _is_item_label(label: str) -> bool:
+    return label[0] == "="
+
+
+def _core_name(name: str) -> str:
+    """An item's name without the lists' legal frame (对...的处罚, 配合...)."""
+    return _BOILERPLATE.sub("", name)
 
 
 @attrs.frozen
@@ -97,8 +128,12 @@ class Route:
         reason: one line saying why it chose this item or why it declined.
         decline_class: the decline class that fired (``"utility"``...), or ``None``.
         ruled_out: ``(item code, cue)`` pairs: candidates a negative cue pushed down.
-        raw: the uncalibrated confidence (best score and margin, in [0, 1]) that the
-            calibration table turns into `confidence`.
+        raw: the uncalibrated confidence in [0, 1] that the calibration table turns
+            into `confidence`.
+        signals: the measurements ``raw`` was computed from, as ``(name, value)``
+            pairs (best unit's score, its margin over the next unit, the decline
+            classes' score, the nearest example's similarity and the share of the
+            nearest examples that name the same unit...).
     """
 
     text: str
@@ -117,6 +152,7 @@ class Route:
     decline_class: str | None = None
     ruled_out: tuple[tuple[str, str], ...] = ()
     raw: float = 0.0
+    signals: tuple[tuple[str, float], ...] = ()
 
     @property
     def primary(self) -> str | None:
@@ -147,6 +183,7 @@ class Route:
             "decline_class": self.decline_class,
             "ruled_out": [{"item": i, "cue": c} for i, c in self.ruled_out],
             "raw": round(self.raw, 4),
+            "signals": {name: round(value, 4) for name, value in self.signals},
         }
 
     def explain(self) -> str:
@@ -281,6 +318,15 @@ class Router:
         self.threshold = self._calibration.threshold if threshold is None else float(threshold)
         if not 0.0 <= self.threshold <= 1.0:
             raise ValueError(f"threshold must lie in [0, 1], got {threshold!r}")
+        # Building makes some hundred thousand small objects and none of them is
+        # garbage: the cyclic collector would only walk the (large) graph again and
+        # again, so it pauses meanwhile.
+        with _collector_paused():
+            self._build(g)
+        self._towns: dict[str, Town] = {}
+        self._template_cache: dict[tuple[Any, ...], HandlingTemplate] = {}
+
+    def _build(self, g: ResponsibilityGraph) -> None:
         self._items = {i.code: i for i in g.items() if i.parent is None}
         self._filler = tuple(sorted({fold_text(f) for f in self.lexicon.filler if fold_text(f)},
                                     key=len, reverse=True))
@@ -304,16 +350,42 @@ class Router:
             for word in entry.negative:
                 add(word, _Posting("negative", code, NEGATIVE_PENALTY, word))
             documents[code].extend(fold_text(p) for p in entry.phrasings)
+        # Every phrasing on its own (an item's, or a decline class's example order) for
+        # the nearest-neighbour vote.
+        examples: dict[str, list[str]] = {}
+        self._example_of: dict[str, tuple[str, str]] = {}
+
+        def example(kind: str, target: str, text: str) -> None:
+            folded = strip_filler(fold_text(text), self._filler)
+            if folded:
+                key = str(len(self._example_of))
+                examples[key] = [folded]
+                self._example_of[key] = (kind, target)
+
+        for code, entry in self.lexicon.entries.items():
+            if code in self._items:
+                for text in entry.phrasings:
+                    example("item", code, text)
+        for code, item in self._items.items():
+            # The item's own name, without its legal frame, is one more example:
+            # an item no order has been labelled with can still be found.
+            example("item", code, _core_name(item.name))
         self._decline_reasons: dict[str, str] = {}
         for cls in self.lexicon.decline:
             self._decline_reasons[cls.name] = cls.reason
             for word in cls.cues:
                 add(word, _Posting("decline", cls.name, DECLINE_WEIGHT, word))
+            for text in cls.phrasings:
+                example("decline", cls.name, text)
         self._postings = postings
         self._cues = CueIndex(postings)
-        self._ngrams = NgramIndex(documents, sizes=(2,), max_df=0.05)
-        self._towns: dict[str, Town] = {}
-        self._template_cache: dict[tuple[Any, ...], HandlingTemplate] = {}
+        # One index, read once per order: each single example (label "0", "1"...) for
+        # the neighbour vote, and each item's name and phrasings together (label
+        # "=CODE") for the item's overall similarity; each n-gram keeps its strongest
+        # few labels of either kind.
+        examples.update(("=" + code, texts) for code, texts in documents.items())
+        self._index = NgramIndex(examples, sizes=(2,), max_df=NEIGHBOUR_MAX_DF,
+                                 max_postings=NEIGHBOUR_POSTINGS, group=_is_item_label)
 
     def __repr__(self) -> str:
         return (f"Router({len(self._items)} items, {len(self.lexicon)} lexicon entries, "
@@ -393,9 +465,28 @@ class Router:
                     extra = 1.0 if p.target in declines else p.weight
                     declines[p.target] = declines.get(p.target, 0.0) + extra
                     decline_words.setdefault(p.target, []).append(p.word)
-        for code, cos in self._ngrams.scores(core).items():
+        similar: dict[str, float] = {}
+        singles: list[tuple[float, str]] = []
+        for label, cos in self._index.scores(core).items():
+            if label[0] == "=":
+                similar[label[1:]] = cos
+            elif cos >= NEIGHBOUR_FLOOR:
+                singles.append((cos, label))
+        for code, cos in similar.items():
             if cos >= NGRAM_FLOOR or code in scores:
                 scores[code] = scores.get(code, 0.0) + NGRAM_WEIGHT * cos
+        singles.sort(reverse=True)
+        near = singles[:NEIGHBOUR_K]
+        votes: dict[tuple[str, str], float] = {}
+        for cos, doc in near:
+            side_name = self._example_of[doc]
+            votes[side_name] = max(votes.get(side_name, 0.0), cos)
+        for (side, name), cos in votes.items():
+            if side == "item":
+                scores[name] = scores.get(name, 0.0) + NEIGHBOUR_WEIGHT * cos
+            else:
+                declines[name] = declines.get(name, 0.0) + NEIGHBOUR_WEIGHT * cos
+                decline_words.setdefault(name, []).append(f"(reads like a {name} example)")
         ruled_out: list[tuple[str, str]] = []
         for code, cues in negatives.items():
             if code in scores:
@@ -419,10 +510,11 @@ class Router:
         ruled = tuple(sorted(set(ruled_out)))
 
         def declined(reason: str, matched: Sequence[str], cls: str | None,
-                     best: float, confidence: float, raw: float = 0.0) -> Route:
+                     best: float, confidence: float, raw: float = 0.0,
+                     signals: tuple[tuple[str, float], ...] = ()) -> Route:
             alts = tuple(Alternative(o.item, o, s) for s, o in held[:3])
             return Route(text, town, day, True, None, None, confidence, best, alts, (), None,
-                         tuple(matched), reason, cls, ruled, raw)
+                         tuple(matched), reason, cls, ruled, raw, signals)
 
         if not held:
             if decline_class is not None:
@@ -431,12 +523,37 @@ class Router:
             return declined(
                 f"no item on the lists of {town.name} on {day.isoformat()} matches the order",
                 (), None, 0.0, 0.0)
-        best, own = held[0]
-        rival = 0.0
-        for score, runner in held[1:]:
-            if runner.primary.code != own.primary.code:
-                rival = score
+        # Route on the unit: the candidates that share a primary unit pool their
+        # evidence (the best one in full, the others at UNIT_SHARE), the unit with most
+        # wins, and its best candidate names the item.
+        units: dict[str, float] = {}
+        for score, cand in held:
+            code = cand.primary.code
+            units[code] = units.get(code, 0.0) + (score if code not in units
+                                                   else UNIT_SHARE * score)
+        ranked_units = sorted(units.items(), key=lambda kv: (-kv[1], kv[0]))
+        unit = ranked_units[0][0]
+        for position, (_, cand) in enumerate(held):
+            if cand.primary.code == unit:
+                if position:
+                    held.insert(0, held.pop(position))
                 break
+        best, own = held[0]
+        best = max(best, ranked_units[0][1]) if UNIT_SHARE else best
+        rival = ranked_units[1][1] if len(ranked_units) > 1 else 0.0
+        owners = {cand.item.code: cand.primary.code for _, cand in held}
+        mass = sum(cos for cos, _ in near)
+        agree = sum(cos for cos, doc in near
+                    if owners.get(self._example_of[doc][1]) == own.primary.code)
+        signals = (
+            ("best", min(best / 10.0, 2.0)),
+            ("margin", min((best - rival) / 10.0, 2.0)),
+            ("decline", min(decline_score / 10.0, 2.0)),
+            ("nearest", near[0][0] if near else 0.0),
+            ("agree", agree / mass if mass else 0.0),
+            ("cue", 1.0 if words.get(own.item.code) else 0.0),
+            ("similar", similar.get(own.item.code, 0.0)),
+        )
         raw = raw_confidence(best, max(rival, decline_score))
         confidence = self._calibration(raw)
         if decline_class is not None and decline_score > best:
@@ -448,10 +565,14 @@ class Router:
             return declined(
                 f"best match {own.item.code} {own.item.name} (score {best:.2f}) is not "
                 f"confident enough: {confidence:.2f} < threshold {self.threshold:g}",
-                words.get(own.item.code, ()), None, best, confidence, raw)
+                words.get(own.item.code, ()), None, best, confidence, raw, signals)
         item = own.item
         matched = list(dict.fromkeys(words.get(item.code, ())))
         why = f"matched {'、'.join(matched)}" if matched else "phrasing similarity only"
+        agreeing = [c for c, doc in near if self._example_of[doc] == ("item", item.code)]
+        if agreeing:
+            why += (f"; reads like {len(agreeing)} example order(s) of the item "
+                    f"(similarity up to {max(agreeing):.2f})")
         if ruled:
             why += "; negative cues pushed down " + ", ".join(f"{c} ({w})" for c, w in ruled)
         reason = (f"{item.code} is on the {own.list.label} of {town.name} on "
@@ -463,7 +584,7 @@ class Router:
             template = self.templates.for_ownership(own, self.deadlines, kind=kind)
             self._template_cache[key] = template
         return Route(text, town, day, False, item, own, confidence, best, alternatives,
-                     item.basis, template, tuple(matched), reason, None, ruled, raw)
+                     item.basis, template, tuple(matched), reason, None, ruled, raw, signals)
 
     def route_many(
         self, orders: Iterable[Sequence[Any] | Mapping[str, Any]]
@@ -483,6 +604,12 @@ class Router:
             UnknownUnitError: an order's town is not known (and the other errors of
                 `route`).
         """
+        with _collector_paused():
+            return self._route_all(orders)
+
+    def _route_all(
+        self, orders: Iterable[Sequence[Any] | Mapping[str, Any]]
+    ) -> list[Route]:
         routes: list[Route] = []
         days: dict[object, datetime.date] = {}
         for order in orders:
@@ -496,6 +623,19 @@ class Router:
                     days[key] = day
             routes.append(self._route(text, where, day, kind))
         return routes
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector (if it runs) for the block."""
+    running = gc.isenabled()
+    if running:
+        gc.disable()
+    try:
+        yield
+    finally:
+        if running:
+            gc.enable()
 
 
 _TEXT_KEYS = ("text", "诉求内容", "工单内容")

@@ -108,3 +108,31 @@ def test_missing_file_is_a_load_error(tmp_path: Path) -> None:
     """A missing file is a LoadError naming it, not a FileNotFoundError."""
     with pytest.raises(kr.LoadError, match="no-such"):
         kr.Lexicon.load(tmp_path / "no-such.json")
+
+
+def test_sample_adds_the_shipped_example_orders_to_the_hand_written_words() -> None:
+    """Lexicon.sample() holds the hand-written phrasings plus the example orders; examples=False
+    only the former."""
+    hand = kr.Lexicon.sample(examples=False)
+    full = kr.Lexicon.sample()
+    count = lambda lex: sum(len(e.phrasings) for e in lex.entries.values())  # noqa: E731
+    assert count(full) > count(hand)
+    for code, entry in hand.entries.items():
+        assert set(entry.phrasings) <= set(full.entry(code).phrasings)
+    assert any(d.phrasings for d in full.decline)
+    assert not any(d.phrasings for d in hand.decline)
+
+
+def test_decline_phrasings_round_trip_and_merge(tmp_path: Path) -> None:
+    """A decline class's phrasings survive write/load, and extend() merges a class of the same
+    name instead of dropping it."""
+    extra = kr.Lexicon({}, (), (kr.DeclineClass("praise", "ignored", ("夸夸",), ("师傅真好",)),))
+    lex = kr.Lexicon.sample(examples=False).extend(extra)
+    praise = next(d for d in lex.decline if d.name == "praise")
+    assert "夸夸" in praise.cues
+    assert praise.phrasings == ("师傅真好",)
+    assert praise.reason != "ignored"
+    path = tmp_path / "lex.json"
+    lex.write(path)
+    again = kr.Lexicon.load(path)
+    assert next(d for d in again.decline if d.name == "praise").phrasings == ("师傅真好",)

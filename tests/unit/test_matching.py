@@ -72,3 +72,17 @@ def test_empty_texts_score_nothing(text: str) -> None:
     folded = fold_text(text)
     assert CueIndex(["油烟"]).find(folded) == []
     assert NgramIndex({"a": ["油烟"]}).scores(folded) == {}
+
+
+def test_ngram_index_max_postings_keeps_the_strongest_labels_per_group() -> None:
+    """A capped index keeps, per n-gram, the labels it weighs most in, within each group."""
+    docs = {"a": ["油烟油烟"], "b": ["油烟味道很大很大很大"], "=x": ["油烟"], "=y": ["油烟很大"]}
+    full = NgramIndex(docs)
+    capped = NgramIndex(docs, max_postings=1, group=lambda label: label[0] == "=")
+    got = capped.scores("油烟")
+    # One plain label and one "=" label survive for the bigram 油烟: the strongest of each.
+    assert {k for k in got if k.startswith("=")} == {"=x"}
+    assert {k for k in got if not k.startswith("=")} == {"a"}
+    assert got["a"] == pytest.approx(full.scores("油烟")["a"])
+    ungrouped = NgramIndex(docs, max_postings=1)
+    assert len(ungrouped.scores("油烟")) == 1

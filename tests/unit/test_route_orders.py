@@ -318,3 +318,17 @@ def test_readme_composition_of_the_second_set_is_the_printed_one() -> None:
     block = readme.split("<!-- stats2:begin -->")[1].split("<!-- stats2:end -->")[0]
     shown = block.strip().removeprefix("```text").removesuffix("```").strip()
     assert shown == done.stdout.strip()
+def test_shipped_example_orders_come_from_the_development_sets_only() -> None:
+    """router_examples.json is exactly what mine_examples.py makes from the development sets
+    (so it holds nothing else, and is not stale)."""
+    bench = FOLDER.parent
+    sys.path.insert(0, str(bench))
+    try:
+        import mine_examples
+    finally:
+        sys.path.remove(str(bench))
+    if not mine_examples.SETS[3].exists():
+        pytest.skip("dev_example.jsonl is not beside the repository")
+    shipped = json.loads((Path(kr.__file__).parent / "data" / "router_examples.json")
+                         .read_text(encoding="utf-8"))
+    assert shipped == mine_examples.examples_doc(mine_examples.read_orders(mine_examples.SETS))

@@ -171,3 +171,34 @@ def test_a_users_phrasing_reaches_a_town_item(g: kr.ResponsibilityGraph) -> None
     r = kr.Router(g, lexicon=lexicon, threshold=0.0).route(text, town="花桥镇", at="2025-12-01")
     assert r.item is not None
     assert r.item.code == "B-BZ-009"
+
+
+def test_an_example_order_alone_teaches_the_router_its_item(g: kr.ResponsibilityGraph) -> None:
+    """With the hand-written lexicon only, one example phrasing routes a like order there."""
+    text = "阿拉弄堂口头搿只老伯伯天天推仔车子卖白相物事"
+    hand = kr.Lexicon.sample(examples=False)
+    taught = hand.with_phrasings("B-CJ-020", [text])
+    r = kr.Router(g, lexicon=taught, threshold=0.0).route(text, town="张浦镇", at="2025-05-14")
+    assert not r.declined
+    assert r.item is not None
+    assert r.item.code == "B-CJ-020"
+    assert dict(r.signals)["nearest"] > 0.9
+
+
+def test_decline_class_phrasings_vote_for_declining(g: kr.ResponsibilityGraph) -> None:
+    """An order that reads like a decline class's example order is declined with its class."""
+    text = "隔壁阿姨家的猫天天跑到我家阳台上睡觉赶都赶不走"
+    extra = kr.Lexicon({}, (), (kr.DeclineClass("no_item", "no list item covers this matter",
+                                                 (), (text,)),))
+    lexicon = kr.Lexicon.sample(examples=False).extend(extra)
+    r = kr.Router(g, lexicon=lexicon).route(text, town="张浦镇", at="2025-05-14")
+    assert r.declined
+    assert r.decline_class == "no_item"
+
+
+def test_routes_carry_the_signals_of_their_confidence(router: kr.Router) -> None:
+    """A routed order reports the measurements its raw confidence came from, in to_dict too."""
+    r = router.route("楼下饭店油烟直排熏得窗户都不敢开", town="玉山镇", at="2025-06-03")
+    names = {name for name, _ in r.signals}
+    assert {"best", "margin", "decline", "nearest", "agree", "cue", "similar"} <= names
+    assert set(r.to_dict()["signals"]) == names
