@@ -11,6 +11,8 @@ Example:
     347
 """
 
+from ._assertions import AssertionReport, AssertionResult, assertions_schema, run_assertions
+from ._ci import Baseline, fingerprint, report_schema
 from ._dates import DateLike, parse_date
 from ._diff import Change, Diff, diff
 from ._errors import (
@@ -71,7 +73,10 @@ __all__ = [
     "RULES",
     "SPECIALIST_POWER_TYPES",
     "AmbiguousNameError",
+    "AssertionReport",
+    "AssertionResult",
     "Authority",
+    "Baseline",
     "Change",
     "DateLike",
     "Department",
@@ -110,15 +115,19 @@ __all__ = [
     "UnknownUnitError",
     "Violation",
     "__version__",
+    "assertions_schema",
     "check",
     "diff",
+    "fingerprint",
     "load_sample",
     "normalize_name",
     "parse_date",
     "power_counts",
     "read_json",
     "read_lists",
+    "report_schema",
     "rule",
+    "run_assertions",
     "stats",
     "write_json",
     "write_lists",

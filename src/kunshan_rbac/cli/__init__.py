@@ -13,11 +13,11 @@ import sys
 from collections.abc import Sequence
 
 from .._errors import KunshanRbacError, LoadError
-from . import _check, _files, _history, _queries
+from . import _check, _files, _history, _queries, _test
 
 __all__ = ["main"]
 
-_COMMANDS = (_queries, _history, _check, _files)
+_COMMANDS = (_queries, _history, _check, _files, _test)
 
 
 def build_parser() -> argparse.ArgumentParser:
