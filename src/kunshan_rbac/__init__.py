@@ -12,6 +12,7 @@ Example:
 """
 
 from ._assertions import AssertionReport, AssertionResult, assertions_schema, run_assertions
+from ._cedar import CedarExport, to_cedar
 from ._ci import Baseline, fingerprint, report_schema
 from ._dates import DateLike, parse_date
 from ._diff import Change, Diff, diff
@@ -47,6 +48,7 @@ from ._model import (
     Town,
     Unit,
 )
+from ._openfga import OpenFGAExport, to_openfga
 from ._rules import (
     RULES,
     SPECIALIST_POWER_TYPES,
@@ -77,6 +79,7 @@ __all__ = [
     "AssertionResult",
     "Authority",
     "Baseline",
+    "CedarExport",
     "Change",
     "DateLike",
     "Department",
@@ -93,6 +96,7 @@ __all__ = [
     "LoadError",
     "Move",
     "NotAssignedError",
+    "OpenFGAExport",
     "Ownership",
     "OwnershipConflictError",
     "Problem",
@@ -129,6 +133,8 @@ __all__ = [
     "rule",
     "run_assertions",
     "stats",
+    "to_cedar",
+    "to_openfga",
     "write_json",
     "write_lists",
 ]

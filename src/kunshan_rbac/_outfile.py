@@ -5,9 +5,10 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
-__all__ = ["replace_text"]
+__all__ = ["replace_stream", "replace_text"]
 
 
 def replace_text(path: str | Path, text: str) -> None:
@@ -24,6 +25,26 @@ def replace_text(path: str | Path, text: str) -> None:
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
             out.write(text)
+        os.replace(temporary, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def replace_stream(path: str | Path, lines: Iterable[str]) -> None:
+    """Write ``lines`` (each followed by a newline) like `replace_text`, one at a time.
+
+    The lines may come from a generator: the text is never held whole in memory. If the
+    generator raises, the temporary file is removed and ``path`` is left as it was.
+    """
+    target = Path(path)
+    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            for line in lines:
+                out.write(line)
+                out.write("\n")
         os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(OSError):

@@ -13,11 +13,11 @@ import sys
 from collections.abc import Sequence
 
 from .._errors import KunshanRbacError, LoadError
-from . import _check, _files, _history, _queries, _test
+from . import _authz, _check, _files, _history, _queries, _test
 
 __all__ = ["main"]
 
-_COMMANDS = (_queries, _history, _check, _files, _test)
+_COMMANDS = (_queries, _history, _check, _files, _test, _authz)
 
 
 def build_parser() -> argparse.ArgumentParser:
