@@ -63,6 +63,7 @@ from ._rules import (
     rule,
 )
 from ._sample import load_sample
+from ._spicedb import SpiceDBExport, to_spicedb
 from ._stats import Stats, TownCounts, power_counts, stats
 from ._text import normalize_name
 from ._transfers import Move, Transfer, TransferKind
@@ -107,6 +108,7 @@ __all__ = [
     "Rule",
     "RuleFunction",
     "Severity",
+    "SpiceDBExport",
     "Stats",
     "Town",
     "TownCounts",
@@ -135,6 +137,7 @@ __all__ = [
     "stats",
     "to_cedar",
     "to_openfga",
+    "to_spicedb",
     "write_json",
     "write_lists",
 ]
