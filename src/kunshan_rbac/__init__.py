@@ -13,6 +13,7 @@ Example:
 
 import inspect as _inspect
 
+from ._assertions import AssertionReport, AssertionResult, assertions_schema, run_assertions
 from ._calendar import (
     CHINA_TZ,
     AdjustedWorkday,
@@ -23,6 +24,8 @@ from ._calendar import (
     WorkCalendar,
     calendar_schema,
 )
+from ._cedar import CedarExport, to_cedar
+from ._ci import Baseline, fingerprint, report_schema
 from ._dates import DateLike, parse_date
 from ._deadlines import ORDER_KINDS, Deadlines, LimitRule, TimeLimit, deadlines_schema
 from ._diff import Change, Diff, diff
@@ -64,6 +67,7 @@ from ._model import (
     Town,
     Unit,
 )
+from ._openfga import OpenFGAExport, to_openfga
 from ._orders import Order, OrderEvent, Orders
 from ._orders_io import read_orders, write_orders
 from ._ownership_table import ownership_table
@@ -84,6 +88,7 @@ from ._rules import (
 from ._sample import load_sample
 from ._sample_orders import load_sample_orders
 from ._scores import TownScore, rank_towns
+from ._spicedb import SpiceDBExport, to_spicedb
 from ._stats import Stats, TownCounts, power_counts, stats
 from ._supervision import (
     THRESHOLDS,
@@ -112,9 +117,13 @@ __all__ = [
     "AdjustedWorkday",
     "Alternative",
     "AmbiguousNameError",
+    "AssertionReport",
+    "AssertionResult",
     "Authority",
+    "Baseline",
     "CalendarRangeError",
     "CalendarYear",
+    "CedarExport",
     "Change",
     "DateLike",
     "DateTimeLike",
@@ -145,6 +154,7 @@ __all__ = [
     "Move",
     "NotAssignedError",
     "Notice",
+    "OpenFGAExport",
     "Order",
     "OrderEvent",
     "Orders",
@@ -162,6 +172,7 @@ __all__ = [
     "Rule",
     "RuleFunction",
     "Severity",
+    "SpiceDBExport",
     "Stats",
     "Supervision",
     "Templates",
@@ -180,12 +191,14 @@ __all__ = [
     "WorkCalendar",
     "WriteError",
     "__version__",
+    "assertions_schema",
     "calendar_schema",
     "check",
     "deadlines_schema",
     "diff",
     "evaluate",
     "find_problems",
+    "fingerprint",
     "load_sample",
     "load_sample_orders",
     "normalize_name",
@@ -196,9 +209,14 @@ __all__ = [
     "read_json",
     "read_lists",
     "read_orders",
+    "report_schema",
     "rule",
+    "run_assertions",
     "stats",
     "supervision_schema",
+    "to_cedar",
+    "to_openfga",
+    "to_spicedb",
     "write_json",
     "write_lists",
     "write_orders",

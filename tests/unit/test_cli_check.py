@@ -125,7 +125,11 @@ def test_json_output(capsys: pytest.CaptureFixture[str], broken_file: str) -> No
     code, out, _ = run(capsys, "check", broken_file, "--format", "json")
     assert code == 1
     data = json.loads(out)
-    assert data == kr.check(kr.read_json(broken_file)).to_dict()
+    expected = kr.check(kr.read_json(broken_file)).to_dict()
+    for violation, fingerprinted in zip(expected["violations"], data["violations"], strict=True):
+        violation["fingerprint"] = fingerprinted["fingerprint"]
+    assert {k: data[k] for k in expected} == expected
+    assert data["version"] == 1
     assert data["ok"] is False
     assert [v["rule"] for v in data["violations"]] == ["basic-primary-is-town",
                                                        "town-capacity"]
@@ -208,3 +212,60 @@ def test_the_embedded_sample_has_no_errors(capsys: pytest.CaptureFixture[str]) -
     code, out, _ = run(capsys, "check")
     assert code == 0, out
     assert kr.check(kr.load_sample()).ok
+
+
+def test_json_flag_is_format_json(capsys: pytest.CaptureFixture[str], broken_file: str) -> None:
+    """``check --json`` is accepted and prints the same document as ``--format json``."""
+    _, by_flag, _ = run(capsys, "check", broken_file, "--json")
+    _, by_format, _ = run(capsys, "check", broken_file, "--format", "json")
+    assert by_flag == by_format
+
+
+def test_fail_on_warning(capsys: pytest.CaptureFixture[str], broken_file: str) -> None:
+    """``--fail-on warning`` exits 1 when only warnings are found."""
+    args = ("check", broken_file, "--ignore", "basic-primary-is-town")
+    assert run(capsys, *args)[0] == 0
+    assert run(capsys, *args, "--fail-on", "warning")[0] == 1
+
+
+def test_baseline_fails_only_on_new_violations(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, clean_file: str, broken_file: str
+) -> None:
+    """A baseline written today accepts today's violations; a new one fails the run."""
+    baseline = str(tmp_path / "baseline.json")
+    code, _, err = run(capsys, "check", broken_file, "--write-baseline", baseline)
+    assert code == 1
+    assert "saved 2 violations" in err
+    assert run(capsys, "check", broken_file, "--baseline", baseline,
+               "--fail-on", "warning")[0] == 0
+    g = broken()
+    g.assign("C-001", town="yushan", list="basic", primary="zjj", start="2026-01-01")
+    worse = str(tmp_path / "worse.json")
+    kr.write_json(g, worse)
+    code, out, _ = run(capsys, "check", worse, "--baseline", baseline, "--format", "json")
+    assert code == 1
+    data = json.loads(out)
+    assert data["new"] == sum(1 for v in data["violations"] if v["new"])
+    assert data["new"] >= 1
+
+
+def test_load_failure_under_json_prints_a_document(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A data set that cannot load still gives a JSON document with its problems, exit 2."""
+    bad = tmp_path / "bad.json"
+    bad.write_text("{", encoding="utf-8")
+    code, out, err = run(capsys, "check", str(bad), "--format", "json")
+    assert code == 2
+    document = json.loads(out)
+    assert document["ok"] is False
+    assert document["problems"][0]["file"] == str(bad)
+    assert err.startswith("kunshan-rbac: error: ")
+
+
+def test_max_caps_the_text(capsys: pytest.CaptureFixture[str]) -> None:
+    """``--max 2`` shows two violation lines of the sample and says how many are left."""
+    code, out, _ = run(capsys, "check", "--max", "2")
+    assert code == 0
+    assert "... and 39 more (--max 2 shown)" in out
+    assert out.count("add the law") == 1

@@ -123,3 +123,12 @@ def test_queries_accept_lists_as_the_data_set(
     assert main(["who-owns", "秸秆禁烧巡查", "--town", "玉山镇", "--at", "2025-07-01",
                  "--data", str(path), "--json"]) == 0
     assert '"玉山镇"' in capsys.readouterr().out
+
+
+def test_export_defaults_to_the_sample(tmp_path: Path, capsys: pytest.CaptureFixture[str]
+                                       ) -> None:
+    """``export --to FOLDER`` without a data set writes the embedded sample's lists."""
+    code = main(["export", "--to", str(tmp_path), "--format", "csv", "--at", "2025-12-31"])
+    assert code == 0
+    assert "exported the lists of 10 towns" in capsys.readouterr().out
+    assert len(list(tmp_path.glob("*.csv"))) == 32

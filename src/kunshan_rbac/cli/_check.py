@@ -10,12 +10,14 @@ import argparse
 import sys
 from typing import Any
 
+from .._ci import FORMATS, Baseline, failed, render
 from .._dates import parse_date
-from .._rules import RULES, UnknownRuleError, check
+from .._errors import LoadError
+from .._rules import RULES, Severity, UnknownRuleError, check
 from .._text import display_width, pad
-from ._common import add_data, load_graph
+from ._common import add_data, add_format, load_graph
 
-__all__ = ["register"]
+__all__ = ["load_failed", "register"]
 
 
 def register(commands: Any) -> None:
@@ -42,9 +44,26 @@ def register(commands: Any) -> None:
         "--select", metavar="ID,..", help="only these rule ids, separated by commas"
     )
     parser.add_argument("--ignore", metavar="ID,..", help="leave out these rule ids")
+    add_format(
+        parser, FORMATS,
+        help="text: grouped by rule and town (default); json: for programs (versioned, with "
+        "a published schema); junit: JUnit XML test results; sarif: SARIF 2.1.0 for "
+        "code-scanning tools",
+    )
     parser.add_argument(
-        "--format", choices=["text", "json"], default="text",
-        help="text: a table grouped by rule and town (default); json: for programs",
+        "--fail-on", choices=["error", "warning"], default="error",
+        help="exit 1 on errors only (default), or on warnings too",
+    )
+    parser.add_argument(
+        "--baseline", metavar="FILE",
+        help="accept the violations saved in FILE (by --write-baseline): only new ones fail",
+    )
+    parser.add_argument(
+        "--write-baseline", metavar="FILE",
+        help="save every violation found as the accepted baseline in FILE",
+    )
+    parser.add_argument(
+        "--max", type=_positive, metavar="N", help="text: show at most N violations"
     )
     parser.add_argument(
         "--list-rules", action="store_true", help="list the rules with their ids and exit"
@@ -85,7 +104,43 @@ def _check(args: argparse.Namespace) -> int:
     if unknown:  # checked before loading: a typo should not wait for a national data set
         raise UnknownRuleError(list(dict.fromkeys(unknown)), known)
     day = parse_date(args.at) if args.at is not None else None
-    graph = load_graph(args.path or args.data)
+    data = args.path or args.data
+    try:
+        baseline = Baseline.read(args.baseline) if args.baseline is not None else None
+        graph = load_graph(data)
+    except LoadError as exc:
+        return load_failed("check", args.format, exc, data=data)
     report = check(graph, at=day, select=select, ignore=ignore)
-    print(report.to_json() if args.format == "json" else report)
-    return 0 if report.ok else 1
+    new = baseline.new(report) if baseline is not None else None
+    fail_on = Severity.parse(args.fail_on)
+    print(render("check", args.format, report, data=data, new=new, fail_on=fail_on,
+                 limit=args.max))
+    if args.write_baseline is not None:
+        try:
+            Baseline.write(report, args.write_baseline)
+        except OSError as exc:
+            return _usage(f"cannot write {args.write_baseline}: {exc.strerror or exc}")
+        print(f"saved {len(report.violations)} violations as the baseline in "
+              f"{args.write_baseline}", file=sys.stderr)
+    return 1 if failed(report, fail_on, new) else 0
+
+
+def load_failed(kind: str, fmt: str, error: LoadError, *, data: str | None = None,
+                file: str | None = None) -> int:
+    """Report a load failure: one line per problem on stderr, and in the structured formats
+    a document with the problems on stdout. Returns exit status 2."""
+    if fmt != "text":
+        print(render(kind, fmt, error.problems, data=data, file=file))
+    for problem in error.problems:
+        print(f"kunshan-rbac: error: {problem}", file=sys.stderr)
+    return 2
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a count (0, 1, 2...)")
+    return value

@@ -13,7 +13,7 @@ from .._graph import ResponsibilityGraph
 from .._jsonio import read_json
 from .._sample import load_sample
 
-__all__ = ["add_at", "add_data", "load_graph", "print_json"]
+__all__ = ["add_at", "add_data", "add_format", "load_graph", "print_json"]
 
 
 def add_data(parser: argparse.ArgumentParser) -> None:
@@ -24,6 +24,22 @@ def add_data(parser: argparse.ArgumentParser) -> None:
         help="a saved data set (.json or .json.gz written by kunshan-rbac) instead of the "
         "embedded Kunshan sample",
     )
+
+
+def add_format(
+    parser: argparse.ArgumentParser,
+    choices: tuple[str, ...] = ("text", "json"),
+    *,
+    help: str = "text for people (default), json for programs",
+) -> None:
+    """Add ``--format FORMAT`` and ``--json`` (the same as ``--format json``) to a command.
+
+    Both write to ``args.format``; the default is the first choice.
+    """
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--format", choices=choices, default=choices[0], help=help)
+    group.add_argument("--json", dest="format", action="store_const", const="json",
+                       help="the same as --format json")
 
 
 def add_at(parser: argparse.ArgumentParser) -> None:

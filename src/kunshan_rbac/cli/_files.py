@@ -53,8 +53,9 @@ def register(commands: Any) -> None:
         "basic, cooperative and reclaimed lists on a date, plus the 单位 and 事项 catalogues, "
         "so that `kunshan-rbac import` reads them back.",
     )
-    writer.add_argument("data", metavar="FILE.json",
-                        help="a data set (.json, .json.gz, or lists to convert)")
+    writer.add_argument("data", metavar="FILE.json", nargs="?",
+                        help="a data set (.json, .json.gz, or lists to convert; default: the "
+                        "embedded sample)")
     writer.add_argument("--to", required=True, metavar="FOLDER", help="the folder to write into")
     writer.add_argument("--format", choices=FORMATS, default="xlsx",
                         help="xlsx (default) or csv (UTF-8 with BOM)")
