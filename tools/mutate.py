@@ -59,6 +59,7 @@ DEFAULT_TESTS: dict[str, list[str]] = {
         "tests/unit/test_timeline.py",
         "tests/unit/test_store.py",
         "tests/unit/test_graph.py",
+        "tests/property/test_timeline_properties.py",
         "tests/property/test_owner_properties.py",
     ],
     "_catalogue": [
@@ -310,6 +311,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", type=int, nargs="+", help="run only these mutant ids")
     parser.add_argument("--timeout", type=float, help="seconds per mutant (default 3x baseline)")
     parser.add_argument("--out", type=Path, help="write the report as JSON here")
+    parser.add_argument(
+        "--survivors-of", type=Path, metavar="REPORT",
+        help="run again only the survivors of an earlier JSON report of the same module and "
+        "source (after adding tests); the score counts the mutants it killed as killed",
+    )
     parser.add_argument("--list", action="store_true", help="list the mutants and stop")
     args = parser.parse_args(argv)
 
@@ -325,6 +331,15 @@ def main(argv: list[str] | None = None) -> int:
         for m in mutants:
             print(f"#{m.id} {m.file}:{m.line} {m.operator}: {m.original} -> {m.mutated}")
         return 0
+    earlier: dict[int, Mutant] = {}
+    if args.survivors_of:
+        report = json.loads(args.survivors_of.read_text(encoding="utf-8"))
+        earlier = {m["id"]: Mutant(**m) for m in report["mutants"]}
+        if [(m.line, m.operator, m.original) for m in mutants] != [
+            (m.line, m.operator, m.original) for m in earlier.values()
+        ]:
+            parser.error(f"{args.survivors_of} was made from another version of {path.name}")
+        args.only = [i for i, m in earlier.items() if m.status == "survived"]
     if args.only:
         wanted = set(args.only)
         mutants = [m for m in mutants if m.id in wanted]
@@ -368,6 +383,9 @@ def main(argv: list[str] | None = None) -> int:
                 raise
         print()
 
+    if earlier:
+        rerun = {m.id: m for m in mutants}
+        mutants = [rerun.get(i, m) for i, m in earlier.items()]
     survivors = [m for m in mutants if m.status == "survived"]
     killed = len(mutants) - len(survivors)
     score = 100.0 * killed / len(mutants) if mutants else 100.0
