@@ -389,8 +389,10 @@ def main(argv: list[str] | None = None) -> int:
     survivors = [m for m in mutants if m.status == "survived"]
     killed = len(mutants) - len(survivors)
     score = 100.0 * killed / len(mutants) if mutants else 100.0
+    timeouts = sum(m.status == "timeout" for m in mutants)
     print(f"{name}: {killed}/{len(mutants)} mutants killed ({score:.1f}%), "
-          f"{len(survivors)} survived")
+          f"{len(survivors)} survived"
+          + (f"; {timeouts} of the killed timed out" if timeouts else ""))
     for m in survivors:
         print(f"  #{m.id} {m.file}:{m.line} {m.operator}: {m.original} -> {m.mutated}")
     if args.out:
