@@ -128,3 +128,28 @@ def test_the_graph_resolves_with_its_catalogue() -> None:
     for name in ("市住建局", "昆山市住建局", "玉山镇"):
         assert g.unit(name).code == catalogue.unit_code(name)
     assert g.unit("昆山市住建局") == g.unit("市住建局")
+
+
+def test_items_are_added_once_and_only_items() -> None:
+    """Adding an equal item again changes nothing; anything but an Item is refused with
+    the library's error."""
+    catalogue = Catalogue()
+    item = kr.Item("A-1", "道路占用审批")
+    catalogue.add_item(item)
+    catalogue.add_item(kr.Item("A-1", "道路占用审批"))
+    assert catalogue.items() == [item]
+    with pytest.raises(kr.InvalidRecordError, match="expected an Item"):
+        catalogue.add_item("A-2")  # type: ignore[arg-type]
+    assert catalogue.items() == [item]
+
+
+def test_an_exact_item_name_wins_over_folded_ones() -> None:
+    """A name written exactly as one item's finds that item even when another item's
+    name folds to the same spelling; a folded name that fits both is ambiguous."""
+    catalogue = Catalogue()
+    catalogue.add_item(kr.Item("A-1", "ABC事项"))
+    catalogue.add_item(kr.Item("A-2", "ＡＢＣ事项"))
+    assert catalogue.item_code("ABC事项") == "A-1"
+    assert catalogue.item_code("ＡＢＣ事项") == "A-2"
+    with pytest.raises(kr.AmbiguousNameError):
+        catalogue.item_code("abc事项")

@@ -219,3 +219,108 @@ def test_delegate_records_the_grant(g: kr.ResponsibilityGraph) -> None:
     g.delegate(["ZJ-002"], towns=["jinxi"], effective="2025-01-01", grant="昆政发〔2025〕1号")
     own = g.owner("ZJ-002", town="jinxi", at="2025-01-01")
     assert [r.grant for r in own.records if r.unit == "jinxi"] == ["昆政发〔2025〕1号"]
+
+
+def test_reclaim_to_an_unknown_unit_is_a_reason(g: kr.ResponsibilityGraph) -> None:
+    """A reclaim whose target names no unit fails with that reason, and changes nothing."""
+    snapshot = dumps(g)
+    with pytest.raises(kr.TransferError) as info:
+        g.reclaim(["ZF-0101"], towns=["zhouzhuang"], to="没有这个局", effective="2025-03-01")
+    assert [r for r in info.value.reasons if r.startswith("target '没有这个局'")]
+    assert dumps(g) == snapshot
+
+
+@pytest.mark.parametrize("field", ["ref", "reason", "duty", "secondary_duty", "grant"])
+def test_delegate_text_fields_must_be_strings(g: kr.ResponsibilityGraph, field: str) -> None:
+    """Every text a delegation writes on records or in the log must be a string."""
+    with pytest.raises(kr.TransferError, match=f"{field} must be a string"):
+        g.delegate(["ZJ-002"], towns=["jinxi"], effective="2025-01-01", **{field: 7})
+    assert g.owner("ZJ-002", town="jinxi", at="2025-01-01").primary.code == "zjj"
+
+
+@pytest.mark.parametrize("field", ["ref", "reason", "duty", "secondary_duty"])
+def test_reclaim_text_fields_must_be_strings(g: kr.ResponsibilityGraph, field: str) -> None:
+    """Every text a reclaim writes on records or in the log must be a string."""
+    with pytest.raises(kr.TransferError, match=f"{field} must be a string"):
+        g.reclaim(["ZF-0101"], towns=["jinxi"], to="zhj", effective="2025-01-01",
+                  **{field: 7})
+
+
+@pytest.mark.parametrize("field", ["ref", "reason"])
+def test_revert_text_fields_must_be_strings(g: kr.ResponsibilityGraph, field: str) -> None:
+    """A revert's document reference and reason must be strings."""
+    t = g.reclaim(["ZF-0101"], towns=["jinxi"], to="zhj", effective="2025-01-01")
+    with pytest.raises(kr.TransferError, match=f"{field} must be a string"):
+        g.revert(t, effective="2025-06-01", **{field: 7})
+    assert g.owner("ZF-0101", town="jinxi", at="2025-06-01").primary.code == "zhj"
+
+
+def test_reclaim_of_a_conflicting_answer_names_the_conflict(g: kr.ResponsibilityGraph) -> None:
+    """A named town where two units are primary on the effective day cannot be reclaimed
+    from: the reason says the town has two primaries on that day."""
+    g.assign("ZF-0101", town="jinxi", list="basic", primary="zjj", start="2024-01-01")
+    with pytest.raises(kr.TransferError) as info:
+        g.reclaim(["ZF-0101"], towns=["jinxi"], to="zhj", effective="2025-03-01")
+    assert list(info.value.reasons) == [
+        "item ZF-0101 in town jinxi: 2 primary units on 2025-03-01"
+    ]
+
+
+def test_revert_restores_duties_grants_and_sources(g: kr.ResponsibilityGraph) -> None:
+    """A revert re-opens copies of the ended records with their duty and grant; their
+    source is the revert's document when one is given, else the original source."""
+    t = g.delegate(["ZJ-002"], towns=["jinxi", "zhouzhuang"], effective="2025-01-01",
+                   ref="下放文", grant="赋权文")
+    g.revert(t, effective="2025-06-01", ref="收回文")
+    own = g.owner("ZJ-002", town="jinxi", at="2025-06-01")
+    assert own.primary.code == "zjj"
+    assert sorted((r.unit, r.duty, r.source) for r in own.records) == [
+        ("jinxi", "受理", "收回文"), ("zjj", "审核", "收回文"),
+    ]
+    g2 = kr.ResponsibilityGraph()
+    g2.add_unit(kr.Town("jinxi", "锦溪镇"))
+    g2.add_unit(kr.Department("zjj", "市住房和城乡建设局"))
+    g2.add_item(kr.Item("ZJ-002", "住宅专项维修资金日常管理"))
+    g2.assign("ZJ-002", town="jinxi", list="cooperative", primary="zjj", secondary=["jinxi"],
+              start="2021-01-01", duty="审核", secondary_duty="受理", source="原文",
+              grant="原赋权")
+    t2 = g2.delegate(["ZJ-002"], towns=["jinxi"], effective="2025-01-01", ref="下放文")
+    g2.revert(t2, effective="2025-06-01")
+    own2 = g2.owner("ZJ-002", town="jinxi", at="2025-06-01")
+    assert own2.list is kr.ListKind.COOPERATIVE
+    assert sorted((r.unit, r.role.value, r.duty, r.source, r.grant) for r in own2.records) == [
+        ("jinxi", "secondary", "受理", "原文", ""),
+        ("zjj", "primary", "审核", "原文", "原赋权"),
+    ]
+
+
+def test_a_record_ending_on_the_effective_date_is_not_in_force(
+    g: kr.ResponsibilityGraph,
+) -> None:
+    """A record that ends exactly on a transfer's effective date is neither in force then
+    nor a later change: the only reason is that the town no longer holds the item."""
+    g.add_item(kr.Item("E", "到期事项"))
+    g.assign("E", town="jinxi", list="basic", primary="jinxi", start="2021-01-01",
+             end="2025-03-01")
+    with pytest.raises(kr.TransferError) as info:
+        g.reclaim(["E"], towns=["jinxi"], to="zhj", effective="2025-03-01")
+    assert list(info.value.reasons) == [
+        "item E in town jinxi: the town does not hold it on 2025-03-01 (it is on no list then)"
+    ]
+
+
+def test_a_record_starting_on_the_effective_date_is_a_later_change(
+    g: kr.ResponsibilityGraph,
+) -> None:
+    """A record that starts on the effective date counts as a later change, and the
+    message quotes exactly the dates of the later changes from that day on."""
+    g.reclaim(["ZF-0101"], towns=["jinxi"], to="zhj", effective="2025-03-01")
+    with pytest.raises(kr.TransferError) as info:
+        g.reclaim(["ZF-0101"], towns=["jinxi"], to="zhj", effective="2025-03-01")
+    assert len(info.value.reasons) == 1
+    assert "(on 2025-03-01); transfers must follow each other in date order" in (
+        info.value.reasons[0]
+    )
+    with pytest.raises(kr.TransferError) as info:
+        g.delegate(["ZJ-002"], towns=["jinxi"], effective="2020-06-01")
+    assert "(on 2021-01-01)" in info.value.reasons[0]
