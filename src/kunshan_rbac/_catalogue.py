@@ -34,6 +34,7 @@ from typing import Any
 from ._errors import (
     AmbiguousNameError,
     DuplicateCodeError,
+    InvalidArgumentError,
     InvalidRecordError,
     UnknownItemError,
     UnknownUnitError,
@@ -162,16 +163,20 @@ class Catalogue:
 
     # ------------------------------------------------------------------ names
 
-    def item_code(self, name: str) -> str:
+    def item_code(self, name: str, *, parameter: str = "item") -> str:
         """The code of the item with this code or name.
 
+        Args:
+            name: what to look up.
+            parameter: the caller's parameter that gave ``name``, for the error.
+
         Raises:
-            InvalidRecordError: ``name`` is not a string.
+            InvalidArgumentError: ``name`` is not a string.
             UnknownItemError: no item has it (with suggestions).
             AmbiguousNameError: several items have it.
         """
         if not isinstance(name, str):
-            raise InvalidRecordError(f"an item is named by a string, not {name!r}", value=name)
+            raise InvalidArgumentError(parameter, name, "an item's code or name (a string)")
         if name in self._items:
             return name
         found = self._item_names.find(name)
@@ -181,22 +186,26 @@ class Catalogue:
             raise AmbiguousNameError(name, sorted(found), kind="item")
         raise UnknownItemError(name, self._suggest(name, self._items, self._item_names))
 
-    def unit_code(self, name: str, *, kind: str = "unit") -> str:
+    def unit_code(self, name: str, *, kind: str = "unit", parameter: str = "") -> str:
         """The code of the unit with this code, name or alias.
 
         Args:
             name: what to look up.
             kind: ``"unit"`` for any unit, or ``"town"``, ``"department"`` or
                 ``"authority"`` for that kind only.
+            parameter: the caller's parameter that gave ``name``, for the error
+                (default: ``kind``).
 
         Raises:
-            InvalidRecordError: ``name`` is not a string.
+            InvalidArgumentError: ``name`` is not a string.
             UnknownUnitError: no unit of that kind has it (with suggestions, or a note
                 saying which units of another kind do).
             AmbiguousNameError: several units of that kind have it.
         """
         if not isinstance(name, str):
-            raise InvalidRecordError(f"a {kind} is named by a string, not {name!r}", value=name)
+            raise InvalidArgumentError(
+                parameter or kind, name, f"a {kind}'s code, name or alias (a string)"
+            )
         try:
             return self._unit_code(name, kind)
         except UnknownUnitError as error:

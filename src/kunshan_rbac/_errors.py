@@ -106,6 +106,28 @@ class InvalidRecordError(KunshanRbacError, ValueError):
         super().__init__(message)
 
 
+class InvalidArgumentError(InvalidRecordError, TypeError):
+    """A parameter of a call has the wrong type (a list where a name goes, say).
+
+    It is also an `InvalidRecordError` (as such arguments were reported before) and a
+    `TypeError`.
+
+    Attributes:
+        parameter: the parameter's name.
+        value: what was given.
+        expected: what the parameter takes.
+    """
+
+    def __init__(self, parameter: str, value: object, expected: str) -> None:
+        self.parameter = parameter
+        self.expected = expected
+        super().__init__(
+            f"{parameter} must be {expected}, not {type(value).__name__} {value!r}",
+            field=parameter,
+            value=value,
+        )
+
+
 class DuplicateCodeError(KunshanRbacError, ValueError):
     """A unit or item code was added twice with different content.
 

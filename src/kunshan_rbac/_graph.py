@@ -16,7 +16,7 @@ they are not part of the public API.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from time import time as _clock
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +24,12 @@ import attrs
 
 from ._catalogue import Catalogue
 from ._dates import TODAY, DateLike, day_number, in_force, parse_date, parse_optional_date
-from ._errors import InvalidRecordError, NotAssignedError, OwnershipConflictError
+from ._errors import (
+    InvalidArgumentError,
+    InvalidRecordError,
+    NotAssignedError,
+    OwnershipConflictError,
+)
 from ._explain import Explanation, explain
 from ._model import (
     Department,
@@ -78,7 +83,6 @@ class ResponsibilityGraph:
         # (an attribute read here is cheaper than a call in `owner`'s fast path).
         self._units = self._catalogue.unit_map
         self._items = self._catalogue.item_map
-        self._by_town = self._store.by_town
         self._search = self._store.search
 
     def __getstate__(self) -> dict[str, Any]:
@@ -149,7 +153,7 @@ class ResponsibilityGraph:
         Raises:
             UnknownItemError: no such item.
         """
-        return self._catalogue.children(self._catalogue.item_code(item))
+        return self._catalogue.children(self._catalogue.item_code(item, parameter="item"))
 
     def unit(self, name: str) -> Unit:
         """The unit with this code, name or alias.
@@ -158,7 +162,7 @@ class ResponsibilityGraph:
             UnknownUnitError: none has it.
             AmbiguousNameError: several units have it.
         """
-        return self._units[self._catalogue.unit_code(name)]
+        return self._units[self._catalogue.unit_code(name, parameter="name")]
 
     def town(self, name: str) -> Town:
         """The town with this code, name or alias.
@@ -167,7 +171,7 @@ class ResponsibilityGraph:
             UnknownUnitError: no town has it (the message says if a department does).
             AmbiguousNameError: several towns have it.
         """
-        unit = self._units[self._catalogue.unit_code(name, kind="town")]
+        unit = self._units[self._catalogue.unit_code(name, kind="town", parameter="name")]
         assert isinstance(unit, Town)
         return unit
 
@@ -178,7 +182,7 @@ class ResponsibilityGraph:
             UnknownItemError: none has it.
             AmbiguousNameError: several items have it.
         """
-        return self._items[self._catalogue.item_code(name)]
+        return self._items[self._catalogue.item_code(name, parameter="name")]
 
     # ------------------------------------------------------------------ records
 
@@ -228,14 +232,25 @@ class ResponsibilityGraph:
             InvalidDateError: a date cannot be read.
         """
         catalogue, store, units = self._catalogue, self._store, self._units
+        _name("item", item)
+        _name("town", town)
+        _kind("list", list, ListKind)
+        _name("primary", primary)
+        secondary = _names("secondary", secondary)
+        _date("start", start)
+        _date("end", end)
         item_code = item if item in self._items else catalogue.item_code(item)
         town_code = (
             town if type(units.get(town)) is Town else catalogue.unit_code(town, kind="town")
         )
         kind = list if isinstance(list, ListKind) else ListKind.parse(list)
-        primary_code = primary if primary in units else catalogue.unit_code(primary)
+        primary_code = (
+            primary if primary in units else catalogue.unit_code(primary, parameter="primary")
+        )
         names = [secondary] if isinstance(secondary, str) else secondary
-        secondary_codes = [n if n in units else catalogue.unit_code(n) for n in names]
+        secondary_codes = [
+            n if n in units else catalogue.unit_code(n, parameter="secondary") for n in names
+        ]
         if len(set(secondary_codes)) != len(secondary_codes):
             raise InvalidRecordError(
                 f"secondary names a unit twice: {secondary_codes}",
@@ -257,8 +272,9 @@ class ResponsibilityGraph:
                              start_day, end_day, duty=secondary_duty, source=source)
             for code in secondary_codes
         ]
-        for record in records:
-            store.insert(record)
+        with store.batch():  # one (item, town): published in place, in one step
+            for record in records:
+                store.insert(record)
         return tuple(records)
 
     def records(
@@ -324,9 +340,13 @@ class ResponsibilityGraph:
         elif type(at) is _Date:
             day = at.toordinal()
         else:
+            _date("at", at)
             day = day_number(at)
-        slots = self._by_town.get(town)
-        slot = slots.get(item) if slots is not None else None
+        try:
+            slots = self._store.by_town.get(town)  # read once: one version of the store
+            slot = slots.get(item) if slots is not None else None
+        except TypeError:  # an unhashable argument
+            raise _wrong_type(item, town, at) from None
         if slot is not None:
             if slot.hi > day >= slot.lo:  # the order of reads matters: see `Slot`
                 return slot.only  # type: ignore[return-value]
@@ -367,7 +387,8 @@ class ResponsibilityGraph:
             UnknownItemError, UnknownUnitError, AmbiguousNameError: a name is unknown.
         """
         catalogue = self._catalogue
-        key = (catalogue.item_code(item), catalogue.unit_code(town, kind="town"))
+        key = (catalogue.item_code(item, parameter="item"),
+               catalogue.unit_code(town, kind="town", parameter="town"))
         entry = self._store.entry_of(*key)
         result = []
         for answer in entry.answers:
@@ -400,6 +421,12 @@ class ResponsibilityGraph:
             OwnershipConflictError: some (item, town) of the unit has no single primary.
             UnknownUnitError, AmbiguousNameError: the unit is unknown or ambiguous.
         """
+        _name("unit", unit)
+        _date("at", at)
+        if role is not None:
+            _kind("role", role, Role)
+        if list is not None:
+            _kind("list", list, ListKind)
         code = unit if unit in self._units else self._catalogue.unit_code(unit)
         day = day_number(at)
         wanted_role = Role.parse(role) if role is not None else None
@@ -450,6 +477,9 @@ class ResponsibilityGraph:
         Raises:
             UnknownUnitError, AmbiguousNameError: the town is unknown or ambiguous.
         """
+        _kind("list", list, ListKind)
+        _name("town", town)
+        _date("at", at)
         kind = ListKind.parse(list)
         store = self._store
         town_code = (
@@ -494,7 +524,9 @@ class ResponsibilityGraph:
             An `Explanation`; ``str()`` of it is a readable account.
         """
         catalogue = self._catalogue
-        key = (catalogue.item_code(item), catalogue.unit_code(town, kind="town"))
+        _date("at", at)
+        key = (catalogue.item_code(item, parameter="item"),
+               catalogue.unit_code(town, kind="town", parameter="town"))
         return explain(catalogue, self._store, key, parse_date(at))
 
     def transfers(
@@ -557,12 +589,19 @@ class ResponsibilityGraph:
             TransferError: the transfer cannot apply; it lists every reason, and the graph
                 is left exactly as it was.
         """
-        planner, fields = plan_reclaim(
-            self._catalogue, self._store, items, towns=towns, to=to, effective=effective,
-            ref=ref, reason=reason, keep_secondary=keep_secondary, duty=duty,
-            secondary_duty=secondary_duty,
-        )
-        return apply_plan(self._store, planner, fields)
+        items = _names("items", items)
+        towns = _names("towns", towns, optional=True)
+        _name("to", to)
+        _date("effective", effective, optional=False)
+        if not isinstance(keep_secondary, bool):
+            raise InvalidArgumentError("keep_secondary", keep_secondary, "True or False")
+        with self._store.writing():  # one writer: plan and apply as one
+            planner, fields = plan_reclaim(
+                self._catalogue, self._store, items, towns=towns, to=to, effective=effective,
+                ref=ref, reason=reason, keep_secondary=keep_secondary, duty=duty,
+                secondary_duty=secondary_duty,
+            )
+            return apply_plan(self._store, planner, fields)
 
     def delegate(
         self,
@@ -603,12 +642,18 @@ class ResponsibilityGraph:
             TransferError: the transfer cannot apply; it lists every reason, and the graph
                 is left exactly as it was.
         """
-        planner, fields = plan_delegate(
-            self._catalogue, self._store, items, towns=towns, effective=effective, ref=ref,
-            reason=reason, keep_secondary=keep_secondary, duty=duty,
-            secondary_duty=secondary_duty, grant=grant,
-        )
-        return apply_plan(self._store, planner, fields)
+        items = _names("items", items)
+        towns = _names("towns", towns, optional=True)
+        _date("effective", effective, optional=False)
+        if not isinstance(keep_secondary, bool):
+            raise InvalidArgumentError("keep_secondary", keep_secondary, "True or False")
+        with self._store.writing():  # one writer: plan and apply as one
+            planner, fields = plan_delegate(
+                self._catalogue, self._store, items, towns=towns, effective=effective, ref=ref,
+                reason=reason, keep_secondary=keep_secondary, duty=duty,
+                secondary_duty=secondary_duty, grant=grant,
+            )
+            return apply_plan(self._store, planner, fields)
 
     def revert(
         self, transfer: Transfer | int, *, effective: DateLike, ref: str = "", reason: str = ""
@@ -633,10 +678,14 @@ class ResponsibilityGraph:
             TransferError: some (item, town) changed since the transfer, or the date or
                 transfer is wrong; nothing is changed.
         """
-        planner, fields = plan_revert(
-            self._catalogue, self._store, transfer, effective=effective, ref=ref, reason=reason
-        )
-        return apply_plan(self._store, planner, fields)
+        if not isinstance(transfer, (Transfer, int)) or isinstance(transfer, bool):
+            raise InvalidArgumentError("transfer", transfer, "a Transfer or its id")
+        _date("effective", effective, optional=False)
+        with self._store.writing():  # one writer: plan and apply as one
+            planner, fields = plan_revert(
+                self._catalogue, self._store, transfer, effective=effective, ref=ref, reason=reason
+            )
+            return apply_plan(self._store, planner, fields)
 
     def to_networkx(self) -> nx.MultiDiGraph:
         """A networkx view for analysts, built anew on each call.
@@ -672,9 +721,9 @@ class ResponsibilityGraph:
         """The codes of an optional item, town and unit filter."""
         catalogue = self._catalogue
         return (
-            catalogue.item_code(item) if item is not None else None,
-            catalogue.unit_code(town, kind="town") if town is not None else None,
-            catalogue.unit_code(unit) if unit is not None else None,
+            catalogue.item_code(item, parameter="item") if item is not None else None,
+            catalogue.unit_code(town, kind="town", parameter="town") if town is not None else None,
+            catalogue.unit_code(unit, parameter="unit") if unit is not None else None,
         )
 
 
@@ -695,3 +744,49 @@ def _code(value: Unit | Item) -> str:
 
 def _record_id(record: Record) -> int:
     return record.id
+
+
+def _wrong_type(item: object, town: object, at: object) -> InvalidArgumentError:
+    """The error for `owner`'s arguments when one of them cannot be looked up."""
+    if not isinstance(item, str):
+        return InvalidArgumentError("item", item, "an item's code or name (a string)")
+    if not isinstance(town, str):
+        return InvalidArgumentError("town", town, "a town's code, name or alias (a string)")
+    return InvalidArgumentError("at", at, "a date")
+
+
+_NAME = "a code, name or alias (a string)"
+_NAMES = "a code, name or alias (a string), or a list of them"
+_DATE = "a date, datetime or string"
+
+
+def _name(parameter: str, value: object, optional: bool = False) -> None:
+    """A parameter that takes one name must get a string (or ``None`` if optional)."""
+    if not (isinstance(value, str) or (optional and value is None)):
+        raise InvalidArgumentError(parameter, value, _NAME)
+
+
+def _names(parameter: str, value: object, optional: bool = False) -> Any:
+    """A parameter that takes a name or several: the value, a one-off iterable read
+    into a list; anything else is refused."""
+    if isinstance(value, str) or (optional and value is None):
+        return value
+    if isinstance(value, (bytes, bytearray, Mapping)) or not isinstance(value, Iterable):
+        raise InvalidArgumentError(parameter, value, _NAMES)
+    names = list(value)
+    for name in names:
+        if not isinstance(name, str):
+            raise InvalidArgumentError(parameter, value, _NAMES)
+    return names
+
+
+def _date(parameter: str, value: object, optional: bool = True) -> None:
+    """A date parameter must get a date, a datetime, a string (or ``None``)."""
+    if not (isinstance(value, (str, datetime.date)) or (optional and value is None)):
+        raise InvalidArgumentError(parameter, value, _DATE)
+
+
+def _kind(parameter: str, value: object, kind: type[ListKind] | type[Role]) -> None:
+    """A list or role parameter must get the enum or its name."""
+    if not isinstance(value, (kind, str)):
+        raise InvalidArgumentError(parameter, value, f"a {kind.__name__} or its name")

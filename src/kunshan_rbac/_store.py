@@ -2,22 +2,30 @@
 transfer log.
 
 Records live in one `Slot` per (item, town), in insertion order; the slots are indexed
-by town and by unit. Each slot caches its timeline (`Entry`), built on first read and
-dropped when its records change, with the answers already resolved to `Ownership`
-values. The graph, the transfers, the explanations, the JSON reader and the rules use
-the public methods below; nothing outside this module changes a slot.
+by town and by unit. Each slot caches its timeline (`Entry`), built on first read, with
+the answers already resolved to `Ownership` values. The graph, the transfers, the
+explanations, the JSON reader and the rules use the public methods below; nothing
+outside this module changes a slot.
 
-Threads: a store that no thread is changing may be read from several threads at once.
-The one write a read makes is filling a slot's cache; see `RecordStore.answer`.
+Threads: any number of readers and one writer at a time. A slot's records never change:
+a write builds a new slot and publishes it with one assignment, so a cache filled from a
+slot always belongs to that slot's records and can never outlive them. A write that
+changes several slots (a transfer) is published as one step: inside `RecordStore.batch`
+the new slots are kept aside, then the town map is copied, the changed towns' item maps
+are copied and updated, and the new map replaces the old with one assignment. A reader
+that reads the map once per question sees the store wholly before or wholly after each
+batch. Writers serialise on the store's lock (`RecordStore.writing`).
 """
 
 from __future__ import annotations
 
 import datetime
+import threading
 from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from typing import Final
+from contextlib import contextmanager
+from typing import Any, Final
 
 import attrs
 
@@ -62,19 +70,20 @@ EMPTY: Final = Entry(Timeline((), ()), ())
 class Slot:
     """The records of one (item, town) and their cached timeline.
 
-    Read-only outside the store. On day numbers ``lo <= d < hi`` the answer is ``only``
+    Read-only outside the store, and its records never change: a write makes a new slot.
+    On day numbers ``lo <= d < hi`` the answer is ``only``
     with no bisection: today's period, or the latest one, when it is a clean answer
     (``lo == hi == 0`` otherwise).
 
     Read ``hi`` first, then ``lo``, then ``only``: ``if slot.hi > day >= slot.lo: return
     slot.only``. The store writes them in the opposite order (``lo``, ``only``, then
-    ``hi``) and empties the range by setting ``hi`` first, so a reader on another thread
-    that sees a range also sees the answer that goes with it.
+    ``hi``), once per slot, so a reader on another thread that sees a range also sees
+    the answer that goes with it.
 
     Attributes:
         item: the item code.
         town: the town code.
-        records: the records, in insertion order (do not change the list).
+        records: the records, in insertion order.
         entry: the cached timeline, or ``None`` until the next read builds it.
         lo: first day number of the answer at hand.
         hi: first day number after it.
@@ -83,10 +92,10 @@ class Slot:
 
     __slots__ = ("entry", "hi", "item", "lo", "only", "records", "town")
 
-    def __init__(self, item: str, town: str) -> None:
+    def __init__(self, item: str, town: str, records: tuple[Record, ...]) -> None:
         self.item = item
         self.town = town
-        self.records: list[Record] = []
+        self.records = records
         self.entry: Entry | None = None
         self.hi = 0
         self.lo = 0
@@ -102,7 +111,8 @@ class RecordStore:
 
     Attributes:
         by_town: the slots by town code, then item code: a read-only index for the
-            callers' hottest paths (`slot` is the same lookup as a method).
+            callers' hottest paths (`slot` is the same lookup as a method). A batch
+            replaces it with a new map: read it once per question.
     """
 
     def __init__(self, catalogue: Catalogue) -> None:
@@ -110,11 +120,90 @@ class RecordStore:
         # town code -> item code -> slot
         self._by_town: dict[str, dict[str, Slot]] = {}
         self.by_town: Mapping[str, Mapping[str, Slot]] = self._by_town  # the same dict
-        # unit code -> the slots where the unit holds a record
-        self._by_unit: dict[str, set[Slot]] = defaultdict(set)
+        # unit code -> the (item, town) keys where the unit holds a record (only grows)
+        self._by_unit: dict[str, set[Key]] = defaultdict(set)
         self._transfers: list[Transfer] = []
         self._count = 0
         self._next_id = 1
+        self._lock = threading.RLock()
+        self._fill = threading.Lock()
+        self._pending: dict[Key, Slot] | None = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Locks are not copied; a copy gets its own.
+        state = self.__dict__.copy()
+        del state["_lock"], state["_fill"]
+        state["_pending"] = None
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._lock = threading.RLock()
+        self._fill = threading.Lock()
+
+    # ------------------------------------------------------------------ writing
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """Hold the store's writer lock: one writer at a time; readers do not wait.
+
+        A writer that plans from what it reads (a transfer) holds it from the first read
+        to the last write. It is re-entrant.
+        """
+        with self._lock:
+            yield
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Publish every slot changed inside as one step (see the module's note).
+
+        A batch that changes one slot publishes it in place; one that changes several
+        copies the town map and swaps it in. Nothing is published if the body raises.
+        """
+        with self._lock:
+            if self._pending is not None:  # nested: the outer batch publishes
+                yield
+                return
+            pending: dict[Key, Slot] = {}
+            self._pending = pending
+            try:
+                yield
+            finally:
+                self._pending = None
+            if len(pending) == 1:
+                (slot,) = pending.values()
+                self._publish(slot)
+            elif pending:
+                by_town = dict(self._by_town)
+                copied: set[str] = set()
+                for (item, town), slot in pending.items():
+                    if town not in copied:
+                        by_town[town] = dict(by_town.get(town, {}))
+                        copied.add(town)
+                    by_town[town][item] = slot
+                self._by_town = by_town
+                self.by_town = by_town
+
+    def _publish(self, slot: Slot) -> None:
+        slots = self._by_town.get(slot.town)
+        if slots is None:
+            self._by_town[slot.town] = {slot.item: slot}
+        else:
+            slots[slot.item] = slot
+
+    def _current(self, item: str, town: str) -> Slot | None:
+        pending = self._pending
+        if pending is not None:
+            slot = pending.get((item, town))
+            if slot is not None:
+                return slot
+        return self.slot(item, town)
+
+    def _put(self, slot: Slot) -> None:
+        if self._pending is not None:
+            self._pending[slot.item, slot.town] = slot
+        else:
+            self._publish(slot)
 
     # ------------------------------------------------------------------ sizes
 
@@ -150,19 +239,17 @@ class RecordStore:
         return record
 
     def insert(self, record: Record) -> None:
-        """Store a record whose id is unused (later ids are allocated above it)."""
-        slots = self._by_town.get(record.town)
-        if slots is None:
-            slots = self._by_town[record.town] = {}
-        slot = slots.get(record.item)
-        if slot is None:
-            slot = slots[record.item] = Slot(record.item, record.town)
-        slot.records.append(record)
-        _forget(slot)
-        self._by_unit[record.unit].add(slot)
-        self._count += 1
-        if record.id >= self._next_id:
-            self._next_id = record.id + 1
+        """Store a record whose id is unused (later ids are allocated above it).
+
+        Outside a `batch` the record is published at once."""
+        with self._lock:
+            old = self._current(record.item, record.town)
+            records = (*old.records, record) if old is not None else (record,)
+            self._by_unit[record.unit].add((record.item, record.town))
+            self._put(Slot(record.item, record.town, records))
+            self._count += 1
+            if record.id >= self._next_id:
+                self._next_id = record.id + 1
 
     def replace(self, record: Record) -> None:
         """Swap in a changed copy of a stored record (same id, unit, item and town).
@@ -170,13 +257,15 @@ class RecordStore:
         Raises:
             KeyError: no stored record of that (item, town) has the id.
         """
-        slot = self._by_town[record.town][record.item]
-        for index, old in enumerate(slot.records):
-            if old.id == record.id:
-                slot.records[index] = record
-                _forget(slot)
-                return
-        raise KeyError(record.id)
+        with self._lock:
+            old = self._current(record.item, record.town)
+            if old is not None:
+                for index, stored in enumerate(old.records):
+                    if stored.id == record.id:
+                        records = (*old.records[:index], record, *old.records[index + 1:])
+                        self._put(Slot(record.item, record.town, records))
+                        return
+            raise KeyError(record.id)
 
     def record(self, item: str, town: str, record_id: int) -> Record:
         """The stored record with this id among those of (item, town).
@@ -196,15 +285,19 @@ class RecordStore:
 
     def all_records(self) -> Iterator[Record]:
         """Every record, slot by slot."""
-        for slots in self._by_town.values():
-            for slot in slots.values():
-                yield from slot.records
+        for slot in self._snapshot():
+            yield from slot.records
 
     def groups(self) -> Iterator[tuple[Key, Sequence[Record]]]:
         """Every (item, town) with its records, in insertion order."""
-        for slots in self._by_town.values():
-            for slot in slots.values():
-                yield (slot.item, slot.town), slot.records
+        for slot in self._snapshot():
+            yield (slot.item, slot.town), slot.records
+
+    def _snapshot(self) -> list[Slot]:
+        # One read of the map; each `tuple(...)` copy is one step under the GIL, so a
+        # writer adding a slot meanwhile cannot break the iteration.
+        return [slot for slots in tuple(self._by_town.values())
+                for slot in tuple(slots.values())]
 
     # ------------------------------------------------------------------ slots
 
@@ -218,30 +311,41 @@ class RecordStore:
         return town in self._by_town
 
     def slots_of_town(self, town: str) -> Iterable[Slot]:
-        """The slots of a town (by code)."""
+        """The slots of a town (by code), as one version of the store."""
         slots = self._by_town.get(town)
-        return slots.values() if slots is not None else ()
+        return tuple(slots.values()) if slots is not None else ()
 
     def slots_of_unit(self, unit: str) -> Iterable[Slot]:
-        """The slots where the unit with this code holds a record."""
-        return self._by_unit.get(unit, ())
+        """The slots where the unit with this code holds a record, as one version of
+        the store."""
+        by_town = self._by_town
+        keys = self._by_unit.get(unit)
+        if keys is None:
+            return ()
+        found = []
+        for item, town in tuple(keys):
+            slots = by_town.get(town)
+            slot = slots.get(item) if slots is not None else None
+            if slot is not None:
+                found.append(slot)
+        return found
 
     def towns_holding(self, item: str) -> list[str]:
         """Codes of the towns with records of ``item``, sorted."""
-        return sorted(town for town, slots in self._by_town.items() if item in slots)
+        return sorted(town for town, slots in tuple(self._by_town.items()) if item in slots)
 
     # ------------------------------------------------------------------ answers
 
     def entry(self, slot: Slot) -> Entry:
         """The slot's timeline with its answers, built now if not cached.
 
-        Building is safe while other threads read the same store (and none changes
-        it): the entry is a new immutable value published by one assignment; the answer
-        at hand is published in the order `Slot` describes, so a reader never pairs a
-        range with the wrong answer; and two threads that build the same slot at once
-        build equal values, so whichever assignment lands last changes no answer. Both
-        rely on each assignment being seen whole and in program order, as CPython
-        guarantees.
+        Building is safe while other threads read and one writes: a slot's records
+        never change, so its cache can only hold answers of those records; the entry is
+        a new immutable value published by one assignment (two threads that build it at
+        once build equal values); and the answer at hand is set once per slot, under a
+        lock, in the order `Slot` describes, so a reader never pairs a range with the
+        wrong answer. This relies on each assignment being seen whole and in program
+        order, as CPython guarantees.
         """
         entry = slot.entry
         if entry is not None:
@@ -259,10 +363,12 @@ class RecordStore:
         chosen = answers[index] if index >= 0 else None
         if type(chosen) is Ownership:
             segment = timeline.segments[index]
-            # In this order: see `Slot`.
-            slot.lo = segment.start
-            slot.only = chosen
-            slot.hi = segment.end
+            with self._fill:
+                if slot.only is None:  # once per slot: the first filler's day wins
+                    # In this order: see `Slot`.
+                    slot.lo = segment.start
+                    slot.only = chosen
+                    slot.hi = segment.end
         return entry
 
     def answer(self, slot: Slot, day: int) -> Answer:
@@ -319,7 +425,8 @@ class RecordStore:
 
     def log_transfer(self, transfer: Transfer) -> None:
         """Append a transfer to the log (its records must already be stored)."""
-        self._transfers.append(transfer)
+        with self._lock:
+            self._transfers.append(transfer)
 
     def transfers(self) -> Sequence[Transfer]:
         """The logged transfers, oldest first (not a copy: do not change it)."""
@@ -332,12 +439,4 @@ class RecordStore:
             if transfer.id == transfer_id:
                 return transfer
         return None
-
-
-def _forget(slot: Slot) -> None:
-    """Drop a slot's cached timeline after its records changed."""
-    slot.hi = 0
-    slot.lo = 0
-    slot.only = None
-    slot.entry = None
 

@@ -116,6 +116,8 @@ class _Planner:
                 self.reasons.append(f"{name} must be a string, not {value!r}")
 
     def fail(self) -> None:
+        if not self.reasons and not self.moves:
+            self.reasons.append("it would move nothing: no item is named in any town")
         if self.reasons:
             raise TransferError(self.kind.value, self.reasons)
 
@@ -381,8 +383,20 @@ def plan_revert(
 
 
 def apply_plan(store: RecordStore, planner: _Planner, fields: dict[str, Any]) -> Transfer:
-    """Apply a plan that has no reason against it, and log the transfer."""
-    tid = store.next_transfer_id()
+    """Apply a plan that has no reason against it, and log the transfer.
+
+    Every changed (item, town) is published in one step (`RecordStore.batch`); the
+    caller holds `RecordStore.writing` from planning on, so the plan still holds."""
+    with store.writing():
+        tid = store.next_transfer_id()
+        with store.batch():
+            moves = _apply_moves(store, planner, tid)
+        transfer = Transfer(tid, planner.kind, planner.day, tuple(moves), **fields)
+        store.log_transfer(transfer)
+    return transfer
+
+
+def _apply_moves(store: RecordStore, planner: _Planner, tid: int) -> list[Move]:
     moves = []
     for planned in sorted(planner.moves, key=lambda m: (m.item, m.town)):
         for record in planned.close:
@@ -400,7 +414,5 @@ def apply_plan(store: RecordStore, planner: _Planner, fields: dict[str, Any]) ->
                  planned.from_list, planned.to_list,
                  tuple(r.id for r in planned.close), tuple(opened))
         )
-    transfer = Transfer(tid, planner.kind, planner.day, tuple(moves), **fields)
-    store.log_transfer(transfer)
-    return transfer
+    return moves
 

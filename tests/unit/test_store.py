@@ -59,7 +59,7 @@ def test_records_are_kept_per_item_and_town_in_insertion_order(store: RecordStor
     assert store.record("I", "t1", b.id) == b
     with pytest.raises(KeyError):
         store.record("I", "t1", d.id)
-    assert dict(store.groups()) == {("I", "t1"): [a, b, c], ("J", "t2"): [d]}
+    assert {k: list(v) for k, v in store.groups()} == {("I", "t1"): [a, b, c], ("J", "t2"): [d]}
     assert sorted(r.id for r in store.all_records()) == [1, 2, 3, 4]
     assert {(s.item, s.town) for s in store.slots_of_unit("t1")} == {("I", "t1")}
     assert {(s.item, s.town) for s in store.slots_of_unit("d")} == {("I", "t1")}
