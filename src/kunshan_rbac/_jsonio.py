@@ -26,7 +26,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from ._atomic import atomic_write
 from ._errors import KunshanRbacError, LoadError, Problem, WriteError
-from ._jsonfile import decode_utf8, depth_problems, parse, read_bytes
+from ._jsonfile import decode_utf8, depth_problems, parse, read_bytes, read_lines
 from ._limits import DEFAULT_LIMITS, Limits
 
 if TYPE_CHECKING:
@@ -507,6 +507,134 @@ def _schema_problems(data: Any, source: str) -> list[Problem]:
 _TEXTS = ("duty", "source", "grant")
 
 
+class _Ids:
+    """The record ids seen so far: a bitmap for the dense ids a graph gives, a set for
+    the rest (a file's ids may be anything from 0 up)."""
+
+    def __init__(self) -> None:
+        self._bits = bytearray(1 << 12)
+        self._rest: set[int] = set()
+        self._count = 0
+
+    def __contains__(self, number: int) -> bool:
+        if number < len(self._bits) << 3 and self._bits[number >> 3] & (1 << (number & 7)):
+            return True
+        return number in self._rest
+
+    def add(self, number: int) -> None:
+        self._count += 1
+        size = len(self._bits) << 3
+        if number >= size and number < 4 * self._count + (1 << 20):
+            # Dense enough: grow the bitmap (doubling) rather than fill the set.
+            self._bits.extend(bytes(max(len(self._bits), (number >> 3) + 1 - len(self._bits))))
+            size = len(self._bits) << 3
+        if number < size:
+            self._bits[number >> 3] |= 1 << (number & 7)
+        else:
+            self._rest.add(number)
+
+
+class _Builder:
+    """A graph built from the rows of a document, section by section, in file order.
+
+    Each method takes one row (a dict that passed the schema) and adds it, or raises
+    (`KunshanRbacError`, ``ValueError``, ``TypeError``, ``KeyError``) without adding it.
+    Both readers use it: `loads` on the parsed document, `read_json` line by line.
+    """
+
+    def __init__(self) -> None:
+        self.graph = ResponsibilityGraph()
+        self.seen = _Ids()
+        self._catalogue = catalogue_of(self.graph)
+        self._store = store_of(self.graph)
+        # One string object per distinct code and text, one int per distinct transfer
+        # id: a national data set repeats them millions of times.
+        self._shared: dict[str, str] | None = None
+        self._numbers: dict[int, int] = {}
+        self._roles = {r.value: r for r in Role}
+        self._kinds = {k.value: k for k in ListKind}
+        self._run: list[Record] = []
+
+    def unit(self, row: dict[str, Any]) -> None:
+        self.graph.add_unit(unit_from_dict(row))
+
+    def item(self, row: dict[str, Any]) -> None:
+        fields = dict(row)
+        fields["basis"] = tuple(fields.get("basis", ()))
+        self.graph.add_item(Item(**fields))
+
+    def record(self, row: dict[str, Any]) -> None:
+        # The schema has checked every field's type and form; what is left to check
+        # is what it cannot see: dates that exist, ids used once, known codes.
+        shared = self._shared
+        if shared is None:
+            shared = self._shared = {code: code for code in (*self._catalogue.unit_map,
+                                                             *self._catalogue.item_map)}
+        units, items = self._catalogue.unit_map, self._catalogue.item_map
+        record_id = row["id"]
+        unit = shared.get(row["unit"], row["unit"])
+        item = shared.get(row["item"], row["item"])
+        town = shared.get(row["town"], row["town"])
+        if record_id in self.seen:
+            raise ValueError(f"record id {record_id} is used twice")
+        if unit not in units:
+            raise ValueError(f"unit {unit!r} is not in the catalogue")
+        if item not in items:
+            raise ValueError(f"item {item!r} is not in the catalogue")
+        if type(units.get(town)) is not Town:
+            raise ValueError(f"town {town!r} is not a town of the catalogue")
+        duty, source, grant = (shared.setdefault(t, t) for t in (row.get(f, "") for f in _TEXTS))
+        numbers = self._numbers
+        opened, closed = row.get("opened_by"), row.get("closed_by")
+        record = _trusted_record(
+            record_id, unit, item, town, self._roles[row["role"]], self._kinds[row["list"]],
+            _date(row.get("start")), _date(row.get("end")), duty, source, grant,
+            numbers.setdefault(opened, opened) if opened is not None else None,
+            numbers.setdefault(closed, closed) if closed is not None else None,
+        )
+        self.seen.add(record_id)
+        run = self._run
+        if run and (run[0].item is not item or run[0].town is not town):
+            self.flush()
+            run = self._run
+        run.append(record)
+
+    def flush(self) -> None:
+        """Store the records read so far (a file keeps each (item, town)'s records
+        together, so they are stored a run at a time)."""
+        if self._run:
+            self._store.insert_run(self._run)
+            self._run = []
+
+    def transfer(self, row: dict[str, Any]) -> None:
+        self.flush()
+        fields = dict(row)
+        moves = tuple(
+            Move(
+                m["item"], m["town"], m["from_unit"], m["to_unit"],
+                ListKind(m["from_list"]), ListKind(m["to_list"]),
+                tuple(m["closed"]), tuple(m["opened"]),
+            )
+            for m in fields.pop("moves")
+        )
+        number = fields.pop("id")
+        transfer = Transfer(
+            id=self._numbers.setdefault(number, number),
+            kind=TransferKind(fields.pop("kind")),
+            effective=_iso_date(fields.pop("effective")),
+            moves=moves,
+            **fields,
+        )
+        missing = [i for m in moves for i in (*m.closed, *m.opened) if i not in self.seen]
+        if missing:
+            raise ValueError(f"moves name records that do not exist: {missing[:5]}")
+        self._store.log_transfer(transfer)
+
+    def finish(self) -> ResponsibilityGraph:
+        self.flush()
+        return self.graph
+
+
 def _read(data: Any, source: str, *, validate: bool = True) -> ResponsibilityGraph:
     problems: list[Problem] = []
     if not isinstance(data, dict) or data.get("format") != FORMAT:
@@ -523,7 +651,7 @@ def _read(data: Any, source: str, *, validate: bool = True) -> ResponsibilityGra
     invalid = _schema_problems(data, source) if validate else []
     if invalid:
         raise LoadError(invalid)
-    graph = ResponsibilityGraph()
+    builder = _Builder()
 
     def section(name: str) -> list[Any]:
         rows = data.get(name, [])
@@ -533,11 +661,11 @@ def _read(data: Any, source: str, *, validate: bool = True) -> ResponsibilityGra
             return []
         return rows
 
-    def attempt(name: str, index: int, row: Any, action: Any) -> None:
+    def attempt(name: str, index: int, row: Any, action: Callable[[Any], None]) -> None:
         try:
             if not isinstance(row, dict):
                 raise TypeError(f"expected an object, found {type(row).__name__}")
-            action()
+            action(row)
         except (KunshanRbacError, ValueError, TypeError, KeyError, AttributeError) as exc:
             field = getattr(exc, "field", None) or None
             if isinstance(exc, KeyError) and not isinstance(exc, KunshanRbacError):
@@ -546,77 +674,98 @@ def _read(data: Any, source: str, *, validate: bool = True) -> ResponsibilityGra
             problems.append(Problem(source, sheet=name, row=index, column=field, value=shown,
                                     expected=str(exc)))
 
-    for index, row in enumerate(section("units")):
-        def add_unit(row: Any = row) -> None:
-            graph.add_unit(unit_from_dict(row))
-        attempt("units", index, row, add_unit)
-    for index, row in enumerate(section("items")):
-        def add_item(row: Any = row) -> None:
-            fields = dict(row)
-            fields["basis"] = tuple(fields.get("basis", ()))
-            graph.add_item(Item(**fields))
-        attempt("items", index, row, add_item)
-    seen_ids: set[int] = set()
-    # One string object per distinct code and text, and one date object per distinct
-    # date: a national data set repeats them millions of times.
-    catalogue, store = catalogue_of(graph), store_of(graph)
-    units, items = catalogue.unit_map, catalogue.item_map
-    shared: dict[str, str] = {code: code for code in (*units, *items)}
-    roles = {r.value: r for r in Role}
-    kinds = {k.value: k for k in ListKind}
-    for index, row in enumerate(section("records")):
-        def add_record(row: Any = row) -> None:
-            # The schema has checked every field's type and form; what is left to check
-            # is what it cannot see: dates that exist, ids used once, known codes.
-            record_id = row["id"]
-            unit = shared.get(row["unit"], row["unit"])
-            item = shared.get(row["item"], row["item"])
-            town = shared.get(row["town"], row["town"])
-            if record_id in seen_ids:
-                raise ValueError(f"record id {record_id} is used twice")
-            if unit not in units:
-                raise ValueError(f"unit {unit!r} is not in the catalogue")
-            if item not in items:
-                raise ValueError(f"item {item!r} is not in the catalogue")
-            if type(units.get(town)) is not Town:
-                raise ValueError(f"town {town!r} is not a town of the catalogue")
-            duty, source, grant = (
-                shared.setdefault(t, t) for t in (row.get(f, "") for f in _TEXTS)
-            )
-            record = _trusted_record(
-                record_id, unit, item, town, roles[row["role"]], kinds[row["list"]],
-                _date(row.get("start")), _date(row.get("end")), duty, source, grant,
-                row.get("opened_by"), row.get("closed_by"),
-            )
-            seen_ids.add(record_id)
-            store.insert(record)
-        attempt("records", index, row, add_record)
-    for index, row in enumerate(section("transfers")):
-        def add_transfer(row: Any = row) -> None:
-            fields = dict(row)
-            moves = tuple(
-                Move(
-                    m["item"], m["town"], m["from_unit"], m["to_unit"],
-                    ListKind(m["from_list"]), ListKind(m["to_list"]),
-                    tuple(m["closed"]), tuple(m["opened"]),
-                )
-                for m in fields.pop("moves")
-            )
-            transfer = Transfer(
-                id=fields.pop("id"),
-                kind=TransferKind(fields.pop("kind")),
-                effective=datetime.date.fromisoformat(fields.pop("effective")),
-                moves=moves,
-                **fields,
-            )
-            missing = [i for m in moves for i in (*m.closed, *m.opened) if i not in seen_ids]
-            if missing:
-                raise ValueError(f"moves name records that do not exist: {missing[:5]}")
-            store.log_transfer(transfer)
-        attempt("transfers", index, row, add_transfer)
+    for name, action in _actions(builder):
+        for index, row in enumerate(section(name)):
+            attempt(name, index, row, action)
+    graph = builder.finish()
     if problems:
         raise LoadError(problems)
     return graph
+
+
+def _actions(builder: _Builder) -> tuple[tuple[str, Callable[[Any], None]], ...]:
+    """Each section's name with the builder's method that adds one of its rows."""
+    return (("units", builder.unit), ("items", builder.item), ("records", builder.record),
+            ("transfers", builder.transfer))
+
+
+class _NotPlain(Exception):
+    """A file that `_stream` does not read: not laid out line by line as `write_json`
+    writes it, or with a problem somewhere. `read_json` then reads it whole, which
+    finds and places every problem."""
+
+
+def _no_float(_text: str) -> float:
+    raise _NotPlain
+
+
+def _single_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    row = dict(pairs)
+    if len(row) != len(pairs):
+        raise _NotPlain
+    return row
+
+
+_ROW = json.JSONDecoder(object_pairs_hook=_single_keys, parse_float=_no_float)
+"""Reads one row of a plain file: a key given twice or a decimal number is not plain."""
+
+_HEAD = (b"{\n", b'"format":"kunshan-rbac",\n', b'"version":1,\n')
+
+
+@functools.cache
+def _row_checks() -> dict[str, _Check]:
+    """The schema's fast check of one row of each section."""
+    root = _schema()
+    cache: dict[str, _Check] = {}
+    return {name: _compile(root["properties"][name]["items"], root, cache)
+            for name in _SECTIONS}
+
+
+def _stream(lines: Iterator[bytes]) -> ResponsibilityGraph:
+    """The graph of a file written by `write_json`, read one line at a time.
+
+    The lines must be exactly as `write_json` lays them out (the head, then each section
+    opened on its own line with one row per line and closed by ``]``). Each row is
+    parsed, checked against the schema and added as `loads` would; the first thing out
+    of place, or any problem, raises `_NotPlain`.
+    """
+    for expected in _HEAD:
+        if next(lines, None) != expected:
+            raise _NotPlain
+    builder = _Builder()
+    checks = _row_checks()
+    decode = _ROW.decode
+    actions = _actions(builder)
+    for position, (name, action) in enumerate(actions):
+        if next(lines, None) != f'"{name}":[\n'.encode():
+            raise _NotPlain
+        check = checks[name]
+        closing = b"]\n" if position == len(actions) - 1 else b"],\n"
+        more = False  # whether the last row ended with a comma
+        rows = 0
+        for line in lines:
+            if line == closing:
+                if more:
+                    raise _NotPlain
+                break
+            if rows and not more:
+                raise _NotPlain
+            body = line[:-1] if line.endswith(b"\n") else line
+            more = body.endswith(b",")
+            try:
+                row = decode((body[:-1] if more else body).decode("utf-8"))
+                if type(row) is not dict or not check(row):
+                    raise _NotPlain
+                action(row)
+            except (KunshanRbacError, ValueError, TypeError, KeyError, AttributeError,
+                    RecursionError) as exc:
+                raise _NotPlain from exc
+            rows += 1
+        else:
+            raise _NotPlain
+    if next(lines, None) not in (b"}\n", b"}") or next(lines, None) is not None:
+        raise _NotPlain
+    return builder.finish()
 
 
 def loads(text: str, *, source: str = "<string>",
@@ -677,5 +826,13 @@ def read_json(path: str | Path, *, limits: Limits | None = None) -> Responsibili
     """
     limits = limits if limits is not None else DEFAULT_LIMITS
     source = str(path)
+    # A file as `write_json` lays it out is read line by line, never held whole; any
+    # other layout, and any file with a problem, is read whole, so that every problem
+    # is found and placed as `loads` places it.
+    try:
+        with read_lines(path, source, limits) as lines:
+            return _stream(lines)
+    except _NotPlain:
+        pass
     text = decode_utf8(read_bytes(path, source, limits), source)
     return loads(text, source=source, limits=limits)
