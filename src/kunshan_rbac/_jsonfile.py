@@ -110,9 +110,13 @@ def read_lines(path: str | Path, source: str, limits: Limits) -> Iterator[Iterat
 def _bounded(stream: BinaryIO | gzip.GzipFile, source: str, limit: int,
              what: str) -> Iterator[bytes]:
     total = 0
+    read = stream.readline
     while True:
-        with _readable(source):
-            line = stream.readline(limit + 1 - total)
+        try:
+            line = read(limit + 1 - total)
+        except (EOFError, zlib.error, gzip.BadGzipFile, OSError, MemoryError) as exc:
+            with _readable(source):
+                raise exc from None
         if not line:
             return
         total += len(line)

@@ -369,7 +369,11 @@ def _type_check(names: list[str]) -> _Check:
         types = tuple(_PLAIN_TYPES[name] for name in names)
         return lambda value: isinstance(value, types)
 
+    whole = "integer" in names or "number" in names
+
     def check(value: Any) -> bool:
+        if whole and type(value) is int:
+            return True
         return any(_json_type(value, name) for name in names)
 
     return check
@@ -395,6 +399,8 @@ def _pattern_check(regex: re.Pattern[str]) -> _Check:
 
 def _minimum_check(minimum: float) -> _Check:
     def check(value: Any) -> bool:
+        if type(value) is int:
+            return value >= minimum
         return not _json_type(value, "number") or value >= minimum
 
     return check
@@ -402,17 +408,61 @@ def _minimum_check(minimum: float) -> _Check:
 
 def _object_check(required: tuple[str, ...], properties: dict[str, _Check],
                   additional: _Check) -> _Check:
+    needed = frozenset(required)
+    known = {name: _remembered(each) for name, each in properties.items()}
+    if additional is _never:
+        allowed = frozenset(properties)
+
+        def closed(value: Any) -> bool:
+            if not isinstance(value, dict):
+                return True
+            keys = value.keys()
+            if not (keys >= needed and keys <= allowed):
+                return False
+            for name, item in value.items():
+                if not known[name](item):
+                    return False
+            return True
+
+        return closed
+
     def check(value: Any) -> bool:
         if not isinstance(value, dict):
             return True
-        for name in required:
-            if name not in value:
-                return False
+        if not value.keys() >= needed:
+            return False
         for name, item in value.items():
-            each = properties.get(name, additional)
+            each = known.get(name, additional)
             if not each(item):
                 return False
         return True
+
+    return check
+
+
+_REMEMBERED = 1 << 16
+"""How many distinct texts each field's check remembers its answer for."""
+
+
+def _remembered(each: _Check) -> _Check:
+    """``each``, answering again at once for ``None`` and for a text it has seen: a
+    large file repeats its codes, dates and texts millions of times."""
+    if each is _always or each is _never:
+        return each
+    if_none = each(None)
+    seen: dict[str, bool] = {}
+
+    def check(value: Any) -> bool:
+        if value is None:
+            return if_none
+        if type(value) is str:
+            answer = seen.get(value)
+            if answer is None:
+                answer = each(value)
+                if len(seen) < _REMEMBERED:
+                    seen[value] = answer
+            return answer
+        return each(value)
 
     return check
 
@@ -564,6 +614,16 @@ class _Builder:
         self.graph.add_item(Item(**fields))
 
     def record(self, row: dict[str, Any]) -> None:
+        self.add_record(
+            row["id"], row["unit"], row["item"], row["town"], row["role"], row["list"],
+            row.get("start"), row.get("end"), *(row.get(f, "") for f in _TEXTS),
+            row.get("opened_by"), row.get("closed_by"),
+        )
+
+    def add_record(self, record_id: int, unit: str, item: str, town: str, role: str,
+                   kind: str, start: str | None, end: str | None, duty: str, source: str,
+                   grant: str, opened: int | None, closed: int | None) -> None:
+        """Add a record from the fields of its row (which passed the schema)."""
         # The schema has checked every field's type and form; what is left to check
         # is what it cannot see: dates that exist, ids used once, known codes.
         shared = self._shared
@@ -571,10 +631,9 @@ class _Builder:
             shared = self._shared = {code: code for code in (*self._catalogue.unit_map,
                                                              *self._catalogue.item_map)}
         units, items = self._catalogue.unit_map, self._catalogue.item_map
-        record_id = row["id"]
-        unit = shared.get(row["unit"], row["unit"])
-        item = shared.get(row["item"], row["item"])
-        town = shared.get(row["town"], row["town"])
+        unit = shared.get(unit, unit)
+        item = shared.get(item, item)
+        town = shared.get(town, town)
         if record_id in self.seen:
             raise ValueError(f"record id {record_id} is used twice")
         if unit not in units:
@@ -583,12 +642,11 @@ class _Builder:
             raise ValueError(f"item {item!r} is not in the catalogue")
         if type(units.get(town)) is not Town:
             raise ValueError(f"town {town!r} is not a town of the catalogue")
-        duty, source, grant = (shared.setdefault(t, t) for t in (row.get(f, "") for f in _TEXTS))
         numbers = self._numbers
-        opened, closed = row.get("opened_by"), row.get("closed_by")
         record = _trusted_record(
-            record_id, unit, item, town, self._roles[row["role"]], self._kinds[row["list"]],
-            _date(row.get("start")), _date(row.get("end")), duty, source, grant,
+            record_id, unit, item, town, self._roles[role], self._kinds[kind],
+            _date(start), _date(end), shared.setdefault(duty, duty),
+            shared.setdefault(source, source), shared.setdefault(grant, grant),
             numbers.setdefault(opened, opened) if opened is not None else None,
             numbers.setdefault(closed, closed) if closed is not None else None,
         )
@@ -711,6 +769,35 @@ _ROW = json.JSONDecoder(object_pairs_hook=_single_keys, parse_float=_no_float)
 
 _HEAD = (b"{\n", b'"format":"kunshan-rbac",\n', b'"version":1,\n')
 
+_TEXT = r'"([^"\\\x00-\x1f]*)"'
+_CODE = r'"([^"\\\s\x00-\x1f]+)"'
+_DAY = r'(?:"([0-9]{4}-[0-9]{2}-[0-9]{2})"|null)'
+_NUMBER = r'(0|[1-9][0-9]{0,17})'
+_RECORD = re.compile(
+    r'\{"closed_by":(?:' + _NUMBER + r'|null),"duty":' + _TEXT + r',"end":' + _DAY
+    + r',"grant":' + _TEXT + r',"id":' + _NUMBER + r',"item":' + _CODE
+    + r',"list":"(basic|cooperative|reclaimed)","opened_by":(?:' + _NUMBER
+    + r'|null),"role":"(primary|secondary)","source":' + _TEXT + r',"start":' + _DAY
+    + r',"town":' + _CODE + r',"unit":' + _CODE + r'\}'
+)
+"""A record row exactly as `write_json` writes it, with texts that need no escape: a row
+that matches has the schema's shape and means what `json.loads` reads in it (keys once,
+in order, whole numbers, no escapes), so it is read without building a dict. Any other
+row is parsed and checked in full."""
+
+
+def _plain_record(builder: _Builder, body: str) -> bool:
+    """Add the record of a row that `_RECORD` matches; whether it matched."""
+    match = _RECORD.fullmatch(body)
+    if match is None:
+        return False
+    (closed, duty, end, grant, record_id, item, kind, opened, role, source, start, town,
+     unit) = match.groups()
+    builder.add_record(int(record_id), unit, item, town, role, kind, start, end, duty,
+                       source, grant, int(opened) if opened is not None else None,
+                       int(closed) if closed is not None else None)
+    return True
+
 
 @functools.cache
 def _row_checks() -> dict[str, _Check]:
@@ -740,6 +827,7 @@ def _stream(lines: Iterator[bytes]) -> ResponsibilityGraph:
         if next(lines, None) != f'"{name}":[\n'.encode():
             raise _NotPlain
         check = checks[name]
+        plain = _plain_record if name == "records" else None
         closing = b"]\n" if position == len(actions) - 1 else b"],\n"
         more = False  # whether the last row ended with a comma
         rows = 0
@@ -753,7 +841,11 @@ def _stream(lines: Iterator[bytes]) -> ResponsibilityGraph:
             body = line[:-1] if line.endswith(b"\n") else line
             more = body.endswith(b",")
             try:
-                row = decode((body[:-1] if more else body).decode("utf-8"))
+                text = (body[:-1] if more else body).decode("utf-8")
+                if plain and plain(builder, text):
+                    rows += 1
+                    continue
+                row = decode(text)
                 if type(row) is not dict or not check(row):
                     raise _NotPlain
                 action(row)

@@ -269,14 +269,13 @@ class RecordStore:
 
     def insert_run(self, records: Sequence[Record]) -> None:
         """Store records of one (item, town) whose ids are unused, in this order: what
-        `insert` does for each, in one step (a reader stores a file's records so)."""
+        `insert` does for each, in one step (a reader stores a file's records so). The
+        caller makes sure that every record names the first one's item and town."""
         if not records:
             return
         with self._lock:
             first = records[0]
             key = (first.item, first.town)
-            if any((r.item, r.town) != key for r in records):
-                raise ValueError("a run holds the records of one (item, town)")
             old = self._current(*key)
             stored = (*old.records, *records) if old is not None else tuple(records)
             by_unit = self._by_unit
