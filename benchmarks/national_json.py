@@ -138,6 +138,19 @@ def child(argv: list[str]) -> int:
     if spec["phase"] == "api":
         data = Dataset(spec["towns"], SHAPES[spec["shape"]], seed=spec["seed"])
         result = phase_api(data, path)
+    elif spec["phase"] == "whole":
+        # The same document with a space after its first brace: a layout the line
+        # reader does not take, so read_json reads the file whole (the earlier reader).
+        other = path.with_name("whole-" + path.name)
+        with open(path, "rb") as source, open(other, "wb") as target:
+            first = source.readline()
+            target.write(first[:-1] + b" \n")
+            while chunk := source.read(1 << 24):
+                target.write(chunk)
+        try:
+            result = phase_read(other, spec["limit"])
+        finally:
+            other.unlink()
     else:
         result = phase_read(path, spec["limit"])
     print(json.dumps(result))
@@ -178,6 +191,9 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--seed", type=int, default=20250401)
     parser.add_argument("--gzip", action="store_true", help="write and read .json.gz")
+    parser.add_argument("--whole", action="store_true",
+                        help="also read the file in another layout, which read_json reads "
+                        "whole (the earlier reader), for comparison")
     parser.add_argument("--only", choices=("api", "read"),
                         help="run one phase: 'api' keeps the file and its figures in out/, "
                         "'read' reads that file and completes the summary")
@@ -190,6 +206,7 @@ def main() -> int:
             "limit": 64 * GiB}
     apis: list[dict[str, Any]] = []
     reads: list[dict[str, Any]] = []
+    wholes: list[dict[str, Any]] = []
     if args.only == "read":
         apis = json.loads(partial.read_text(encoding="utf-8"))
     for n in range(args.repeat):
@@ -199,6 +216,9 @@ def main() -> int:
         if args.only != "api":
             reads.append(run_child({**base, "phase": "read"}))
             print(f"[{n + 1}/{args.repeat}] read: {json.dumps(reads[-1])}", flush=True)
+            if args.whole:
+                wholes.append(run_child({**base, "phase": "whole"}))
+                print(f"[{n + 1}/{args.repeat}] whole: {json.dumps(wholes[-1])}", flush=True)
     if args.only == "api":
         partial.write_text(json.dumps(apis), encoding="utf-8")
         print(f"file kept at {path}; figures in {partial}")
@@ -241,6 +261,18 @@ def main() -> int:
     print(f"\n{towns:,} towns, {apis[0]['records']:,} records, {apis[0]['transfers']:,} "
           f"transfers, {apis[0]['file_bytes'] / GiB:.2f} GiB file ({path.name}); "
           f"median (min–max) of {args.repeat} runs\n")
+    if wholes:
+        summary["whole_read_json_s"] = spread([w["read_s"] for w in wholes])
+        summary["whole_read_json_cpu_s"] = spread([w["read_cpu_s"] for w in wholes])
+        summary["whole_read_graph_bytes"] = spread([w["graph_bytes"] for w in wholes])
+        summary["whole_read_whole_peak_bytes"] = spread(
+            [w["read_whole_peak_bytes"] for w in wholes])
+        rows += [
+            ("read_json, file read whole (other layout)", shown(summary["whole_read_json_s"], "s")),
+            ("  (CPU time)", shown(summary["whole_read_json_cpu_s"], "s")),
+            ("  graph's extra RSS", shown(summary["whole_read_graph_bytes"], "GiB")),
+            ("  whole-process peak RSS", shown(summary["whole_read_whole_peak_bytes"], "GiB")),
+        ]
     width = max(len(r[0]) for r in rows)
     for name, value in rows:
         print(f"{name:<{width}}  {value}")
@@ -251,7 +283,7 @@ def main() -> int:
         "machine": {"python": platform.python_version(), "system": platform.platform(),
                     "cpus": __import__("os").cpu_count()},
         "command": " ".join(["python", "benchmarks/national_json.py", *sys.argv[1:]]),
-        "summary": summary, "runs": {"api": apis, "read": reads},
+        "summary": summary, "runs": {"api": apis, "read": reads, "whole": wholes},
     }
     target = (OUT if args.towns else RESULTS) / f"json-{args.scale if not args.towns else towns}.json"
     target.write_text(json.dumps(saved, indent=1) + "\n", encoding="utf-8")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
 import re
 import zlib
 from collections.abc import Iterator
@@ -48,10 +49,20 @@ def read_bytes(path: str | Path, source: str, limits: Limits) -> bytes:
     try:
         with open(path, "rb") as raw:
             if not packed:
-                data = raw.read(limit + 1)
-                if len(data) > limit:
+                # Asked for the file's size (not the limit, which may be far larger than
+                # memory), then for more in case the file grew meanwhile.
+                size = os.fstat(raw.fileno()).st_size
+                parts = [raw.read(min(size, limit) + 1)]
+                total = len(parts[0])
+                while total <= limit:
+                    part = raw.read(min(_CHUNK, limit + 1 - total))
+                    if not part:
+                        break
+                    parts.append(part)
+                    total += len(part)
+                if total > limit:
                     raise _too_large(source, limit, "")
-                return data
+                return parts[0] if len(parts) == 1 else b"".join(parts)
             declared = _declared_size(raw)
             if declared > limit:
                 raise _too_large(source, limit, " once decompressed (as its gzip trailer says)")
