@@ -285,7 +285,8 @@ def main() -> int:
         "command": " ".join(["python", "benchmarks/national_json.py", *sys.argv[1:]]),
         "summary": summary, "runs": {"api": apis, "read": reads, "whole": wholes},
     }
-    target = (OUT if args.towns else RESULTS) / f"json-{args.scale if not args.towns else towns}.json"
+    name = f"json-{args.scale if not args.towns else towns}.json"
+    target = (OUT if args.towns else RESULTS) / name
     target.write_text(json.dumps(saved, indent=1) + "\n", encoding="utf-8")
     print(f"\nsaved to {target.relative_to(HERE.parent)}")
     return 0

@@ -419,10 +419,7 @@ def _object_check(required: tuple[str, ...], properties: dict[str, _Check],
             keys = value.keys()
             if not (keys >= needed and keys <= allowed):
                 return False
-            for name, item in value.items():
-                if not known[name](item):
-                    return False
-            return True
+            return all(known[name](item) for name, item in value.items())
 
         return closed
 
@@ -554,9 +551,6 @@ def _schema_problems(data: Any, source: str) -> list[Problem]:
     return problems
 
 
-_TEXTS = ("duty", "source", "grant")
-
-
 class _Ids:
     """The record ids seen so far: a bitmap for the dense ids a graph gives, a set for
     the rest (a file's ids may be anything from 0 up)."""
@@ -616,8 +610,8 @@ class _Builder:
     def record(self, row: dict[str, Any]) -> None:
         self.add_record(
             row["id"], row["unit"], row["item"], row["town"], row["role"], row["list"],
-            row.get("start"), row.get("end"), *(row.get(f, "") for f in _TEXTS),
-            row.get("opened_by"), row.get("closed_by"),
+            row.get("start"), row.get("end"), row.get("duty", ""), row.get("source", ""),
+            row.get("grant", ""), row.get("opened_by"), row.get("closed_by"),
         )
 
     def add_record(self, record_id: int, unit: str, item: str, town: str, role: str,
