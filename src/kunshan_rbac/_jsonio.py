@@ -10,6 +10,12 @@ The format is described by a JSON Schema (draft 2020-12) shipped in the package 
 reports every violation as a `Problem` whose ``sheet`` is the section (``units``,
 ``items``, ``records``, ``transfers``), ``row`` the index in it and ``column`` the field;
 then it checks what a schema cannot (references between sections, unique codes and ids).
+
+`read_json` reads a file laid out as `write_json` lays it out one line at a time, so that
+memory holds the graph being built and never the document; repeated codes, dates and texts
+become one object each, as in a graph built through the API. Any other layout (the same
+JSON indented, or on one line), and any file with a problem, is read whole, which finds
+and places every problem exactly as `loads` does.
 """
 
 from __future__ import annotations
@@ -896,6 +902,11 @@ def loads(text: str, *, source: str = "<string>",
 
 def read_json(path: str | Path, *, limits: Limits | None = None) -> ResponsibilityGraph:
     """Read a graph written by `write_json` (``.json`` or ``.json.gz``).
+
+    A file laid out as `write_json` writes it (one unit, item, record or transfer per
+    line) is read line by line: the document is never held in memory, only the graph
+    built from it. Other layouts of the same JSON are read whole, and so is a file with a
+    problem, so that every problem is reported with its place whatever the layout.
 
     Args:
         path: the file.
