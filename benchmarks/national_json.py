@@ -16,7 +16,7 @@ machine the two differ by the time the process waited for a core). Each phase ru
 read and check); the summary gives the median with the min and max. Usage::
 
     python benchmarks/national_json.py --scale province --repeat 7
-    flock /work/national.lock python benchmarks/national_json.py --scale national --repeat 1
+    python benchmarks/national_json.py --scale national --repeat 1
 
 With ``--only api`` and then ``--only read`` the two phases run as two commands (the file
 and the API figures wait in ``benchmarks/out/``).
