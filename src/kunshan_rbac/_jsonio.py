@@ -567,12 +567,21 @@ class _Ids:
         self._count = 0
 
     def __contains__(self, number: int) -> bool:
-        if number < len(self._bits) << 3 and self._bits[number >> 3] & (1 << (number & 7)):
+        if type(number) is not int:
+            number = _whole(number)
+            if type(number) is not int:
+                return number in self._rest
+        if 0 <= number < len(self._bits) << 3 and self._bits[number >> 3] & (1 << (number & 7)):
             return True
         return number in self._rest
 
     def add(self, number: int) -> None:
         self._count += 1
+        if type(number) is not int:
+            number = _whole(number)
+        if type(number) is not int or number < 0:
+            self._rest.add(number)
+            return
         size = len(self._bits) << 3
         if number >= size and number < 4 * self._count + (1 << 20):
             # Dense enough: grow the bitmap (doubling) rather than fill the set.
@@ -582,6 +591,14 @@ class _Ids:
             self._bits[number >> 3] |= 1 << (number & 7)
         else:
             self._rest.add(number)
+
+
+def _whole(number: Any) -> Any:
+    """``number`` as an ``int`` when it equals one (``1.0``, ``True``: a set holds them
+    as ``1``)."""
+    if isinstance(number, bool) or (isinstance(number, float) and number.is_integer()):
+        return int(number)
+    return number
 
 
 class _Builder:

@@ -200,3 +200,18 @@ def test_lines_stop_at_the_limit_as_the_whole_reader_does(tmp_path: Path, limit:
         with pytest.raises(kr.LoadError) as read:
             kr.read_json(path, limits=limits)
         assert read.value.problems == whole.value.problems
+
+
+@given(st.lists(st.one_of(st.integers(-5, 1 << 22), st.integers(), st.floats(-10, 1e7),
+                          st.booleans()), max_size=60),
+       st.lists(st.one_of(st.integers(-5, 1 << 22), st.floats(-10, 1e7)), max_size=20))
+def test_seen_ids_behave_as_a_set(added: list[Any], asked: list[Any]) -> None:
+    """The record ids a reader has seen answer `in` exactly as a set of them does, for
+    dense, sparse, negative and huge ids, and for numbers such as ``1.0`` that a file
+    with a problem may hold."""
+    seen, reference = _jsonio._Ids(), set()
+    for number in added:
+        seen.add(number)
+        reference.add(number)
+    for number in [*added, *asked]:
+        assert (number in seen) == (number in reference), number
