@@ -1,7 +1,8 @@
 """Reading JSON from outside safely: bounded bytes, strict parsing, located problems.
 
 `read_bytes` reads a file (``.gz``: gzip-decompressed while streaming) and stops as soon as
-it holds more than the limit, so a gzip bomb costs at most the limit. `parse` reads JSON
+it holds more than the limit, so a gzip bomb costs at most the limit; `read_lines` gives the
+same bytes line by line under the same limit, without holding the file. `parse` reads JSON
 text strictly: a key given twice in one object, a number written with a decimal point
 (the format has only whole numbers), nesting deeper than the limit, and a document too
 large for memory are each a `Problem` with its place, never a silent choice or a
@@ -13,16 +14,18 @@ from __future__ import annotations
 import gzip
 import io
 import json
+import os
 import re
 import zlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from ._errors import LoadError, Problem
 from ._limits import Limits
 
-__all__ = ["decode_utf8", "depth_problems", "parse", "read_bytes"]
+__all__ = ["decode_utf8", "depth_problems", "parse", "read_bytes", "read_lines"]
 
 _CHUNK = 1 << 20
 
@@ -46,10 +49,20 @@ def read_bytes(path: str | Path, source: str, limits: Limits) -> bytes:
     try:
         with open(path, "rb") as raw:
             if not packed:
-                data = raw.read(limit + 1)
-                if len(data) > limit:
+                # Asked for the file's size (not the limit, which may be far larger than
+                # memory), then for more in case the file grew meanwhile.
+                size = os.fstat(raw.fileno()).st_size
+                parts = [raw.read(min(size, limit) + 1)]
+                total = len(parts[0])
+                while total <= limit:
+                    part = raw.read(min(_CHUNK, limit + 1 - total))
+                    if not part:
+                        break
+                    parts.append(part)
+                    total += len(part)
+                if total > limit:
                     raise _too_large(source, limit, "")
-                return data
+                return parts[0] if len(parts) == 1 else b"".join(parts)
             declared = _declared_size(raw)
             if declared > limit:
                 raise _too_large(source, limit, " once decompressed (as its gzip trailer says)")
@@ -65,6 +78,69 @@ def read_bytes(path: str | Path, source: str, limits: Limits) -> bytes:
                     if total > limit:
                         raise _too_large(source, limit, " once decompressed")
             return b"".join(chunks)
+    except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
+        raise LoadError([Problem(source, expected=f"a complete gzip file ({type(exc).__name__}: "
+                                 f"{exc})")]) from None
+    except OSError as exc:
+        raise LoadError([Problem(source, expected=f"a readable file ({exc.strerror or exc})")]
+                        ) from None
+    except MemoryError:
+        raise LoadError([Problem(source, expected="a file that fits in memory")]) from None
+
+
+@contextmanager
+def read_lines(path: str | Path, source: str, limits: Limits) -> Iterator[Iterator[bytes]]:
+    """The lines of a JSON file (each with its ``\\n``), gzip-decompressed for a ``.gz``
+    name, read as they are asked for: the file is never held whole.
+
+    The lines are the bytes `read_bytes` gives, and every refusal is the one it makes
+    (missing or unreadable file, broken gzip file, more than ``limits.json_bytes``),
+    raised when the reading reaches it. Use as ``with read_lines(...) as lines:``.
+
+    Raises:
+        LoadError: as `read_bytes`, with the same problems.
+    """
+    limit = limits.json_bytes
+    try:
+        raw = open(path, "rb")  # noqa: SIM115 - closed by the with below
+    except OSError as exc:
+        raise LoadError([Problem(source, expected=f"a readable file ({exc.strerror or exc})")]
+                        ) from None
+    with raw:
+        if str(path).endswith(".gz"):
+            with _readable(source):
+                declared = _declared_size(raw)
+            if declared > limit:
+                raise _too_large(source, limit, " once decompressed (as its gzip trailer says)")
+            with gzip.GzipFile(fileobj=raw, mode="rb") as stream:
+                yield _bounded(stream, source, limit, " once decompressed")
+        else:
+            yield _bounded(raw, source, limit, "")
+
+
+def _bounded(stream: BinaryIO | gzip.GzipFile, source: str, limit: int,
+             what: str) -> Iterator[bytes]:
+    total = 0
+    read = stream.readline
+    while True:
+        try:
+            line = read(limit + 1 - total)
+        except (EOFError, zlib.error, gzip.BadGzipFile, OSError, MemoryError) as exc:
+            with _readable(source):
+                raise exc from None
+        if not line:
+            return
+        total += len(line)
+        if total > limit:
+            raise _too_large(source, limit, what)
+        yield line
+
+
+@contextmanager
+def _readable(source: str) -> Iterator[None]:
+    """Reading errors as the problems `read_bytes` gives for them."""
+    try:
+        yield
     except (EOFError, zlib.error, gzip.BadGzipFile) as exc:
         raise LoadError([Problem(source, expected=f"a complete gzip file ({type(exc).__name__}: "
                                  f"{exc})")]) from None

@@ -10,6 +10,12 @@ The format is described by a JSON Schema (draft 2020-12) shipped in the package 
 reports every violation as a `Problem` whose ``sheet`` is the section (``units``,
 ``items``, ``records``, ``transfers``), ``row`` the index in it and ``column`` the field;
 then it checks what a schema cannot (references between sections, unique codes and ids).
+
+`read_json` reads a file laid out as `write_json` lays it out one line at a time, so that
+memory holds the graph being built and never the document; repeated codes, dates and texts
+become one object each, as in a graph built through the API. Any other layout (the same
+JSON indented, or on one line), and any file with a problem, is read whole, which finds
+and places every problem exactly as `loads` does.
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from ._atomic import atomic_write
 from ._errors import KunshanRbacError, LoadError, Problem, WriteError
-from ._jsonfile import decode_utf8, depth_problems, parse, read_bytes
+from ._jsonfile import decode_utf8, depth_problems, parse, read_bytes, read_lines
 from ._limits import DEFAULT_LIMITS, Limits
 
 if TYPE_CHECKING:
@@ -369,7 +375,11 @@ def _type_check(names: list[str]) -> _Check:
         types = tuple(_PLAIN_TYPES[name] for name in names)
         return lambda value: isinstance(value, types)
 
+    whole = "integer" in names or "number" in names
+
     def check(value: Any) -> bool:
+        if whole and type(value) is int:
+            return True
         return any(_json_type(value, name) for name in names)
 
     return check
@@ -395,6 +405,8 @@ def _pattern_check(regex: re.Pattern[str]) -> _Check:
 
 def _minimum_check(minimum: float) -> _Check:
     def check(value: Any) -> bool:
+        if type(value) is int:
+            return value >= minimum
         return not _json_type(value, "number") or value >= minimum
 
     return check
@@ -402,17 +414,58 @@ def _minimum_check(minimum: float) -> _Check:
 
 def _object_check(required: tuple[str, ...], properties: dict[str, _Check],
                   additional: _Check) -> _Check:
+    needed = frozenset(required)
+    known = {name: _remembered(each) for name, each in properties.items()}
+    if additional is _never:
+        allowed = frozenset(properties)
+
+        def closed(value: Any) -> bool:
+            if not isinstance(value, dict):
+                return True
+            keys = value.keys()
+            if not (keys >= needed and keys <= allowed):
+                return False
+            return all(known[name](item) for name, item in value.items())
+
+        return closed
+
     def check(value: Any) -> bool:
         if not isinstance(value, dict):
             return True
-        for name in required:
-            if name not in value:
-                return False
+        if not value.keys() >= needed:
+            return False
         for name, item in value.items():
-            each = properties.get(name, additional)
+            each = known.get(name, additional)
             if not each(item):
                 return False
         return True
+
+    return check
+
+
+_REMEMBERED = 1 << 16
+"""How many distinct texts each field's check remembers its answer for."""
+
+
+def _remembered(each: _Check) -> _Check:
+    """``each``, answering again at once for ``None`` and for a text it has seen: a
+    large file repeats its codes, dates and texts millions of times."""
+    if each is _always or each is _never:
+        return each
+    if_none = each(None)
+    seen: dict[str, bool] = {}
+
+    def check(value: Any) -> bool:
+        if value is None:
+            return if_none
+        if type(value) is str:
+            answer = seen.get(value)
+            if answer is None:
+                answer = each(value)
+                if len(seen) < _REMEMBERED:
+                    seen[value] = answer
+            return answer
+        return each(value)
 
     return check
 
@@ -504,7 +557,157 @@ def _schema_problems(data: Any, source: str) -> list[Problem]:
     return problems
 
 
-_TEXTS = ("duty", "source", "grant")
+class _Ids:
+    """The record ids seen so far: a bitmap for the dense ids a graph gives, a set for
+    the rest (a file's ids may be anything from 0 up)."""
+
+    def __init__(self) -> None:
+        self._bits = bytearray(1 << 12)
+        self._rest: set[int] = set()
+        self._count = 0
+
+    def __contains__(self, number: int) -> bool:
+        if type(number) is not int:
+            number = _whole(number)
+            if type(number) is not int:
+                return number in self._rest
+        if 0 <= number < len(self._bits) << 3 and self._bits[number >> 3] & (1 << (number & 7)):
+            return True
+        return number in self._rest
+
+    def add(self, number: int) -> None:
+        self._count += 1
+        if type(number) is not int:
+            number = _whole(number)
+        if type(number) is not int or number < 0:
+            self._rest.add(number)
+            return
+        size = len(self._bits) << 3
+        if number >= size and number < 4 * self._count + (1 << 20):
+            # Dense enough: grow the bitmap (doubling) rather than fill the set.
+            self._bits.extend(bytes(max(len(self._bits), (number >> 3) + 1 - len(self._bits))))
+            size = len(self._bits) << 3
+        if number < size:
+            self._bits[number >> 3] |= 1 << (number & 7)
+        else:
+            self._rest.add(number)
+
+
+def _whole(number: Any) -> Any:
+    """``number`` as an ``int`` when it equals one (``1.0``, ``True``: a set holds them
+    as ``1``)."""
+    if isinstance(number, bool) or (isinstance(number, float) and number.is_integer()):
+        return int(number)
+    return number
+
+
+class _Builder:
+    """A graph built from the rows of a document, section by section, in file order.
+
+    Each method takes one row (a dict that passed the schema) and adds it, or raises
+    (`KunshanRbacError`, ``ValueError``, ``TypeError``, ``KeyError``) without adding it.
+    Both readers use it: `loads` on the parsed document, `read_json` line by line.
+    """
+
+    def __init__(self) -> None:
+        self.graph = ResponsibilityGraph()
+        self.seen = _Ids()
+        self._catalogue = catalogue_of(self.graph)
+        self._store = store_of(self.graph)
+        # One string object per distinct code and text, one int per distinct transfer
+        # id: a national data set repeats them millions of times.
+        self._shared: dict[str, str] | None = None
+        self._numbers: dict[int, int] = {}
+        self._roles = {r.value: r for r in Role}
+        self._kinds = {k.value: k for k in ListKind}
+        self._run: list[Record] = []
+
+    def unit(self, row: dict[str, Any]) -> None:
+        self.graph.add_unit(unit_from_dict(row))
+
+    def item(self, row: dict[str, Any]) -> None:
+        fields = dict(row)
+        fields["basis"] = tuple(fields.get("basis", ()))
+        self.graph.add_item(Item(**fields))
+
+    def record(self, row: dict[str, Any]) -> None:
+        self.add_record(
+            row["id"], row["unit"], row["item"], row["town"], row["role"], row["list"],
+            row.get("start"), row.get("end"), row.get("duty", ""), row.get("source", ""),
+            row.get("grant", ""), row.get("opened_by"), row.get("closed_by"),
+        )
+
+    def add_record(self, record_id: int, unit: str, item: str, town: str, role: str,
+                   kind: str, start: str | None, end: str | None, duty: str, source: str,
+                   grant: str, opened: int | None, closed: int | None) -> None:
+        """Add a record from the fields of its row (which passed the schema)."""
+        # The schema has checked every field's type and form; what is left to check
+        # is what it cannot see: dates that exist, ids used once, known codes.
+        shared = self._shared
+        if shared is None:
+            shared = self._shared = {code: code for code in (*self._catalogue.unit_map,
+                                                             *self._catalogue.item_map)}
+        units, items = self._catalogue.unit_map, self._catalogue.item_map
+        unit = shared.get(unit, unit)
+        item = shared.get(item, item)
+        town = shared.get(town, town)
+        if record_id in self.seen:
+            raise ValueError(f"record id {record_id} is used twice")
+        if unit not in units:
+            raise ValueError(f"unit {unit!r} is not in the catalogue")
+        if item not in items:
+            raise ValueError(f"item {item!r} is not in the catalogue")
+        if type(units.get(town)) is not Town:
+            raise ValueError(f"town {town!r} is not a town of the catalogue")
+        numbers = self._numbers
+        record = _trusted_record(
+            record_id, unit, item, town, self._roles[role], self._kinds[kind],
+            _date(start), _date(end), shared.setdefault(duty, duty),
+            shared.setdefault(source, source), shared.setdefault(grant, grant),
+            numbers.setdefault(opened, opened) if opened is not None else None,
+            numbers.setdefault(closed, closed) if closed is not None else None,
+        )
+        self.seen.add(record_id)
+        run = self._run
+        if run and (run[0].item is not item or run[0].town is not town):
+            self.flush()
+            run = self._run
+        run.append(record)
+
+    def flush(self) -> None:
+        """Store the records read so far (a file keeps each (item, town)'s records
+        together, so they are stored a run at a time)."""
+        if self._run:
+            self._store.insert_run(self._run)
+            self._run = []
+
+    def transfer(self, row: dict[str, Any]) -> None:
+        self.flush()
+        fields = dict(row)
+        moves = tuple(
+            Move(
+                m["item"], m["town"], m["from_unit"], m["to_unit"],
+                ListKind(m["from_list"]), ListKind(m["to_list"]),
+                tuple(m["closed"]), tuple(m["opened"]),
+            )
+            for m in fields.pop("moves")
+        )
+        number = fields.pop("id")
+        transfer = Transfer(
+            id=self._numbers.setdefault(number, number),
+            kind=TransferKind(fields.pop("kind")),
+            effective=_iso_date(fields.pop("effective")),
+            moves=moves,
+            **fields,
+        )
+        missing = [i for m in moves for i in (*m.closed, *m.opened) if i not in self.seen]
+        if missing:
+            raise ValueError(f"moves name records that do not exist: {missing[:5]}")
+        self._store.log_transfer(transfer)
+
+    def finish(self) -> ResponsibilityGraph:
+        self.flush()
+        return self.graph
 
 
 def _read(data: Any, source: str, *, validate: bool = True) -> ResponsibilityGraph:
@@ -523,7 +726,7 @@ def _read(data: Any, source: str, *, validate: bool = True) -> ResponsibilityGra
     invalid = _schema_problems(data, source) if validate else []
     if invalid:
         raise LoadError(invalid)
-    graph = ResponsibilityGraph()
+    builder = _Builder()
 
     def section(name: str) -> list[Any]:
         rows = data.get(name, [])
@@ -533,11 +736,11 @@ def _read(data: Any, source: str, *, validate: bool = True) -> ResponsibilityGra
             return []
         return rows
 
-    def attempt(name: str, index: int, row: Any, action: Any) -> None:
+    def attempt(name: str, index: int, row: Any, action: Callable[[Any], None]) -> None:
         try:
             if not isinstance(row, dict):
                 raise TypeError(f"expected an object, found {type(row).__name__}")
-            action()
+            action(row)
         except (KunshanRbacError, ValueError, TypeError, KeyError, AttributeError) as exc:
             field = getattr(exc, "field", None) or None
             if isinstance(exc, KeyError) and not isinstance(exc, KunshanRbacError):
@@ -546,77 +749,132 @@ def _read(data: Any, source: str, *, validate: bool = True) -> ResponsibilityGra
             problems.append(Problem(source, sheet=name, row=index, column=field, value=shown,
                                     expected=str(exc)))
 
-    for index, row in enumerate(section("units")):
-        def add_unit(row: Any = row) -> None:
-            graph.add_unit(unit_from_dict(row))
-        attempt("units", index, row, add_unit)
-    for index, row in enumerate(section("items")):
-        def add_item(row: Any = row) -> None:
-            fields = dict(row)
-            fields["basis"] = tuple(fields.get("basis", ()))
-            graph.add_item(Item(**fields))
-        attempt("items", index, row, add_item)
-    seen_ids: set[int] = set()
-    # One string object per distinct code and text, and one date object per distinct
-    # date: a national data set repeats them millions of times.
-    catalogue, store = catalogue_of(graph), store_of(graph)
-    units, items = catalogue.unit_map, catalogue.item_map
-    shared: dict[str, str] = {code: code for code in (*units, *items)}
-    roles = {r.value: r for r in Role}
-    kinds = {k.value: k for k in ListKind}
-    for index, row in enumerate(section("records")):
-        def add_record(row: Any = row) -> None:
-            # The schema has checked every field's type and form; what is left to check
-            # is what it cannot see: dates that exist, ids used once, known codes.
-            record_id = row["id"]
-            unit = shared.get(row["unit"], row["unit"])
-            item = shared.get(row["item"], row["item"])
-            town = shared.get(row["town"], row["town"])
-            if record_id in seen_ids:
-                raise ValueError(f"record id {record_id} is used twice")
-            if unit not in units:
-                raise ValueError(f"unit {unit!r} is not in the catalogue")
-            if item not in items:
-                raise ValueError(f"item {item!r} is not in the catalogue")
-            if type(units.get(town)) is not Town:
-                raise ValueError(f"town {town!r} is not a town of the catalogue")
-            duty, source, grant = (
-                shared.setdefault(t, t) for t in (row.get(f, "") for f in _TEXTS)
-            )
-            record = _trusted_record(
-                record_id, unit, item, town, roles[row["role"]], kinds[row["list"]],
-                _date(row.get("start")), _date(row.get("end")), duty, source, grant,
-                row.get("opened_by"), row.get("closed_by"),
-            )
-            seen_ids.add(record_id)
-            store.insert(record)
-        attempt("records", index, row, add_record)
-    for index, row in enumerate(section("transfers")):
-        def add_transfer(row: Any = row) -> None:
-            fields = dict(row)
-            moves = tuple(
-                Move(
-                    m["item"], m["town"], m["from_unit"], m["to_unit"],
-                    ListKind(m["from_list"]), ListKind(m["to_list"]),
-                    tuple(m["closed"]), tuple(m["opened"]),
-                )
-                for m in fields.pop("moves")
-            )
-            transfer = Transfer(
-                id=fields.pop("id"),
-                kind=TransferKind(fields.pop("kind")),
-                effective=datetime.date.fromisoformat(fields.pop("effective")),
-                moves=moves,
-                **fields,
-            )
-            missing = [i for m in moves for i in (*m.closed, *m.opened) if i not in seen_ids]
-            if missing:
-                raise ValueError(f"moves name records that do not exist: {missing[:5]}")
-            store.log_transfer(transfer)
-        attempt("transfers", index, row, add_transfer)
+    for name, action in _actions(builder):
+        for index, row in enumerate(section(name)):
+            attempt(name, index, row, action)
+    graph = builder.finish()
     if problems:
         raise LoadError(problems)
     return graph
+
+
+def _actions(builder: _Builder) -> tuple[tuple[str, Callable[[Any], None]], ...]:
+    """Each section's name with the builder's method that adds one of its rows."""
+    return (("units", builder.unit), ("items", builder.item), ("records", builder.record),
+            ("transfers", builder.transfer))
+
+
+class _NotPlain(Exception):
+    """A file that `_stream` does not read: not laid out line by line as `write_json`
+    writes it, or with a problem somewhere. `read_json` then reads it whole, which
+    finds and places every problem."""
+
+
+def _no_float(_text: str) -> float:
+    raise _NotPlain
+
+
+def _single_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    row = dict(pairs)
+    if len(row) != len(pairs):
+        raise _NotPlain
+    return row
+
+
+_ROW = json.JSONDecoder(object_pairs_hook=_single_keys, parse_float=_no_float)
+"""Reads one row of a plain file: a key given twice or a decimal number is not plain."""
+
+_HEAD = (b"{\n", b'"format":"kunshan-rbac",\n', b'"version":1,\n')
+
+_TEXT = r'"([^"\\\x00-\x1f]*)"'
+_CODE = r'"([^"\\\s\x00-\x1f]+)"'
+_DAY = r'(?:"([0-9]{4}-[0-9]{2}-[0-9]{2})"|null)'
+_NUMBER = r'(0|[1-9][0-9]{0,17})'
+_RECORD = re.compile(
+    r'\{"closed_by":(?:' + _NUMBER + r'|null),"duty":' + _TEXT + r',"end":' + _DAY
+    + r',"grant":' + _TEXT + r',"id":' + _NUMBER + r',"item":' + _CODE
+    + r',"list":"(basic|cooperative|reclaimed)","opened_by":(?:' + _NUMBER
+    + r'|null),"role":"(primary|secondary)","source":' + _TEXT + r',"start":' + _DAY
+    + r',"town":' + _CODE + r',"unit":' + _CODE + r'\}'
+)
+"""A record row exactly as `write_json` writes it, with texts that need no escape: a row
+that matches has the schema's shape and means what `json.loads` reads in it (keys once,
+in order, whole numbers, no escapes), so it is read without building a dict. Any other
+row is parsed and checked in full."""
+
+
+def _plain_record(builder: _Builder, body: str) -> bool:
+    """Add the record of a row that `_RECORD` matches; whether it matched."""
+    match = _RECORD.fullmatch(body)
+    if match is None:
+        return False
+    (closed, duty, end, grant, record_id, item, kind, opened, role, source, start, town,
+     unit) = match.groups()
+    builder.add_record(int(record_id), unit, item, town, role, kind, start, end, duty,
+                       source, grant, int(opened) if opened is not None else None,
+                       int(closed) if closed is not None else None)
+    return True
+
+
+@functools.cache
+def _row_checks() -> dict[str, _Check]:
+    """The schema's fast check of one row of each section."""
+    root = _schema()
+    cache: dict[str, _Check] = {}
+    return {name: _compile(root["properties"][name]["items"], root, cache)
+            for name in _SECTIONS}
+
+
+def _stream(lines: Iterator[bytes]) -> ResponsibilityGraph:
+    """The graph of a file written by `write_json`, read one line at a time.
+
+    The lines must be exactly as `write_json` lays them out (the head, then each section
+    opened on its own line with one row per line and closed by ``]``). Each row is
+    parsed, checked against the schema and added as `loads` would; the first thing out
+    of place, or any problem, raises `_NotPlain`.
+    """
+    for expected in _HEAD:
+        if next(lines, None) != expected:
+            raise _NotPlain
+    builder = _Builder()
+    checks = _row_checks()
+    decode = _ROW.decode
+    actions = _actions(builder)
+    for position, (name, action) in enumerate(actions):
+        if next(lines, None) != f'"{name}":[\n'.encode():
+            raise _NotPlain
+        check = checks[name]
+        plain = _plain_record if name == "records" else None
+        closing = b"]\n" if position == len(actions) - 1 else b"],\n"
+        more = False  # whether the last row ended with a comma
+        rows = 0
+        for line in lines:
+            if line == closing:
+                if more:
+                    raise _NotPlain
+                break
+            if rows and not more:
+                raise _NotPlain
+            body = line[:-1] if line.endswith(b"\n") else line
+            more = body.endswith(b",")
+            try:
+                text = (body[:-1] if more else body).decode("utf-8")
+                if plain and plain(builder, text):
+                    rows += 1
+                    continue
+                row = decode(text)
+                if type(row) is not dict or not check(row):
+                    raise _NotPlain
+                action(row)
+            except (KunshanRbacError, ValueError, TypeError, KeyError, AttributeError,
+                    RecursionError) as exc:
+                raise _NotPlain from exc
+            rows += 1
+        else:
+            raise _NotPlain
+    if next(lines, None) not in (b"}\n", b"}") or next(lines, None) is not None:
+        raise _NotPlain
+    return builder.finish()
 
 
 def loads(text: str, *, source: str = "<string>",
@@ -662,6 +920,11 @@ def loads(text: str, *, source: str = "<string>",
 def read_json(path: str | Path, *, limits: Limits | None = None) -> ResponsibilityGraph:
     """Read a graph written by `write_json` (``.json`` or ``.json.gz``).
 
+    A file laid out as `write_json` writes it (one unit, item, record or transfer per
+    line) is read line by line: the document is never held in memory, only the graph
+    built from it. Other layouts of the same JSON are read whole, and so is a file with a
+    problem, so that every problem is reported with its place whatever the layout.
+
     Args:
         path: the file.
         limits: the limits to apply (`DEFAULT_LIMITS` if not given): ``json_bytes`` bounds
@@ -677,5 +940,13 @@ def read_json(path: str | Path, *, limits: Limits | None = None) -> Responsibili
     """
     limits = limits if limits is not None else DEFAULT_LIMITS
     source = str(path)
+    # A file as `write_json` lays it out is read line by line, never held whole; any
+    # other layout, and any file with a problem, is read whole, so that every problem
+    # is found and placed as `loads` places it.
+    try:
+        with read_lines(path, source, limits) as lines:
+            return _stream(lines)
+    except _NotPlain:
+        pass
     text = decode_utf8(read_bytes(path, source, limits), source)
     return loads(text, source=source, limits=limits)

@@ -267,6 +267,26 @@ class RecordStore:
                         return
             raise KeyError(record.id)
 
+    def insert_run(self, records: Sequence[Record]) -> None:
+        """Store records of one (item, town) whose ids are unused, in this order: what
+        `insert` does for each, in one step (a reader stores a file's records so). The
+        caller makes sure that every record names the first one's item and town."""
+        if not records:
+            return
+        with self._lock:
+            first = records[0]
+            key = (first.item, first.town)
+            old = self._current(*key)
+            stored = (*old.records, *records) if old is not None else tuple(records)
+            by_unit = self._by_unit
+            for record in records:
+                by_unit[record.unit].add(key)
+            self._put(Slot(first.item, first.town, stored))
+            self._count += len(records)
+            top = max(r.id for r in records)
+            if top >= self._next_id:
+                self._next_id = top + 1
+
     def record(self, item: str, town: str, record_id: int) -> Record:
         """The stored record with this id among those of (item, town).
 

@@ -174,3 +174,17 @@ def test_fast_check_agrees_with_jsonschema(graph: kr.ResponsibilityGraph, data: 
             parent[data.draw(st.sampled_from(_FIELDS))] = data.draw(_JSON)
         document = mutated
         assert _jsonio._fast_check()(document) == validator.is_valid(document)
+
+
+def test_a_large_limit_is_not_allocated(tmp_path: Path) -> None:
+    """A limit far above memory (1 TiB) reads an ordinary file, in the line-by-line
+    layout and in another one: the readers ask for what the file holds, not the limit."""
+    graph = _graph()
+    kr.write_json(graph, tmp_path / "g.json")
+    (tmp_path / "indented.json").write_text(
+        json.dumps(json.loads(_jsonio.dumps(graph)), indent=2, ensure_ascii=False),
+        encoding="utf-8")
+    limits = kr.Limits(json_bytes=1 << 40)
+    for name in ("g.json", "indented.json"):
+        assert _jsonio.dumps(kr.read_json(tmp_path / name, limits=limits)) == \
+            _jsonio.dumps(graph)

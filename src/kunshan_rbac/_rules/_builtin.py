@@ -113,54 +113,65 @@ class _Context:
         """Whether ``[start, end)`` is a real period inside the window being checked."""
         return start < end and (self.day is None or start <= self.day < end)
 
-    @cached_property
-    def records(self) -> list[Record]:
-        """Every record of the graph, in id order."""
-        return sorted(store_of(self.graph).all_records(), key=lambda r: r.id)
+    def never_in_force(self) -> list[Record]:
+        """The records that start on or after their end, in id order."""
+        found = [
+            record for record in store_of(self.graph).all_records()
+            if record.start is not None and record.end is not None and record.start >= record.end
+        ]
+        found.sort(key=lambda r: r.id)
+        return found
 
-    @cached_property
-    def groups(self) -> dict[_Key, list[_Spanned]]:
+    def groups(self) -> Iterator[tuple[_Key, list[_Spanned]]]:
         """The records of each (item, town) that has one in force in the window.
 
         Only records that are in force at some time (start before end) are kept, in id
-        order; `valid-interval` reports the others.
+        order; `valid-interval` reports the others. The groups are read from the graph
+        as they are asked for and kept by no one: a national graph's spans would take
+        gigabytes.
         """
         # The graph already keeps each (item, town)'s records together: read them in
         # place rather than sorting and regrouping every record.
-        grouped: dict[_Key, list[_Spanned]] = {}
+        day = self.day
         for key, records in store_of(self.graph).groups():
             spans = []
             for record in records:
                 start, end = day_span(record.start, record.end)
                 if start < end:
                     spans.append((start, end, record))
-            if spans:
-                if any(a[2].id > b[2].id for a, b in pairwise(spans)):
-                    spans.sort(key=lambda span: span[2].id)
-                grouped[key] = spans
-        day = self.day
-        if day is None:
-            return grouped
-        return {
-            key: spans
-            for key, spans in grouped.items()
-            if any(s <= day < e for s, e, _ in spans)
-        }
+            if not spans:
+                continue
+            if any(a[2].id > b[2].id for a, b in pairwise(spans)):
+                spans.sort(key=lambda span: span[2].id)
+            if day is None or any(s <= day < e for s, e, _ in spans):
+                yield key, spans
 
     @cached_property
-    def live(self) -> list[_Spanned]:
-        """The records in force at some time in the window."""
-        return [x for xs in self.groups.values() for x in xs if self.covers(x[0], x[1])]
+    def _survey(self) -> tuple[list[Record], dict[_Key, list[_Spanned]]]:
+        live: list[Record] = []
+        tangled: dict[_Key, list[_Spanned]] = {}
+        covers = self.covers
+        for key, spans in self.groups():
+            live.extend(record for start, end, record in spans if covers(start, end))
+            if not _plainly_clean(spans):
+                tangled[key] = spans
+        return live, tangled
 
-    @cached_property
+    @property
+    def live(self) -> list[Record]:
+        """The records in force at some time in the window (computed once per check,
+        with `tangled`)."""
+        return self._survey[0]
+
+    @property
     def tangled(self) -> dict[_Key, list[_Spanned]]:
         """The groups that `_plainly_clean` cannot clear; only these can break
         ``one-primary``, ``primary-not-secondary`` or overlap in ``valid-interval``."""
-        return {key: spans for key, spans in self.groups.items() if not _plainly_clean(spans)}
+        return self._survey[1]
 
     def conflicts(self, key: _Key) -> list[Segment]:
         """The segments of ``key``'s timeline in the window that name no single primary."""
-        timeline = build_timeline([r for _, _, r in self.groups[key]])
+        timeline = build_timeline([r for _, _, r in self.tangled[key]])
         if self.day is None:
             segments: Iterable[Segment] = timeline.segments
         else:
@@ -295,7 +306,7 @@ def _primary_not_secondary(ctx: _Context) -> Iterator[Violation]:
 
 
 def _basic_primary_is_town(ctx: _Context) -> Iterator[Violation]:
-    for _, _, record in ctx.live:
+    for record in ctx.live:
         if record.list is ListKind.BASIC and record.role is Role.PRIMARY and (
             record.unit != record.town
         ):
@@ -309,7 +320,7 @@ def _basic_primary_is_town(ctx: _Context) -> Iterator[Violation]:
 
 
 def _cooperative_roles(ctx: _Context) -> Iterator[Violation]:
-    for (item, town), spans in ctx.groups.items():
+    for (item, town), spans in ctx.groups():
         listed = [x for x in spans if x[2].list is ListKind.COOPERATIVE]
         if not listed:
             continue
@@ -346,7 +357,7 @@ def _cooperative_roles(ctx: _Context) -> Iterator[Violation]:
 
 
 def _reclaimed_upward(ctx: _Context) -> Iterator[Violation]:
-    for _, _, record in ctx.live:
+    for record in ctx.live:
         if (
             record.list is ListKind.RECLAIMED
             and record.role is Role.PRIMARY
@@ -367,7 +378,7 @@ def _reclaimed_upward(ctx: _Context) -> Iterator[Violation]:
 
 
 def _own_town_only(ctx: _Context) -> Iterator[Violation]:
-    for _, _, record in ctx.live:
+    for record in ctx.live:
         if record.unit != record.town and ctx.is_town(record.unit):
             yield _on_record(
                 "own-town-only", _ERROR, record,
@@ -383,7 +394,7 @@ def _own_town_only(ctx: _Context) -> Iterator[Violation]:
 def _valid_interval(ctx: _Context) -> Iterator[Violation]:
     # A record that is never in force belongs to no date, so it is reported whatever
     # the date checked.
-    for record in ctx.records:
+    for record in ctx.never_in_force():
         if record.start is not None and record.end is not None and record.start >= record.end:
             problem = (
                 f"starts and ends on {record.start.isoformat()}, so it is never in force"
@@ -472,7 +483,7 @@ def _ancestors(code: str, items: dict[str, Item]) -> Iterator[Item]:
 
 
 def _has_basis(ctx: _Context) -> Iterator[Violation]:
-    for code in sorted({r.item for _, _, r in ctx.live}):
+    for code in sorted({r.item for r in ctx.live}):
         item = ctx.items.get(code)
         if item is None or item.basis or any(a.basis for a in _ancestors(code, ctx.items)):
             continue
@@ -485,7 +496,7 @@ def _has_basis(ctx: _Context) -> Iterator[Violation]:
 
 
 def _orphan_item(ctx: _Context) -> Iterator[Violation]:
-    held = {r.item for _, _, r in ctx.live}
+    held = {r.item for r in ctx.live}
     reached = set(held)
     for code in held:
         reached.update(a.code for a in _ancestors(code, ctx.items))
@@ -510,7 +521,7 @@ def _orphan_item(ctx: _Context) -> Iterator[Violation]:
 
 
 def _town_capacity(ctx: _Context) -> Iterator[Violation]:
-    for _, _, record in ctx.live:
+    for record in ctx.live:
         if record.role is not Role.PRIMARY or record.grant.strip():
             continue
         item = ctx.items.get(record.item)

@@ -1,0 +1,217 @@
+"""Laws of the line-by-line JSON reader: it gives what the whole-document reader gives.
+
+`read_json` reads a file laid out as `write_json` writes it one line at a time; every
+other file, and every file with a problem, is read whole. These laws pin that the two
+agree: the same graph for every written file, the same located problems (or the same
+graph) for every file with one line changed, and record rows read without a dict mean
+what `json.loads` reads in them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+import kunshan_rbac as kr
+from kunshan_rbac import _jsonfile, _jsonio
+from strategies import graphs
+
+
+def _streamed(path: Path) -> kr.ResponsibilityGraph:
+    """The graph the line reader alone gives (raises `_NotPlain` where it gives none)."""
+    with _jsonfile.read_lines(path, str(path), kr.DEFAULT_LIMITS) as lines:
+        return _jsonio._stream(lines)
+
+
+def _same(left: kr.ResponsibilityGraph, right: kr.ResponsibilityGraph) -> None:
+    assert _jsonio.dumps(left) == _jsonio.dumps(right)
+    assert left.records() == right.records()
+    assert left.transfers() == right.transfers()
+    assert left.units() == right.units()
+    assert left.items() == right.items()
+
+
+@given(graphs(), st.sampled_from(["g.json", "g.json.gz"]))
+def test_written_files_stream_to_the_same_graph(graph: kr.ResponsibilityGraph,
+                                                name: str) -> None:
+    """Every file write_json writes is read line by line (never falling back), into the
+    graph the whole-document reader makes of the same text."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        kr.write_json(graph, path)
+        streamed = _streamed(path)
+    _same(streamed, _jsonio.loads(_jsonio.dumps(graph)))
+    _same(streamed, graph)
+
+
+def test_the_sample_streams_to_the_same_graph(tmp_path: Path) -> None:
+    """The Kunshan sample, written and read line by line, is the sample."""
+    sample = kr.load_sample()
+    kr.write_json(sample, tmp_path / "sample.json.gz")
+    _same(_streamed(tmp_path / "sample.json.gz"), sample)
+
+
+def test_streamed_records_share_their_texts(tmp_path: Path) -> None:
+    """Codes, dates and texts repeated in the file are one object each in the loaded
+    graph, as in a graph built through the API."""
+    kr.write_json(kr.load_sample(), tmp_path / "sample.json")
+    records = kr.read_json(tmp_path / "sample.json").records()
+    for field in ("unit", "item", "town", "start", "duty", "source", "grant"):
+        values = [getattr(r, field) for r in records if getattr(r, field) is not None]
+        assert len({id(v) for v in values}) == len(set(values)), field
+
+
+_CHANGES = [
+    ("drop the trailing comma", lambda line: line.rstrip(",")),
+    ("add a trailing comma", lambda line: line + ","),
+    ("repeat the first key", lambda line: line.replace("{", '{"id":7,', 1)
+     if line.startswith("{") else line + "x"),
+    ("write a number with a decimal point",
+     lambda line: re.sub(r":(\d+)", r":\1.0", line, count=1)),
+    ("put text where a number was", lambda line: re.sub(r":(\d+)", r':"\1"', line, count=1)),
+    ("add a field", lambda line: line.replace("{", '{"zz":1,', 1)),
+    ("cut the line short", lambda line: line[: len(line) // 2]),
+    ("escape a character", lambda line: line.replace('"', '"\\u0041', 2)),
+    ("name an unknown code", lambda line: line.replace('"unit":"', '"unit":"no-such-', 1)),
+    ("give an impossible date", lambda line: re.sub(r'"(\d{4})-\d\d-\d\d"', r'"\1-02-30"',
+                                                    line, count=1)),
+    ("indent the line", lambda line: "  " + line),
+    ("remove the line", lambda line: None),
+    ("duplicate the line", lambda line: line + "\n" + line),
+    ("put a NUL byte in a text", lambda line: line.replace(':"', ':"\x00', 1)),
+]
+
+
+def _outcome(read: Any) -> tuple[str, Any]:
+    try:
+        graph = read()
+    except kr.LoadError as exc:
+        return "problems", [(p.sheet, p.row, p.column, p.value, p.expected)
+                            for p in exc.problems]
+    return "graph", _jsonio.dumps(graph)
+
+
+@given(graphs(), st.data())
+def test_a_changed_line_gives_what_the_whole_reader_gives(graph: kr.ResponsibilityGraph,
+                                                         data: Any) -> None:
+    """Change one line of a written file in one of many ways: read_json reports the
+    problems, each with its place, that the whole-document reader reports for the same
+    text, or loads the same graph when the change is harmless."""
+    text = _jsonio.dumps(graph)
+    lines = text.split("\n")[:-1]
+    index = data.draw(st.integers(0, len(lines) - 1), label="line")
+    _name, change = data.draw(st.sampled_from(_CHANGES), label="change")
+    changed = change(lines[index])
+    lines = [*lines[:index], *([changed] if changed is not None else []), *lines[index + 1:]]
+    broken = "\n".join(lines) + "\n"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "g.json"
+        path.write_text(broken, encoding="utf-8")
+        streamed = _outcome(lambda: kr.read_json(path))
+    assert streamed == _outcome(lambda: _jsonio.loads(broken, source=str(path)))
+
+
+# ------------------------------------------------------------------ record rows
+
+_FIELDS = {
+    "id": st.integers(0, 10**20),
+    "unit": st.text(min_size=1, max_size=6),
+    "item": st.text(min_size=1, max_size=6),
+    "town": st.text(min_size=1, max_size=6),
+    "role": st.sampled_from(["primary", "secondary", "owner"]),
+    "list": st.sampled_from(["basic", "cooperative", "reclaimed", "other"]),
+    "start": st.one_of(st.none(), st.dates().map(str), st.text(max_size=12)),
+    "end": st.one_of(st.none(), st.dates().map(str), st.text(max_size=12)),
+    "duty": st.text(max_size=8),
+    "source": st.text(max_size=8),
+    "grant": st.text(max_size=8),
+    "opened_by": st.one_of(st.none(), st.integers(-3, 10**20)),
+    "closed_by": st.one_of(st.none(), st.integers(-3, 10**20)),
+}
+_KEYS = ("closed_by", "duty", "end", "grant", "id", "item", "list", "opened_by", "role",
+         "source", "start", "town", "unit")
+
+
+def _disagreement(pattern: re.Pattern[str], line: str) -> str | None:
+    """How a record row read with ``pattern`` differs from what json.loads and the
+    schema make of it (``None``: they agree, or the pattern leaves the row alone)."""
+    match = pattern.fullmatch(line)
+    if match is None:
+        return None
+    row = json.loads(line)
+    if not _jsonio._row_checks()["records"](row):
+        return "matched a row that the schema refuses"
+    for key, value in zip(_KEYS, match.groups(), strict=True):
+        expected = row[key]
+        got: Any = int(value) if value is not None and key in (
+            "id", "opened_by", "closed_by") else value
+        if got != expected or type(got) is not type(expected):
+            return f"{key}: read {got!r}, json.loads reads {expected!r}"
+    return None
+
+
+@given(st.fixed_dictionaries(_FIELDS))
+@example({"id": 1, "unit": "a", "item": "b", "town": "c", "role": "primary",
+          "list": "basic", "start": None, "end": None, "duty": 'say "hi"\\', "source": "",
+          "grant": "\u2028", "opened_by": None, "closed_by": None})
+def test_plain_record_rows_read_as_json_reads_them(fields: dict[str, Any]) -> None:
+    """A record row that the plain-row pattern takes has the schema's shape and the
+    values json.loads reads in it, whatever its texts hold (quotes, backslashes,
+    controls, spaces, any script)."""
+    line = _jsonio._ENCODER.encode(fields)
+    assert _disagreement(_jsonio._RECORD, line) is None
+
+
+def test_the_record_law_catches_a_pattern_that_ignores_escapes() -> None:
+    """Test of the test: a pattern that lets a text hold escapes is caught reading
+    ``\\"`` as two characters."""
+    wrong = re.compile(_jsonio._RECORD.pattern.replace(r'[^"\\\x00-\x1f]*', r'(?:[^"\\]|\\.)*'))
+    assert wrong.pattern != _jsonio._RECORD.pattern
+    line = _jsonio._ENCODER.encode({
+        "id": 1, "unit": "a", "item": "b", "town": "c", "role": "primary", "list": "basic",
+        "start": None, "end": None, "duty": 'say "hi"', "source": "", "grant": "",
+        "opened_by": None, "closed_by": None})
+    assert _disagreement(wrong, line) is not None
+
+
+@pytest.mark.parametrize("limit", [10, 5000])
+def test_lines_stop_at_the_limit_as_the_whole_reader_does(tmp_path: Path, limit: int) -> None:
+    """A file over ``json_bytes`` is refused by the line reader with the problem the
+    whole-file reader gives, plain or gzip."""
+    graph = kr.load_sample()
+    for name in ("g.json", "g.json.gz"):
+        path = tmp_path / name
+        kr.write_json(graph, path)
+        limits = kr.Limits(json_bytes=limit)
+        with pytest.raises(kr.LoadError) as whole:
+            _jsonfile.read_bytes(path, str(path), limits)
+        with pytest.raises(kr.LoadError) as lines, _jsonfile.read_lines(
+                path, str(path), limits) as each:
+            for _line in each:
+                pass
+        assert lines.value.problems == whole.value.problems
+        with pytest.raises(kr.LoadError) as read:
+            kr.read_json(path, limits=limits)
+        assert read.value.problems == whole.value.problems
+
+
+@given(st.lists(st.one_of(st.integers(-5, 1 << 22), st.integers(), st.floats(-10, 1e7),
+                          st.booleans()), max_size=60),
+       st.lists(st.one_of(st.integers(-5, 1 << 22), st.floats(-10, 1e7)), max_size=20))
+def test_seen_ids_behave_as_a_set(added: list[Any], asked: list[Any]) -> None:
+    """The record ids a reader has seen answer `in` exactly as a set of them does, for
+    dense, sparse, negative and huge ids, and for numbers such as ``1.0`` that a file
+    with a problem may hold."""
+    seen, reference = _jsonio._Ids(), set()
+    for number in added:
+        seen.add(number)
+        reference.add(number)
+    for number in [*added, *asked]:
+        assert (number in seen) == (number in reference), number
