@@ -271,3 +271,4 @@ def _owned(graph: ResponsibilityGraph, town: Town, day: datetime.date) -> list[O
 
 
 _frames.register(Diff, "diff")
+_frames.register(Change, "change")

@@ -305,6 +305,10 @@ def _diff_rows(d: Any, _names: Names) -> Iterator[tuple[Any, ...]]:
         yield _change_row(d.start, d.end, c)
 
 
+def _change_rows(c: Any, _names: Names) -> Iterator[tuple[Any, ...]]:
+    yield _change_row(None, None, c)
+
+
 _VIOLATION_COLUMNS = (
     Column("checked", _D, "the day checked (null: every date)"),
     Column("rule", _S, "the id of the rule broken"),
@@ -469,8 +473,10 @@ FRAMES: Mapping[str, Frame] = {
 }
 """Every kind of table, by name."""
 
-# Kinds whose rows come from a single value of another class: the same columns.
+# Kinds whose rows come from one part of a whole result: the whole's columns, with its
+# own fields (the dates compared, the day checked) null.
 _ALSO = {
+    "change": ("diff", _change_rows),
     "violation": ("report", _violation_rows),
     "evaluation_row": ("evaluation", _evaluation_row_rows),
 }

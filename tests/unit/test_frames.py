@@ -248,3 +248,15 @@ def test_registering_an_unknown_kind_is_refused() -> None:
     """A result module cannot register a kind that has no columns."""
     with pytest.raises(ValueError, match="no table kind"):
         _frames.register(int, "nonsense")
+
+
+def test_a_list_of_changes_has_the_diff_columns(g: kr.ResponsibilityGraph) -> None:
+    """kr.to_arrow(d.changes) gives the diff's rows with the dates compared left null."""
+    d = kr.diff(g, "2025-03-31", "2025-04-01", town="周庄镇")
+    table = kr.to_arrow(d.changes)
+    whole = d.to_arrow()
+    assert table.schema == whole.schema
+    assert table.drop_columns(["before", "after"]).equals(
+        whole.drop_columns(["before", "after"])
+    )
+    assert table.column("before").null_count == table.num_rows
