@@ -518,23 +518,34 @@ def _arrow_type(pa: Any, name: str) -> Any:
     }[name]
 
 
-def schema(kind: str) -> Any:
-    """The ``pyarrow.Schema`` of a kind of table."""
+def schema(kind: str, select: Iterable[str] | None = None) -> Any:
+    """The ``pyarrow.Schema`` of a kind of table (of some of its columns, in order)."""
     pa = require("pyarrow")
     frame, _ = _frame(kind)
-    return pa.schema([(c.name, _arrow_type(pa, c.type)) for c in frame.columns])
+    wanted = frame.columns if select is None else _selected(frame, select)
+    return pa.schema([(c.name, _arrow_type(pa, c.type)) for c in wanted])
 
 
-def arrow(kind: str, values: Iterable[Any], names: Names = _no_names) -> Any:
-    """The rows of ``values`` as a ``pyarrow.Table`` of the given kind."""
+def _selected(frame: Frame, select: Iterable[str]) -> tuple[Column, ...]:
+    by_name = {c.name: c for c in frame.columns}
+    return tuple(by_name[name] for name in select)
+
+
+def arrow(kind: str, values: Iterable[Any], names: Names = _no_names,
+          select: Iterable[str] | None = None) -> Any:
+    """The rows of ``values`` as a ``pyarrow.Table`` of the given kind (with only the
+    ``select``-ed columns, in that order, if given)."""
     pa = require("pyarrow")
     frame, rows = _frame(kind)
-    columns: list[list[Any]] = [[] for _ in frame.columns]
+    wanted = frame.names if select is None else tuple(select)
+    positions = [frame.names.index(name) for name in wanted]
+    columns: list[list[Any]] = [[] for _ in positions]
+    pairs = list(zip(columns, positions, strict=True))
     for value in values:
         for row in rows(value, names):
-            for column, cell in zip(columns, row, strict=True):
-                column.append(cell)
-    return pa.table(columns, schema=schema(kind))
+            for column, position in pairs:
+                column.append(row[position])
+    return pa.table(columns, schema=schema(kind, wanted))
 
 
 def pandas(table: Any) -> Any:

@@ -754,7 +754,9 @@ class ResponsibilityGraph:
         _date("at", at)
         return picture(self, unit, at)
 
-    def to_arrow(self, kind: str, *, at: DateLike | None = None) -> Any:
+    def to_arrow(
+        self, kind: str, *, at: DateLike | None = None, columns: Sequence[str] | None = None
+    ) -> Any:
         """The graph's contents as a ``pyarrow.Table``, for DuckDB, Polars or Spark.
 
         Kinds (columns listed in the reference, Tables):
@@ -772,12 +774,13 @@ class ResponsibilityGraph:
         Args:
             kind: one of the kinds above.
             at: a date to narrow to (``None``: everything, whatever its dates).
+            columns: only these columns, in this order (``None``: all of the kind's).
 
         Returns:
             A ``pyarrow.Table``.
 
         Raises:
-            InvalidArgumentError: an unknown kind.
+            InvalidArgumentError: an unknown kind, or a column the kind does not have.
             OwnershipConflictError: for ``"ownerships"``, some (item, town) has no
                 single primary (``kr.check`` lists them).
             MissingExtraError: pyarrow is not installed
@@ -792,33 +795,37 @@ class ResponsibilityGraph:
         if kind not in _GRAPH_KINDS:
             raise InvalidArgumentError("kind", kind, f"one of {', '.join(_GRAPH_KINDS)}")
         _date("at", at)
+        frame = _GRAPH_KINDS[kind]
+        if columns is not None:
+            columns = _names("columns", columns)
+            known = _frames.FRAMES[frame].names
+            if isinstance(columns, str) or not set(columns) <= set(known):
+                raise InvalidArgumentError(
+                    "columns", columns, f"a list of {frame} columns ({', '.join(known)})"
+                )
         day = parse_date(at) if at is not None else None
-        names = _frames.names_from(self)
+        values: Sequence[Any]
         if kind == "records":
-            records = self.records()
-            if day is not None:
-                records = [r for r in records if r.holds_on(day)]
-            return _frames.arrow("record", records, names)
-        if kind == "ownerships":
-            return _frames.arrow("ownership", self._ownerships(day), names)
-        if kind == "items":
-            items = self.items()
+            values = [r for r in self.records() if day is None or r.holds_on(day)]
+        elif kind == "ownerships":
+            values = self._ownerships(day)
+        elif kind == "items":
+            values = self.items()
             if day is not None:
                 on = {r.item for r in self._store.all_records() if r.holds_on(day)}
-                items = [i for i in items if i.code in on]
-            return _frames.arrow("item", items, names)
-        if kind == "units":
-            units = self.units()
+                values = [i for i in values if i.code in on]
+        elif kind == "units":
+            values = self.units()
             if day is not None:
                 held = {r.unit for r in self._store.all_records() if r.holds_on(day)}
-                units = [u for u in units if isinstance(u, Town) or u.code in held]
-            return _frames.arrow("unit", units, names)
-        transfers = self.transfers()
-        if day is not None:
-            transfers = [t for t in transfers if t.effective <= day]
-        return _frames.arrow("transfer", transfers, names)
+                values = [u for u in values if isinstance(u, Town) or u.code in held]
+        else:
+            values = [t for t in self.transfers() if day is None or t.effective <= day]
+        return _frames.arrow(frame, values, _frames.names_from(self), columns)
 
-    def to_pandas(self, kind: str, *, at: DateLike | None = None) -> Any:
+    def to_pandas(
+        self, kind: str, *, at: DateLike | None = None, columns: Sequence[str] | None = None
+    ) -> Any:
         """The graph's contents as a ``pandas.DataFrame``: `to_arrow`, then to pandas.
 
         Dates are ``datetime64`` columns (``NaT`` for an open end), integers nullable
@@ -829,6 +836,7 @@ class ResponsibilityGraph:
             kind: ``"records"``, ``"ownerships"``, ``"items"``, ``"units"`` or
                 ``"transfers"`` (see `to_arrow`).
             at: a date to narrow to.
+            columns: only these columns, in this order.
 
         Raises:
             InvalidArgumentError, OwnershipConflictError: as `to_arrow`.
@@ -840,7 +848,7 @@ class ResponsibilityGraph:
             >>> df.groupby("list_label").size().to_dict()
             {'上级部门收回事项清单': 3136, '基本履职事项清单': 1400, '配合履职事项清单': 800}
         """
-        return _frames.pandas(self.to_arrow(kind, at=at))
+        return _frames.pandas(self.to_arrow(kind, at=at, columns=columns))
 
     def _ownerships(self, day: datetime.date | None) -> list[Ownership]:
         """Every ownership period (``day`` None), or every answer on one day."""
@@ -909,7 +917,9 @@ def _wrong_type(item: object, town: object, at: object) -> InvalidArgumentError:
     return InvalidArgumentError("at", at, "a date")
 
 
-_GRAPH_KINDS = ("records", "ownerships", "items", "units", "transfers")
+_GRAPH_KINDS = {"records": "record", "ownerships": "ownership", "items": "item",
+                "units": "unit", "transfers": "transfer"}
+"""The kinds of `ResponsibilityGraph.to_arrow`, and the kind of table each makes."""
 
 _NAME = "a code, name or alias (a string)"
 _NAMES = "a code, name or alias (a string), or a list of them"

@@ -47,4 +47,4 @@ def ownership_table(g: ResponsibilityGraph) -> Any:
         ['item', 'town', 'list', 'primary', 'secondary', 'start', 'end']
     """
     require("pyarrow")
-    return g.to_arrow("ownerships").select(list(OWNERSHIP_COLUMNS))
+    return g.to_arrow("ownerships", columns=OWNERSHIP_COLUMNS)

@@ -260,3 +260,17 @@ def test_a_list_of_changes_has_the_diff_columns(g: kr.ResponsibilityGraph) -> No
         whole.drop_columns(["before", "after"])
     )
     assert table.column("before").null_count == table.num_rows
+
+
+def test_graph_tables_can_be_narrowed_to_some_columns(g: kr.ResponsibilityGraph) -> None:
+    """columns= keeps those columns in that order, with the values of the whole table;
+    a column the kind does not have, or a lone string, is refused."""
+    whole = g.to_arrow("records", at=DAY)
+    some = g.to_arrow("records", at=DAY, columns=["unit_name", "id"])
+    assert some.column_names == ["unit_name", "id"]
+    assert some.equals(whole.select(["unit_name", "id"]))
+    assert list(g.to_pandas("items", columns=["code"]).columns) == ["code"]
+    with pytest.raises(kr.InvalidArgumentError, match="columns"):
+        g.to_arrow("records", columns=["nonsense"])
+    with pytest.raises(kr.InvalidArgumentError, match="columns"):
+        g.to_arrow("records", columns="id")
