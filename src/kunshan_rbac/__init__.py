@@ -13,6 +13,7 @@ Example:
 
 import inspect as _inspect
 
+from . import plot
 from ._assertions import AssertionReport, AssertionResult, assertions_schema, run_assertions
 from ._calendar import (
     CHINA_TZ,
@@ -206,6 +207,7 @@ __all__ = [
     "normalize_name",
     "ownership_table",
     "parse_date",
+    "plot",
     "power_counts",
     "rank_towns",
     "read_json",
