@@ -51,6 +51,7 @@ from ._errors import (
 )
 from ._evaluate import METRICS, Evaluation, EvaluationRow, OrdersBehind, evaluate
 from ._explain import Explanation
+from ._frames import to_arrow, to_pandas
 from ._graph import ResponsibilityGraph
 from ._jsonio import read_json, write_json
 from ._lexicon import DeclineClass, Lexicon, LexiconEntry
@@ -73,6 +74,7 @@ from ._openfga import OpenFGAExport, to_openfga
 from ._orders import Order, OrderEvent, Orders
 from ._orders_io import read_orders, write_orders
 from ._ownership_table import ownership_table
+from ._picture import Picture, PictureEntry, PictureRole
 from ._router import Alternative, Route, Router
 from ._rules import (
     RULES,
@@ -164,6 +166,9 @@ __all__ = [
     "OrdersBehind",
     "Ownership",
     "OwnershipConflictError",
+    "Picture",
+    "PictureEntry",
+    "PictureRole",
     "Problem",
     "Record",
     "Rectification",
@@ -218,8 +223,10 @@ __all__ = [
     "run_assertions",
     "stats",
     "supervision_schema",
+    "to_arrow",
     "to_cedar",
     "to_openfga",
+    "to_pandas",
     "to_spicedb",
     "write_json",
     "write_lists",

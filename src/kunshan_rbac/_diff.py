@@ -9,7 +9,9 @@ from typing import Any
 
 import attrs
 
+from . import _frames
 from ._dates import DateLike, parse_date
+from ._display import table_html
 from ._graph import ResponsibilityGraph
 from ._model import Item, ListKind, Ownership, Town
 from ._stats import power_counts
@@ -56,6 +58,7 @@ class Change:
 
 
 _KINDS = ("added", "removed", "moved", "changed")
+_KIND_LABELS = {"added": "新增", "removed": "移出", "moved": "调整", "changed": "协同变化"}
 
 
 @attrs.frozen
@@ -167,6 +170,52 @@ class Diff:
                 lines += [f"  {t}: {before.get(t, 0)} → {after.get(t, 0)}" for t in types]
         return "\n".join(lines)
 
+    def to_arrow(self) -> Any:
+        """The changes as a ``pyarrow.Table``, one row per (item, town) that differs
+        (the ``diff`` columns of the reference: both dates, town, item, the kind of
+        change, and the list and units before and after).
+
+        Raises:
+            MissingExtraError: pyarrow is not installed.
+        """
+        return _frames.arrow("diff", [self])
+
+    def to_pandas(self) -> Any:
+        """The changes as a ``pandas.DataFrame`` (see `to_arrow`).
+
+        Raises:
+            MissingExtraError: pandas or pyarrow is not installed.
+        """
+        return _frames.pandas(self.to_arrow())
+
+    def _counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(_KINDS, 0)
+        for change in self.changes:
+            counts[change.kind] += 1
+        return counts
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{n} {k}" for k, n in self._counts().items() if n)
+        return (f"<Diff {self.start.isoformat()} → {self.end.isoformat()}: "
+                f"{len(self.towns)} town(s), {len(self.changes)} change(s)"
+                + (f" ({counts})>" if counts else ">"))
+
+    def _repr_html_(self) -> str:
+        def side(o: Ownership | None) -> str:
+            return "—" if o is None else f"{o.list.short}/{o.primary.name}"
+
+        rows = (
+            (c.town.name, c.item.code, c.item.name, _KIND_LABELS[c.kind], side(c.before),
+             side(c.after))
+            for c in self.changes
+        )
+        counts = "，".join(f"{_KIND_LABELS[k]} {n}" for k, n in self._counts().items() if n)
+        return table_html(
+            f"{self.start.isoformat()} → {self.end.isoformat()} 的变化："
+            f"{len(self.towns)} 个镇街，{len(self.changes)} 项（{counts or '无变化'}）",
+            ("镇街", "编码", "事项", "变化", "之前", "之后"), rows, total=len(self.changes),
+        )
+
 
 def diff(
     graph: ResponsibilityGraph, start: DateLike, end: DateLike, *, town: str | None = None
@@ -221,3 +270,5 @@ def _owned(graph: ResponsibilityGraph, town: Town, day: datetime.date) -> list[O
     return [graph.owner(code, town=town.code, at=day) for code in sorted(codes)]
 
 
+_frames.register(Diff, "diff")
+_frames.register(Change, "change")

@@ -40,6 +40,7 @@ from typing import Any, Protocol
 
 import attrs
 
+from . import _frames
 from ._analytics import require
 from ._calendar import CHINA_TZ, WorkCalendar
 from ._dates import DateLike, parse_date
@@ -170,6 +171,22 @@ class EvaluationRow:
         data["return_reasons"] = [{"reason": r, "orders": n} for r, n in self.return_reasons]
         data["counted"] = dict(self.counted)
         return data
+
+    def to_arrow(self) -> Any:
+        """The row as a one-row ``pyarrow.Table`` (the ``evaluation`` columns).
+
+        Raises:
+            MissingExtraError: pyarrow is not installed.
+        """
+        return _frames.arrow("evaluation_row", [self])
+
+    def to_pandas(self) -> Any:
+        """The row as a one-row ``pandas.DataFrame`` (see `to_arrow`).
+
+        Raises:
+            MissingExtraError: pandas or pyarrow is not installed.
+        """
+        return _frames.pandas(self.to_arrow())
 
 
 class Rows(Mapping[str, EvaluationRow]):
@@ -327,6 +344,28 @@ class Evaluation:
     def to_json(self, *, indent: int | None = 2) -> str:
         """`to_dict` as JSON text, with Chinese kept readable."""
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
+
+    def to_arrow(self) -> Any:
+        """Every row of every dimension as one ``pyarrow.Table`` (the ``evaluation``
+        columns of the reference; the ``dimension`` column says which: town, unit,
+        list, item, month, then town-month). The per-order table is `per_order`.
+
+        Raises:
+            MissingExtraError: pyarrow is not installed.
+        """
+        return _frames.arrow("evaluation", [self])
+
+    def to_pandas(self) -> Any:
+        """Every row as one ``pandas.DataFrame`` (see `to_arrow`).
+
+        Raises:
+            MissingExtraError: pandas or pyarrow is not installed.
+        """
+        return _frames.pandas(self.to_arrow())
+
+
+_frames.register(EvaluationRow, "evaluation_row")
+_frames.register(Evaluation, "evaluation")
 
 
 # ---------------------------------------------------------------------------- inputs

@@ -8,7 +8,9 @@ from typing import Any
 
 import attrs
 
+from . import _frames
 from ._catalogue import Catalogue
+from ._display import table_html
 from ._model import Item, ListKind, Ownership, Record, Role, Town, Transfer
 from ._store import RecordStore
 from ._timeline import Segment
@@ -122,6 +124,56 @@ class Explanation:
             lines.append("  transfers:")
             lines += [f"    {t}" for t in self.transfers]
         return "\n".join(lines)
+
+    def to_arrow(self) -> Any:
+        """Every record of the item in the town as a ``pyarrow.Table`` (the
+        ``explanation`` columns of the reference: the date, whether each record is in
+        force on it, and the record's fields with unit, item and town names).
+
+        Raises:
+            MissingExtraError: pyarrow is not installed.
+        """
+        return _frames.arrow("explanation", [self])
+
+    def to_pandas(self) -> Any:
+        """The records as a ``pandas.DataFrame`` (see `to_arrow`).
+
+        Raises:
+            MissingExtraError: pandas or pyarrow is not installed.
+        """
+        return _frames.pandas(self.to_arrow())
+
+    def __repr__(self) -> str:
+        own = self.ownership
+        answer = (f"{own.list.value}, primary {own.primary.code}" if own is not None
+                  else "no owner")
+        return (f"<Explanation {self.item.code} in {self.town.code} on {self.at.isoformat()}: "
+                f"{answer}; {len(self.records)} record(s), {len(self.transfers)} transfer(s)>")
+
+    def _repr_html_(self) -> str:
+        own = self.ownership
+        if own is not None:
+            secondary = "、".join(self._unit(u.code) for u in own.secondary)
+            head = (f"{own.list.label}；主责 {self._unit(own.primary.code)}"
+                    + (f"；次责 {secondary}" if secondary else "") + f"；{own.period}")
+        else:
+            head = f"无责任主体：{self.problem}"
+        rows = (
+            ("在效" if r in self.in_force else "", f"#{r.id}", r.role.label,
+             self._unit(r.unit), r.list.short, r.period, r.source, r.duty)
+            for r in (*self.in_force, *(r for r in self.records if r not in self.in_force))
+        )
+        footer = [str(t) for t in self.transfers[:5]]
+        if len(self.transfers) > 5:
+            footer.append(f"… {len(self.transfers) - 5} more transfer(s)")
+        return table_html(
+            f"{self.item.code} {self.item.name} — {self.town.name} {self.at.isoformat()}：{head}",
+            ("", "记录", "角色", "单位", "清单", "有效期", "文号", "职责"), rows,
+            total=len(self.records), footer=footer,
+        )
+
+
+_frames.register(Explanation, "explanation")
 
 
 def explain(

@@ -22,8 +22,10 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
+from . import _frames
 from ._catalogue import Catalogue
 from ._dates import TODAY, DateLike, day_number, in_force, parse_date, parse_optional_date
+from ._display import fields_html
 from ._errors import (
     InvalidArgumentError,
     InvalidRecordError,
@@ -42,6 +44,7 @@ from ._model import (
     Transfer,
     Unit,
 )
+from ._picture import Picture, picture
 from ._store import RecordStore
 from ._timeline import Segment
 from ._transfers import apply_plan, plan_delegate, plan_reclaim, plan_revert
@@ -713,6 +716,157 @@ class ResponsibilityGraph:
             graph.add_edge(record.unit, record.item, key=record.id, kind="record", **fields)
         return graph
 
+    def picture(self, unit: str, *, at: DateLike | None = None) -> Picture:
+        """Everything a unit is on the lists for on a date, with its part in each.
+
+        For a town: every item on its three lists, including items reclaimed by a
+        department where the town keeps no part (role ``reclaimed``, with the
+        department now answering as ``responsible``), plus any item of another town
+        where it holds a role. For a department: every (item, town) where it is primary
+        or secondary.
+
+        This differs from `duties`, which answers "what does this unit answer for" and
+        so leaves out the reclaimed items a town keeps no part of (on 2025-12-31 the
+        sample's 玉山镇 has 575 items on its lists; ``duties`` gives 460 of them). A
+        conflict (no single primary) is an entry with role ``conflict``, not an error.
+
+        Args:
+            unit: code, name or alias of a town or department.
+            at: the date (``None``: today).
+
+        Returns:
+            A `Picture`; ``.to_pandas()`` gives it as a table with a role column.
+
+        Raises:
+            UnknownUnitError, AmbiguousNameError: the unit is unknown or ambiguous.
+            InvalidDateError: the date cannot be read.
+
+        Example:
+            >>> import kunshan_rbac as kr
+            >>> g = kr.load_sample()
+            >>> p = g.picture("玉山镇", at="2025-12-31")
+            >>> len(p), len(g.duties("玉山镇", at="2025-12-31"))
+            (575, 460)
+            >>> p.counts()[kr.PictureRole.RECLAIMED]
+            115
+        """
+        _name("unit", unit)
+        _date("at", at)
+        return picture(self, unit, at)
+
+    def to_arrow(self, kind: str, *, at: DateLike | None = None) -> Any:
+        """The graph's contents as a ``pyarrow.Table``, for DuckDB, Polars or Spark.
+
+        Kinds (columns listed in the reference, Tables):
+
+        * ``"records"``: every record (ended ones too); with ``at``, those in force.
+        * ``"ownerships"``: every (item, town) ownership period, as `history` gives
+          them; with ``at``, the answer of `owner` on that date for every (item, town)
+          on a list then.
+        * ``"items"``: the catalogue's items; with ``at``, those on some town's list.
+        * ``"units"``: towns, departments and authorities; with ``at``, the towns and
+          the units holding a record in force.
+        * ``"transfers"``: one row per move of every transfer, oldest first; with
+          ``at``, the transfers effective on or before it.
+
+        Args:
+            kind: one of the kinds above.
+            at: a date to narrow to (``None``: everything, whatever its dates).
+
+        Returns:
+            A ``pyarrow.Table``.
+
+        Raises:
+            InvalidArgumentError: an unknown kind.
+            OwnershipConflictError: for ``"ownerships"``, some (item, town) has no
+                single primary (``kr.check`` lists them).
+            MissingExtraError: pyarrow is not installed
+                (``pip install 'kunshan-rbac[analytics]'``).
+
+        Example:
+            >>> import kunshan_rbac as kr
+            >>> g = kr.load_sample()
+            >>> g.to_arrow("ownerships", at="2025-12-31").num_rows
+            5336
+        """
+        if kind not in _GRAPH_KINDS:
+            raise InvalidArgumentError("kind", kind, f"one of {', '.join(_GRAPH_KINDS)}")
+        _date("at", at)
+        day = parse_date(at) if at is not None else None
+        names = _frames.names_from(self)
+        if kind == "records":
+            records = self.records()
+            if day is not None:
+                records = [r for r in records if r.holds_on(day)]
+            return _frames.arrow("record", records, names)
+        if kind == "ownerships":
+            return _frames.arrow("ownership", self._ownerships(day), names)
+        if kind == "items":
+            items = self.items()
+            if day is not None:
+                on = {r.item for r in self._store.all_records() if r.holds_on(day)}
+                items = [i for i in items if i.code in on]
+            return _frames.arrow("item", items, names)
+        if kind == "units":
+            units = self.units()
+            if day is not None:
+                held = {r.unit for r in self._store.all_records() if r.holds_on(day)}
+                units = [u for u in units if isinstance(u, Town) or u.code in held]
+            return _frames.arrow("unit", units, names)
+        transfers = self.transfers()
+        if day is not None:
+            transfers = [t for t in transfers if t.effective <= day]
+        return _frames.arrow("transfer", transfers, names)
+
+    def to_pandas(self, kind: str, *, at: DateLike | None = None) -> Any:
+        """The graph's contents as a ``pandas.DataFrame``: `to_arrow`, then to pandas.
+
+        Dates are ``datetime64`` columns (``NaT`` for an open end), integers nullable
+        ``Int64``; enums come as a code column and a ``_label`` column in Chinese, units
+        and items as a code column and a ``_name`` column.
+
+        Args:
+            kind: ``"records"``, ``"ownerships"``, ``"items"``, ``"units"`` or
+                ``"transfers"`` (see `to_arrow`).
+            at: a date to narrow to.
+
+        Raises:
+            InvalidArgumentError, OwnershipConflictError: as `to_arrow`.
+            MissingExtraError: pandas or pyarrow is not installed.
+
+        Example:
+            >>> import kunshan_rbac as kr
+            >>> df = kr.load_sample().to_pandas("ownerships", at="2025-12-31")
+            >>> df.groupby("list_label").size().to_dict()
+            {'上级部门收回事项清单': 3136, '基本履职事项清单': 1400, '配合履职事项清单': 800}
+        """
+        return _frames.pandas(self.to_arrow(kind, at=at))
+
+    def _ownerships(self, day: datetime.date | None) -> list[Ownership]:
+        """Every ownership period (``day`` None), or every answer on one day."""
+        pairs = sorted({(r.town, r.item) for r in self._store.all_records()
+                        if day is None or r.holds_on(day)})
+        if day is None:
+            return [o for town, item in pairs for o in self.history(item, town=town)]
+        return [self.owner(item, town=town, at=day) for town, item in pairs]
+
+    def _repr_html_(self) -> str:
+        towns = self.towns()
+        departments = self.departments()
+        days = [d for r in self._store.all_records() for d in (r.start, r.end) if d]
+        span = f"{min(days).isoformat()} – {max(days).isoformat()}" if days else "—"
+        sample = "、".join(t.name for t in towns[:10]) + (
+            f" … {len(towns) - 10} more" if len(towns) > 10 else "")
+        return fields_html("ResponsibilityGraph 责任图", (
+            ("镇街", f"{len(towns)}（{sample}）" if towns else "0"),
+            ("部门", len(departments)),
+            ("其他单位", len(self._units) - len(towns) - len(departments)),
+            ("事项", len(self._items)),
+            ("记录", self._store.record_count),
+            ("转移", len(self._store.transfers())),
+            ("日期范围", span),
+        ))
+
     # ------------------------------------------------------------------ internals
 
     def _codes(
@@ -754,6 +908,8 @@ def _wrong_type(item: object, town: object, at: object) -> InvalidArgumentError:
         return InvalidArgumentError("town", town, "a town's code, name or alias (a string)")
     return InvalidArgumentError("at", at, "a date")
 
+
+_GRAPH_KINDS = ("records", "ownerships", "items", "units", "transfers")
 
 _NAME = "a code, name or alias (a string)"
 _NAMES = "a code, name or alias (a string), or a list of them"

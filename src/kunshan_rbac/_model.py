@@ -14,7 +14,9 @@ from typing import Any, TypeAlias
 
 import attrs
 
+from . import _frames
 from ._dates import in_force
+from ._display import fields_html, table_html
 from ._errors import InvalidRecordError
 
 __all__ = [
@@ -470,6 +472,40 @@ class Ownership:
             "records": [r.id for r in self.records],
         }
 
+    def to_arrow(self) -> Any:
+        """The answer as a one-row ``pyarrow.Table`` (the ``ownership`` columns of the
+        reference: codes and names, list code and label, secondary units, period).
+
+        Raises:
+            MissingExtraError: pyarrow is not installed.
+        """
+        return _frames.arrow("ownership", [self])
+
+    def to_pandas(self) -> Any:
+        """The answer as a one-row ``pandas.DataFrame`` (see `to_arrow`).
+
+        Raises:
+            MissingExtraError: pandas or pyarrow is not installed.
+        """
+        return _frames.pandas(self.to_arrow())
+
+    def __str__(self) -> str:
+        secondary = "、".join(u.name for u in self.secondary)
+        return (
+            f"{self.item.code} {self.item.name} [{self.town.name}]: {self.list.short}, "
+            f"主责 {self.primary.name}" + (f", 次责 {secondary}" if secondary else "")
+            + f" ({self.period})"
+        )
+
+    def _repr_html_(self) -> str:
+        return fields_html(f"{self.item.code} {self.item.name}", (
+            ("镇街", f"{self.town.name}（{self.town.code}）"),
+            ("清单", self.list.label),
+            ("主责", f"{self.primary.name}（{self.primary.code}）"),
+            ("次责", "、".join(f"{u.name}（{u.code}）" for u in self.secondary) or "—"),
+            ("有效期", self.period),
+        ))
+
 
 class TransferKind(_LabelledEnum):
     """What a transfer does: reclaim (收回), delegate (下放) or revert (撤销)."""
@@ -574,3 +610,42 @@ class Transfer:
             f"{head}; {len(self.items)} item(s) in {len(self.towns)} town(s), "
             f"from {', '.join(self.from_units)} to {', '.join(self.to_units)}"
         )
+
+    def to_arrow(self, graph: Any = None) -> Any:
+        """The transfer as a ``pyarrow.Table``, one row per move (the ``transfer``
+        columns of the reference).
+
+        Args:
+            graph: the graph it was recorded in, to fill the name columns (a transfer
+                holds codes only; without a graph the names are null).
+
+        Raises:
+            MissingExtraError: pyarrow is not installed.
+        """
+        return _frames.arrow("transfer", [self], _frames.names_from(graph))
+
+    def to_pandas(self, graph: Any = None) -> Any:
+        """The transfer as a ``pandas.DataFrame``, one row per move (see `to_arrow`).
+
+        Raises:
+            MissingExtraError: pandas or pyarrow is not installed.
+        """
+        return _frames.pandas(self.to_arrow(graph))
+
+    def _repr_html_(self) -> str:
+        rows = (
+            (m.item, m.town, m.from_unit, m.to_unit, m.from_list.short, m.to_list.short)
+            for m in self.moves
+        )
+        title = f"#{self.id} {self.kind.label} {self.effective.isoformat()}"
+        if self.ref:
+            title += f" {self.ref}"
+        footer = [f"理由：{self.reason}"] if self.reason else []
+        return table_html(title, ("事项", "镇街", "原主责", "新主责", "原清单", "新清单"),
+                          rows, total=len(self.moves), footer=footer)
+
+
+for _cls, _kind in ((Ownership, "ownership"), (Record, "record"), (Item, "item"),
+                    (_UnitFields, "unit"), (Transfer, "transfer")):
+    _frames.register(_cls, _kind)
+del _cls, _kind

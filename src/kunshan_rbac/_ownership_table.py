@@ -24,8 +24,10 @@ def ownership_table(g: ResponsibilityGraph) -> Any:
     Columns: ``item``, ``town`` (codes), ``list`` (``basic``, ``cooperative`` or
     ``reclaimed``), ``primary`` (unit code), ``secondary`` (list of unit codes), ``start``
     and ``end`` (dates; the period is half-open ``[start, end)``, and a null is an open
-    end). Rows are ordered by town, item and start. Built from the public answers of
-    ``g.history`` for each (item, town) that some record names.
+    end). Rows are ordered by town, item and start. These are the code columns of
+    ``g.to_arrow("ownerships")``, which adds names and Chinese labels; both are built
+    from the public answers of ``g.history`` for each (item, town) that some record
+    names.
 
     Args:
         g: the graph.
@@ -44,21 +46,5 @@ def ownership_table(g: ResponsibilityGraph) -> Any:
         >>> t.column_names
         ['item', 'town', 'list', 'primary', 'secondary', 'start', 'end']
     """
-    pa = require("pyarrow")
-    pairs = sorted({(r.town, r.item) for r in g.records()})
-    columns: dict[str, list[Any]] = {name: [] for name in OWNERSHIP_COLUMNS}
-    for town, item in pairs:
-        for answer in g.history(item, town=town):
-            columns["item"].append(item)
-            columns["town"].append(town)
-            columns["list"].append(answer.list.value)
-            columns["primary"].append(answer.primary.code)
-            columns["secondary"].append([u.code for u in answer.secondary])
-            columns["start"].append(answer.start)
-            columns["end"].append(answer.end)
-    schema = pa.schema([
-        ("item", pa.string()), ("town", pa.string()), ("list", pa.string()),
-        ("primary", pa.string()), ("secondary", pa.list_(pa.string())),
-        ("start", pa.date32()), ("end", pa.date32()),
-    ])
-    return pa.table(columns, schema=schema)
+    require("pyarrow")
+    return g.to_arrow("ownerships").select(list(OWNERSHIP_COLUMNS))

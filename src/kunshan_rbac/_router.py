@@ -43,6 +43,7 @@ from typing import Any
 
 import attrs
 
+from . import _frames
 from ._dates import DateLike, parse_date
 from ._deadlines import Deadlines
 from ._errors import KunshanRbacError
@@ -219,6 +220,27 @@ class Route:
         assert self.ownership is not None
         return (f"{self.ownership.primary.name} ({self.ownership.list.label}): "
                 f"{self.item.code} {self.item.name} [confidence {self.confidence:.2f}]")
+
+    def to_arrow(self) -> Any:
+        """The route as a one-row ``pyarrow.Table`` (the ``route`` columns of the
+        reference: order, town, date, item, list, units, confidence and reason).
+
+        Raises:
+            MissingExtraError: pyarrow is not installed.
+        """
+        return _frames.arrow("route", [self])
+
+    def to_pandas(self) -> Any:
+        """The route as a one-row ``pandas.DataFrame`` (see `to_arrow`); a list of
+        routes converts with `kunshan_rbac.to_pandas`.
+
+        Raises:
+            MissingExtraError: pandas or pyarrow is not installed.
+        """
+        return _frames.pandas(self.to_arrow())
+
+
+_frames.register(Route, "route")
 
 
 @attrs.frozen

@@ -15,8 +15,11 @@ The score is the mean of the three (equal weights), and towns are ranked by it.
 
 from __future__ import annotations
 
+from typing import Any
+
 import attrs
 
+from . import _frames
 from ._evaluate import Evaluation, EvaluationRow
 
 __all__ = ["TownScore", "rank_towns"]
@@ -49,6 +52,26 @@ class TownScore:
     def to_dict(self) -> dict[str, object]:
         """The score as JSON-ready data."""
         return attrs.asdict(self)
+
+    def to_arrow(self) -> Any:
+        """The score as a one-row ``pyarrow.Table``; `kunshan_rbac.to_arrow` converts the
+        list `rank_towns` returns.
+
+        Raises:
+            MissingExtraError: pyarrow is not installed.
+        """
+        return _frames.arrow("town_score", [self])
+
+    def to_pandas(self) -> Any:
+        """The score as a one-row ``pandas.DataFrame`` (see `to_arrow`).
+
+        Raises:
+            MissingExtraError: pandas or pyarrow is not installed.
+        """
+        return _frames.pandas(self.to_arrow())
+
+
+_frames.register(TownScore, "town_score")
 
 
 def _mean(values: list[float | None]) -> float | None:

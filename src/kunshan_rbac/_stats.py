@@ -9,7 +9,9 @@ from typing import Any
 
 import attrs
 
+from . import _frames
 from ._dates import DateLike, parse_date
+from ._display import table_html
 from ._errors import AmbiguousNameError, UnknownUnitError
 from ._graph import ResponsibilityGraph
 from ._model import ListKind, Role
@@ -120,6 +122,43 @@ class Stats:
              *body[:towns], rule, *body[towns:]]
         )
 
+    def to_arrow(self) -> Any:
+        """The counts as a ``pyarrow.Table``, one row per town (the ``stats`` columns of
+        the reference: date, town code and name, the three lists, total).
+
+        Raises:
+            MissingExtraError: pyarrow is not installed.
+        """
+        return _frames.arrow("stats", [self])
+
+    def to_pandas(self) -> Any:
+        """The counts as a ``pandas.DataFrame``, one row per town (see `to_arrow`).
+
+        Raises:
+            MissingExtraError: pandas or pyarrow is not installed.
+        """
+        return _frames.pandas(self.to_arrow())
+
+    def __repr__(self) -> str:
+        means = ", ".join(f"{k.value} {self.mean(k):.1f}" for k in ListKind)
+        return f"<Stats on {self.at.isoformat()}: {len(self.towns)} towns, mean {means}>"
+
+    def _repr_html_(self) -> str:
+        rows = [
+            (f"{name}（{code}）", *(self.per_town[code][k] for k in ListKind),
+             sum(self.per_town[code].values()))
+            for code, name in self.towns
+        ]
+        footer = [
+            "平均每镇：" + "，".join(f"{k.short} {self.mean(k):.1f}" for k in ListKind),
+            "不同事项：" + "，".join(f"{k.short} {self.distinct(k)}" for k in ListKind),
+        ]
+        return table_html(
+            f"{self.at.isoformat()} 三张清单事项数（{len(self.towns)} 个镇街）",
+            ("镇街", *(k.short for k in ListKind), "合计"), rows, total=len(rows),
+            footer=footer,
+        )
+
 
 def stats(graph: ResponsibilityGraph, *, at: DateLike | None = None) -> Stats:
     """Count each town's three lists on a date.
@@ -198,3 +237,6 @@ def power_counts(
             if kind is not None:
                 counts[kind] = counts.get(kind, 0) + 1
     return dict(sorted(counts.items()))
+
+
+_frames.register(Stats, "stats")

@@ -14,7 +14,9 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 
 import attrs
 
+from .. import _frames
 from .._dates import DateLike, parse_date
+from .._display import table_html
 from .._errors import InvalidRuleError, KunshanRbacError, UnknownRuleError
 from .._model import _LabelledEnum
 from .._text import display_width, pad
@@ -383,6 +385,38 @@ class Report:
                     cells = [pad(c, w) for c, w in zip(columns, widths, strict=True) if w]
                     lines.append("    " + "  ".join([*cells, message]))
         return "\n".join(lines)
+
+    def to_arrow(self) -> Any:
+        """Every violation as a ``pyarrow.Table``, one row each (the ``report`` columns
+        of the reference: the day checked, rule, severity code and label, message,
+        place with town and unit names, period and records).
+
+        Raises:
+            MissingExtraError: pyarrow is not installed.
+        """
+        return _frames.arrow("report", [self])
+
+    def to_pandas(self) -> Any:
+        """Every violation as a ``pandas.DataFrame`` (see `to_arrow`).
+
+        Raises:
+            MissingExtraError: pandas or pyarrow is not installed.
+        """
+        return _frames.pandas(self.to_arrow())
+
+    def _repr_html_(self) -> str:
+        rows = (
+            (v.rule, v.severity.label,
+             f"{self.names.get(v.town, v.town)}" if v.town else "", v.item or v.unit or "",
+             f"#{v.record}" if v.record is not None else "", v.message)
+            for v in self.violations
+        )
+        return table_html(self.summary(), ("规则", "级别", "镇街", "事项/单位", "记录", "说明"),
+                          rows, total=len(self.violations))
+
+
+_frames.register(Report, "report")
+_frames.register(Violation, "violation")
 
 
 def _row(violation: Violation) -> tuple[str, str, str]:
