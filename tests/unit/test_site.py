@@ -63,8 +63,16 @@ def blockquoted_prompts(page: str) -> list[str]:
 
 
 def private_names(page: str) -> set[str]:
-    """Names with one leading underscore shown in the page's text (dunders excepted)."""
-    return set(re.findall(r"(?<![\w])_[A-Za-z]\w*", article_text(page)))
+    """Names with one leading underscore in what the reference shows of the source: base
+    classes, signatures, headings and code blocks (prose may name a column suffix such as
+    ``_label``; dunders are public protocol and not counted)."""
+    shown = re.findall(
+        r'<p class="doc doc-class-bases">.*?</p>|<pre\b.*?</pre>|<h[1-6]\b.*?</h[1-6]>',
+        page,
+        re.DOTALL,
+    )
+    text = html.unescape(re.sub(r"<[^>]+>", " ", " ".join(shown)))
+    return set(re.findall(r"(?<![\w])_[A-Za-z]\w*", text))
 
 
 def returns_rows(page: str) -> list[int]:
@@ -100,8 +108,16 @@ def source_text(source: Path) -> str:
 # --- the API reference ---------------------------------------------------------------
 
 
+def test_api_examples_render_as_code(site: Path) -> None:
+    """Docstring examples are code blocks, never ``>>>`` lines nested in blockquotes."""
+    page = (site / "reference" / "api" / "index.html").read_text(encoding="utf-8")
+    assert blockquoted_prompts(page) == []
+    code = "".join(re.findall(r"<pre\b.*?</pre>", page, re.DOTALL))
+    assert "kunshan_rbac" in html.unescape(re.sub(r"<[^>]+>", "", code))
+
+
 def test_api_shows_no_private_names(site: Path) -> None:
-    """No private name (``_SPECS``, ``_standalone``, a private base class) shows as text."""
+    """No private name (``_SPECS``, ``_standalone``, a private base class) shows as source."""
     page = (site / "reference" / "api" / "index.html").read_text(encoding="utf-8")
     assert private_names(page) == set()
 
@@ -118,13 +134,15 @@ def test_the_checks_catch_a_badly_rendered_page() -> None:
     """The checks above fail on a page with a quoted prompt, a private name, a split Returns."""
     bad = (
         "<article><blockquote><blockquote><p>import kunshan_rbac as kr</p></blockquote>"
-        "</blockquote><p>RULES = tuple(_standalone(x) for x in _SPECS)</p>"
+        "</blockquote><pre><code>RULES = tuple(_standalone(x) for x in _SPECS)</code></pre>"
+        '<p class="doc doc-class-bases">Bases: <code>_LabelledEnum</code></p>'
+        "<p>a <code>_label</code> column</p>"
         '<p><span class="doc-section-title">Returns:</span></p><table>'
         '<tr class="doc-section-item"></tr><tr class="doc-section-item"></tr></table>'
         "<p>__init__ kunshan_rbac</p></article>"
     )
     assert blockquoted_prompts(bad)
-    assert private_names(bad) == {"_standalone", "_SPECS"}
+    assert private_names(bad) == {"_standalone", "_SPECS", "_LabelledEnum"}
     assert returns_rows(bad) == [2]
 
 
