@@ -4,7 +4,7 @@ Towns, departments and duty items, with their primary and secondary responsibili
 the three township duty lists (basic, cooperative, reclaimed), as a graph with validity
 dates. Ask who owns an item in a town on a date, what a unit answers for, and why.
 
-Example:
+Examples:
     >>> import kunshan_rbac as kr
     >>> g = kr.load_sample()
     >>> kr.stats(g, at="2025-12-31").distinct(kr.ListKind.RECLAIMED)
@@ -13,6 +13,7 @@ Example:
 
 import inspect as _inspect
 
+from . import plot
 from ._assertions import AssertionReport, AssertionResult, assertions_schema, run_assertions
 from ._calendar import (
     CHINA_TZ,
@@ -211,6 +212,7 @@ __all__ = [
     "normalize_name",
     "ownership_table",
     "parse_date",
+    "plot",
     "power_counts",
     "rank_towns",
     "read_json",

@@ -58,7 +58,7 @@ def _schema_text() -> str:
 def assertions_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of an assertion file, as shipped with the package.
 
-    Example:
+    Examples:
         >>> import kunshan_rbac as kr
         >>> schema = kr.assertions_schema()
         >>> ", ".join(sorted(schema["properties"]))
@@ -113,7 +113,7 @@ class AssertionReport:
         data: the data set the expectations ran against (``None``: the embedded sample).
         results: one `AssertionResult` per expectation.
 
-    Example:
+    Examples:
         >>> import kunshan_rbac as kr
         >>> report = kr.AssertionReport("lists.yaml", None, ())
         >>> report.ok, report.summary()
@@ -525,7 +525,7 @@ def run_assertions(path: str | Path, *, data: str | Path | None = None) -> Asser
         LoadError: the file (or the data set) cannot be read; each problem has the file,
             the line (``row``) and the field (``column``).
 
-    Example:
+    Examples:
         >>> import kunshan_rbac as kr, tempfile, pathlib
         >>> folder = pathlib.Path(tempfile.mkdtemp())
         >>> _ = (folder / "lists.yaml").write_text('''

@@ -67,7 +67,7 @@ def atomic_write(path: str | Path) -> Iterator[BinaryIO]:
             Any other exception raised in the block passes through unchanged, after the
             temporary file has been removed.
 
-    Example:
+    Examples:
         >>> import pathlib, tempfile
         >>> target = pathlib.Path(tempfile.mkdtemp()) / "out.txt"
         >>> with atomic_write(target) as file:

@@ -36,7 +36,7 @@ def encode(code: str) -> str:
     ``%XX`` per UTF-8 byte, so the encoding is reversible (`urllib.parse.unquote`) and two
     codes never share an id.
 
-    Example:
+    Examples:
         >>> encode("B-CJ-043"), encode("玉山")
         ('B-CJ-043', '%E7%8E%89%E5%B1%B1')
     """
@@ -112,7 +112,7 @@ def probe_dates(graph: ResponsibilityGraph, *, extra: int = 10, seed: int = 0
     """Dates to compare an engine with the library on: every record boundary, the day
     before each, and ``extra`` dates drawn at random (with ``seed``) over the history.
 
-    Example:
+    Examples:
         >>> import kunshan_rbac as kr
         >>> days = probe_dates(kr.load_sample(), extra=0)
         >>> [d.isoformat() for d in days][:2]

@@ -81,7 +81,7 @@ def to_china_time(value: DateTimeLike) -> datetime.datetime:
     Raises:
         InvalidDateError: a string that is not an ISO date-time.
 
-    Example:
+    Examples:
         >>> to_china_time("2025-09-30T08:00:00+00:00").isoformat()
         '2025-09-30T16:00:00+08:00'
     """
@@ -380,7 +380,7 @@ class WorkCalendar:
             China; default 09:00–12:00 and 13:30–17:30.
         name: a short label (``"china"`` for the shipped calendar).
 
-    Example:
+    Examples:
         >>> cal = WorkCalendar.china()
         >>> cal.add_working_days("2025-09-30", 1)
         datetime.date(2025, 10, 9)
@@ -408,7 +408,7 @@ class WorkCalendar:
         Each year comes from the State Council General Office's notice for it (see
         `calendar_year` for the notice, its number and notes).
 
-        Example:
+        Examples:
             >>> WorkCalendar.china().years
             (2020, 2021, 2022, 2023, 2024, 2025, 2026)
         """
@@ -527,7 +527,7 @@ class WorkCalendar:
             LoadError: a workday that is a weekday or is also a day off, or days far
                 from ``year``; every problem is listed.
 
-        Example:
+        Examples:
             >>> cal = WorkCalendar.china().with_year(
             ...     2027, holidays=[("2027-02-06", "2027-02-14")], workdays=["2027-02-20"],
             ...     notice="国办发明电〔2026〕X号")
@@ -558,7 +558,7 @@ class WorkCalendar:
         Raises:
             ValueError: periods out of order, overlapping, empty or inverted.
 
-        Example:
+        Examples:
             >>> cal = WorkCalendar.china().with_office_hours(
             ...     [("08:30", "12:00"), ("14:00", "17:30")])
             >>> cal.hours_per_day
@@ -611,7 +611,7 @@ class WorkCalendar:
     def describe(self, day: DateLike) -> str:
         """Say what kind of day ``day`` is, and by which notice.
 
-        Example:
+        Examples:
             >>> what, notice = WorkCalendar.china().describe("2025-09-28").split(", by ")
             >>> what
             '2025-09-28 (星期日): adjusted working day (调休上班) for 国庆节、中秋节'
@@ -653,7 +653,7 @@ class WorkCalendar:
         Raises:
             CalendarRangeError: a day on the way lies in a year without a notice.
 
-        Example:
+        Examples:
             >>> WorkCalendar.china().add_working_days("2025-10-09", -1)
             datetime.date(2025, 9, 30)
         """
@@ -685,7 +685,7 @@ class WorkCalendar:
         Raises:
             CalendarRangeError: a day between them lies in a year without a notice.
 
-        Example:
+        Examples:
             >>> WorkCalendar.china().working_days_between("2025-09-30", "2025-10-09")
             1
         """
@@ -714,7 +714,7 @@ class WorkCalendar:
         Raises:
             CalendarRangeError: a day between them lies in a year without a notice.
 
-        Example:
+        Examples:
             >>> WorkCalendar.china().working_hours_between(
             ...     "2025-09-30T16:30", "2025-10-09T10:00")
             2.0
@@ -750,7 +750,7 @@ class WorkCalendar:
         Raises:
             CalendarRangeError: a day on the way lies in a year without a notice.
 
-        Example:
+        Examples:
             >>> WorkCalendar.china().add_working_hours("2025-09-30T17:00", 2).isoformat()
             '2025-10-09T10:30:00+08:00'
         """
@@ -783,7 +783,7 @@ class WorkCalendar:
     def closing_time(self, day: DateLike) -> datetime.datetime:
         """The end of the last office period of ``day``, in China time.
 
-        Example:
+        Examples:
             >>> WorkCalendar.china().closing_time("2025-10-09").isoformat()
             '2025-10-09T17:30:00+08:00'
         """
@@ -812,7 +812,7 @@ class WorkCalendar:
         Raises:
             ValueError: an unknown ``freq``.
 
-        Example:
+        Examples:
             >>> for a, b in WorkCalendar.china().periods("2025-02-15", "2025-07-01", "quarter"):
             ...     print(a, b)
             2025-02-15 2025-04-01
@@ -951,7 +951,7 @@ def _calendar_schema_text() -> str:
 def calendar_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of calendar files, as a fresh dict.
 
-    Example:
+    Examples:
         >>> calendar_schema()["title"]
         'kunshan_rbac work calendar'
     """

@@ -232,7 +232,7 @@ def to_cedar(graph: ResponsibilityGraph) -> CedarExport:
     Raises:
         ExportError: some (item, town) has no single primary in some period.
 
-    Example:
+    Examples:
         >>> import kunshan_rbac as kr
         >>> export = kr.to_cedar(kr.load_sample())
         >>> start, end = min(export.periods, key=str)

@@ -56,7 +56,7 @@ def _schema_text() -> str:
 def report_schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of the ``--format json`` documents of ``check``/``test``.
 
-    Example:
+    Examples:
         >>> import kunshan_rbac as kr
         >>> schema = kr.report_schema()
         >>> schema["$id"]
@@ -72,7 +72,7 @@ def fingerprint(violation: Violation) -> str:
     It hashes the rule, the item, the town, the unit and the period, not the record id
     nor the message: a data set read again, or a reworded message, keeps its fingerprints.
 
-    Example:
+    Examples:
         >>> import kunshan_rbac as kr
         >>> v = kr.Violation("has-basis", "warning", "no basis", item="B-001")
         >>> kr.fingerprint(v) == kr.fingerprint(kr.Violation("has-basis", "warning", "other",
@@ -95,7 +95,7 @@ class Baseline:
     Attributes:
         counts: how many violations of each fingerprint are known.
 
-    Example:
+    Examples:
         >>> import kunshan_rbac as kr
         >>> report = kr.check(kr.load_sample())
         >>> base = kr.Baseline.of(report)

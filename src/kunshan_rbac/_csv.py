@@ -39,7 +39,7 @@ def decode(data: bytes) -> str | None:
     ``None`` also when the bytes mix encodings or decode to implausible text
     (`decode_located` says why and where).
 
-    Example:
+    Examples:
         >>> decode("序号,事项名称".encode("gb18030"))
         '序号,事项名称'
     """

@@ -72,7 +72,7 @@ def parse_date(value: DateLike | None, *, today: datetime.date | None = None) ->
     Raises:
         InvalidDateError: the value is not one of the forms above, or names no real day.
 
-    Example:
+    Examples:
         >>> parse_date("2025年7月1日")
         datetime.date(2025, 7, 1)
         >>> parse_date("2024/6/1")
@@ -137,7 +137,7 @@ def day_number(at: DateLike | None) -> int:
     Raises:
         InvalidDateError: the value cannot be read.
 
-    Example:
+    Examples:
         >>> day_number("2025-07-01") == datetime.date(2025, 7, 1).toordinal()
         True
     """
@@ -164,7 +164,7 @@ def span(start: datetime.date | None, end: datetime.date | None) -> tuple[int, i
 def in_force(start: datetime.date | None, end: datetime.date | None, day: datetime.date) -> bool:
     """Whether a half-open validity ``[start, end)`` holds on ``day`` (``None``: open).
 
-    Example:
+    Examples:
         >>> in_force(datetime.date(2024, 6, 1), None, datetime.date(2024, 6, 1))
         True
         >>> in_force(None, datetime.date(2024, 6, 1), datetime.date(2024, 6, 1))

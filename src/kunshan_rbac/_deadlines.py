@@ -140,7 +140,7 @@ class Deadlines:
         domains: rules by domain (领域).
         items: rules by item code.
 
-    Example:
+    Examples:
         >>> import kunshan_rbac as kr
         >>> dl = kr.Deadlines.default().with_item("B-CJ-043", sign_hours=1, done_days=3)
         >>> item = kr.load_sample().item("B-CJ-043")
@@ -334,7 +334,7 @@ class Deadlines:
         Returns:
             The limit, with its ``source``.
 
-        Example:
+        Examples:
             >>> Deadlines.default().limit_for(None, kind="咨询")
             TimeLimit(sign_hours=2.0, done_days=2, urgent=False, source='kind 咨询')
             >>> Deadlines.default().limit_for(None, kind="咨询", urgent=True).sign_hours
@@ -359,7 +359,7 @@ class Deadlines:
         """When an order received at ``received`` must be signed: ``limit.sign_hours``
         working hours later.
 
-        Example:
+        Examples:
             >>> cal = WorkCalendar.china()
             >>> Deadlines.sign_due("2025-09-30T17:00", TimeLimit(2, 5), cal).isoformat()
             '2025-10-09T10:30:00+08:00'
@@ -376,7 +376,7 @@ class Deadlines:
         With ``done_days = 0`` (same day) it is the close of office on the day of receipt,
         or on the next working day when the order came in on a day off.
 
-        Example:
+        Examples:
             >>> cal = WorkCalendar.china()
             >>> Deadlines.done_due("2025-09-30T10:00", TimeLimit(2, 1), cal).isoformat()
             '2025-10-09T17:30:00+08:00'
@@ -397,7 +397,7 @@ class Deadlines:
         An action after ``due`` but before the next office period is late by 0.0 working
         hours; compare the times themselves to tell "late at all".
 
-        Example:
+        Examples:
             >>> cal = WorkCalendar.china()
             >>> Deadlines.late_by("2025-09-30T17:30", "2025-10-09T11:00", cal)
             2.0

@@ -235,7 +235,7 @@ def diff(
         OwnershipConflictError: some (item, town) has no single primary on either date.
         InvalidDateError, UnknownUnitError: a date or the town cannot be read.
 
-    Example:
+    Examples:
         >>> import kunshan_rbac as kr
         >>> d = kr.diff(kr.load_sample(), "2025-03-31", "2025-04-01", town="周庄镇")
         >>> before, after = d.powers["zhouzhuang"]

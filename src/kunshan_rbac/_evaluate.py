@@ -291,7 +291,7 @@ class Evaluation:
             ValueError: an unknown metric.
             KeyError: a row that is not in the evaluation.
 
-        Example:
+        Examples:
             >>> import kunshan_rbac as kr
             >>> ev = kr.evaluate(kr.load_sample(), kr.load_sample_orders(),
             ...                  start="2025-03-01", end="2025-03-31")
@@ -743,7 +743,7 @@ def evaluate(
         OwnershipConflictError: the graph has no single primary somewhere (``kr.check``).
         CalendarRangeError: an order's date lies outside the calendar's years.
 
-    Example:
+    Examples:
         >>> import kunshan_rbac as kr
         >>> ev = kr.evaluate(kr.load_sample(), kr.load_sample_orders(),
         ...                  start="2025-01-01", end="2025-12-31")

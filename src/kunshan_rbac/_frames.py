@@ -585,7 +585,7 @@ def to_arrow(results: Iterable[Any], *, kind: str | None = None, graph: Any = No
             or the list is empty and no ``kind`` is given.
         MissingExtraError: pyarrow is not installed (``pip install 'kunshan-rbac[analytics]'``).
 
-    Example:
+    Examples:
         >>> import kunshan_rbac as kr
         >>> g = kr.load_sample()
         >>> t = kr.to_arrow(g.duties("市住建局", at="2025-12-31"))
@@ -635,7 +635,7 @@ def to_pandas(results: Iterable[Any], *, kind: str | None = None, graph: Any = N
         MissingExtraError: pandas or pyarrow is not installed
             (``pip install 'kunshan-rbac[analytics]'``).
 
-    Example:
+    Examples:
         >>> import kunshan_rbac as kr
         >>> g = kr.load_sample()
         >>> df = kr.to_pandas(g.duties("市住建局", at="2025-12-31"))

@@ -64,7 +64,7 @@ class ResponsibilityGraph:
     `kunshan_rbac.load_sample` or `kunshan_rbac.read_json`), then ask it questions.
     Units and items may be named by code, name or alias wherever a parameter takes one.
 
-    Example:
+    Examples:
         >>> import kunshan_rbac as kr
         >>> g = kr.ResponsibilityGraph()
         >>> g.add_unit(kr.Town("yushan", "玉山镇"))
@@ -328,7 +328,7 @@ class ResponsibilityGraph:
                 or fits several.
             InvalidDateError: the date cannot be read.
 
-        Example:
+        Examples:
             >>> import kunshan_rbac as kr
             >>> g = kr.load_sample()
             >>> g.owner("B-CJ-001", town="玉山镇", at="2025-08-01").list
@@ -741,7 +741,7 @@ class ResponsibilityGraph:
             UnknownUnitError, AmbiguousNameError: the unit is unknown or ambiguous.
             InvalidDateError: the date cannot be read.
 
-        Example:
+        Examples:
             >>> import kunshan_rbac as kr
             >>> g = kr.load_sample()
             >>> p = g.picture("玉山镇", at="2025-12-31")
@@ -786,7 +786,7 @@ class ResponsibilityGraph:
             MissingExtraError: pyarrow is not installed
                 (``pip install 'kunshan-rbac[analytics]'``).
 
-        Example:
+        Examples:
             >>> import kunshan_rbac as kr
             >>> g = kr.load_sample()
             >>> g.to_arrow("ownerships", at="2025-12-31").num_rows
@@ -842,7 +842,7 @@ class ResponsibilityGraph:
             InvalidArgumentError, OwnershipConflictError: as `to_arrow`.
             MissingExtraError: pandas or pyarrow is not installed.
 
-        Example:
+        Examples:
             >>> import kunshan_rbac as kr
             >>> df = kr.load_sample().to_pandas("ownerships", at="2025-12-31")
             >>> df.groupby("list_label").size().to_dict()

@@ -255,7 +255,7 @@ def unit_from_dict(row: dict[str, Any]) -> Unit:
 def schema() -> dict[str, Any]:
     """The JSON Schema (draft 2020-12) of the format, as shipped in the package.
 
-    Example:
+    Examples:
         >>> schema()["$schema"]
         'https://json-schema.org/draft/2020-12/schema'
     """

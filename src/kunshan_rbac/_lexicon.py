@@ -10,7 +10,7 @@ The sample's lexicon ships with the library (`Lexicon.sample`); a JSON file in t
 same format (`Lexicon.load`, schema ``router_lexicon.schema.json``) or a call
 (`Lexicon.with_phrasings`, `Lexicon.extend`) adds a town's own wording.
 
-Example:
+Examples:
     >>> import kunshan_rbac as kr
     >>> lex = kr.Lexicon.sample()
     >>> "摆摊" in lex.entry("B-CJ-020").strong

@@ -43,7 +43,7 @@ class Limits:
         cell_chars: characters in one cell (default 32,767, what Excel holds).
         depth: nesting of arrays and objects in JSON (default 64; the format needs 5).
 
-    Example:
+    Examples:
         >>> import kunshan_rbac as kr
         >>> kr.Limits(json_bytes=8 << 30).json_bytes
         8589934592

@@ -130,7 +130,7 @@ def read_lists(
         InvalidRecordError: ``on_error`` is neither ``"raise"`` nor ``"collect"``.
         InvalidDateError: ``effective`` is not a date.
 
-    Example:
+    Examples:
         >>> import kunshan_rbac as kr, pathlib, tempfile
         >>> folder = pathlib.Path(tempfile.mkdtemp())
         >>> _ = (folder / "单位.csv").write_text(
@@ -554,7 +554,7 @@ def write_lists(
             Each file is written beside its target and then moved in place, so a file
             that was not written is left as it was.
 
-    Example:
+    Examples:
         >>> import kunshan_rbac as kr, tempfile
         >>> g = kr.ResponsibilityGraph()
         >>> g.add_unit(kr.Town("yushan", "玉山镇"))

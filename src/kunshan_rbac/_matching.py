@@ -10,7 +10,7 @@ Everything here is plain Python over characters: a citizen's text is folded
   TF-IDF cosine, so that an order worded unlike any keyword still lands near the
   phrasings it resembles.
 
-Example:
+Examples:
     >>> fold_text("喂，你好！振新路 摆摊。")
     '喂你好振新路摆摊'
     >>> char_ngrams("摆摊了", 2)
@@ -81,7 +81,7 @@ def strip_filler(folded: str, filler: Sequence[str]) -> str:
 def char_ngrams(text: str, n: int) -> list[str]:
     """The character n-grams of ``text``, in order (empty when it is shorter than n).
 
-    Example:
+    Examples:
         >>> char_ngrams("油烟味", 2)
         ['油烟', '烟味']
     """
@@ -140,7 +140,7 @@ class CueIndex:
         ``房东`` is not reported when ``二房东`` is: the longer cue says what the text
         means.
 
-        Example:
+        Examples:
             >>> CueIndex(["房东", "二房东"]).find_maximal("二房东隔成小间")
             ['二房东']
         """

@@ -95,7 +95,7 @@ class _LabelledEnum(enum.Enum):
 class ListKind(_LabelledEnum):
     """The three duty lists of a town.
 
-    Example:
+    Examples:
         >>> ListKind.BASIC.label
         '基本履职事项清单'
         >>> ListKind.parse("配合") is ListKind.COOPERATIVE
@@ -222,7 +222,7 @@ class Town(_UnitFields):
         aliases: other names it is known by, e.g. ``("玉山",)``.
         parent: code of the authority above it (a city or county), if recorded.
 
-    Example:
+    Examples:
         >>> Town("yushan", "玉山镇", aliases=("玉山",))
         Town(code='yushan', name='玉山镇', aliases=('玉山',), parent=None)
     """
@@ -240,7 +240,7 @@ class Department(_UnitFields):
         aliases: short forms, e.g. ``("市住建局",)``.
         parent: code of the unit above it (its government or a parent department).
 
-    Example:
+    Examples:
         >>> Department("zjj", "市住房和城乡建设局", aliases=("市住建局",)).aliases
         ('市住建局',)
     """
@@ -284,7 +284,7 @@ class Item:
         basis: legal or policy bases (依据); a tuple, may be empty.
         parent: code of the item this is a sub-item of.
 
-    Example:
+    Examples:
         >>> Item("ZJ-001", "住宅专项维修资金使用受理、审核和日常管理", domain="城乡建设",
         ...      basis="《住宅专项维修资金管理办法》").basis
         ('《住宅专项维修资金管理办法》',)

@@ -56,7 +56,7 @@ def _common() -> frozenset[str]:
 def common_share(text: str) -> tuple[float, int]:
     """The share of common characters among the Chinese characters of ``text``, and their count.
 
-    Example:
+    Examples:
         >>> common_share("对违法建设的处罚")
         (1.0, 8)
     """
@@ -70,7 +70,7 @@ def common_share(text: str) -> tuple[float, int]:
 def mojibake(text: str) -> str | None:
     """Why ``text`` looks like mis-decoded bytes, or ``None`` when it is plausible.
 
-    Example:
+    Examples:
         >>> mojibake("对违法建设的处罚") is None
         True
         >>> print(mojibake("瀵硅繚娉曞缓璁剧殑澶勭綒"))  # doctest: +NORMALIZE_WHITESPACE

@@ -116,7 +116,7 @@ _FOREVER = "9999-12-31T23:59:59Z"
 def timestamp(day: datetime.date | None, *, end: bool = False) -> str:
     """A date as the timestamp the conditions compare: midnight UTC; an open end far away.
 
-    Example:
+    Examples:
         >>> timestamp(datetime.date(2025, 4, 1))
         '2025-04-01T00:00:00Z'
     """
@@ -274,7 +274,7 @@ def to_openfga(graph: ResponsibilityGraph) -> OpenFGAExport:
         The `OpenFGAExport`: ``model_dsl``, ``model``, ``tuples()``, ``store_file(dates)``
         and ``write(folder)``.
 
-    Example:
+    Examples:
         >>> import kunshan_rbac as kr
         >>> export = kr.to_openfga(kr.load_sample())
         >>> dated = next(t for t in export.tuples() if "condition" in t)

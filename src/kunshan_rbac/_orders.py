@@ -87,7 +87,7 @@ def parse_time(value: object) -> datetime.datetime:
     Raises:
         ValueError: the value is not a date with a time of day.
 
-    Example:
+    Examples:
         >>> parse_time("2025/7/1 8:30").isoformat()
         '2025-07-01T08:30:00+08:00'
     """
@@ -223,7 +223,7 @@ class Order:
         id: the order's id.
         events: its events in time order.
 
-    Example:
+    Examples:
         >>> import datetime
         >>> t = datetime.datetime(2025, 7, 1, 9, 0, tzinfo=CHINA_TZ)
         >>> o = Order("A1", (OrderEvent("A1", t, "received", town="zhoushi", text="路灯不亮"),))

@@ -488,7 +488,7 @@ def read_orders(
     Raises:
         LoadError: with ``on_error="raise"``, every problem found, each located.
 
-    Example:
+    Examples:
         >>> import kunshan_rbac as kr, pathlib, tempfile
         >>> f = pathlib.Path(tempfile.mkdtemp()) / "orders.csv"
         >>> rows = ["工单编号,来电时间,所属镇街,诉求内容", "A1,2025-07-01 09:00,周市镇,路灯不亮"]

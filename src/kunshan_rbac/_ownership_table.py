@@ -40,7 +40,7 @@ def ownership_table(g: ResponsibilityGraph) -> Any:
         OwnershipConflictError: some (item, town) has no single primary in some period;
             ``kr.check(g)`` lists all such places.
 
-    Example:
+    Examples:
         >>> import kunshan_rbac as kr
         >>> t = kr.ownership_table(kr.load_sample())
         >>> t.column_names

@@ -30,7 +30,7 @@ __all__ = ["Picture", "PictureEntry", "PictureRole", "picture"]
 class PictureRole(_LabelledEnum):
     """A unit's part in one (item, town) of its `Picture`.
 
-    Example:
+    Examples:
         >>> PictureRole.RECLAIMED.label
         '已收回'
     """

@@ -311,7 +311,7 @@ class Router:
         deadlines: where the templates' time limits come from (``None``:
             `Deadlines.default`; or any object with ``limit_for(item, kind=...)``).
 
-    Example:
+    Examples:
         >>> import kunshan_rbac as kr
         >>> router = kr.Router(kr.load_sample())
         >>> r = router.route("路口天天有人摆摊卖水果占了人行道", town="张浦镇", at="2025-05-14")

@@ -30,7 +30,7 @@ def load_sample() -> ResponsibilityGraph:
         catalogue (with sub-items), every town's records from 2021 on, and the reform's
         transfers.
 
-    Example:
+    Examples:
         >>> import kunshan_rbac as kr
         >>> g = kr.load_sample()
         >>> len(g.towns())

@@ -33,7 +33,7 @@ def load_sample_orders() -> Orders:
     Returns:
         The `Orders`.
 
-    Example:
+    Examples:
         >>> import kunshan_rbac as kr
         >>> orders = kr.load_sample_orders()
         >>> len(orders), orders.problems

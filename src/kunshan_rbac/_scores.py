@@ -96,7 +96,7 @@ def rank_towns(ev: Evaluation) -> list[TownScore]:
 
     Ties share a rank; towns with no score come last.
 
-    Example:
+    Examples:
         >>> import kunshan_rbac as kr
         >>> ev = kr.evaluate(kr.load_sample(), kr.load_sample_orders(), end="2025-01-31")
         >>> ranking = kr.rank_towns(ev)

@@ -64,7 +64,7 @@ _PLAIN = re.compile(r"[A-Za-z0-9_-]")
 def spicedb_id(code: str) -> str:
     """A SpiceDB object id for a code: ``=XX`` for each byte outside letters, digits, ``_-``.
 
-    Example:
+    Examples:
         >>> spicedb_id("B-CJ-043"), spicedb_id("镇A")
         ('B-CJ-043', '=E9=95=87A')
     """
@@ -183,7 +183,7 @@ def to_spicedb(graph: ResponsibilityGraph) -> SpiceDBExport:
 
     SpiceDB cannot run here, so the export's text is tested for its structure only.
 
-    Example:
+    Examples:
         >>> import kunshan_rbac as kr
         >>> first = next(r for r in kr.to_spicedb(kr.load_sample()).relationships()
         ...              if "#primary@" in r)

@@ -173,7 +173,7 @@ def stats(graph: ResponsibilityGraph, *, at: DateLike | None = None) -> Stats:
     Returns:
         The `Stats`.
 
-    Example:
+    Examples:
         >>> import kunshan_rbac as kr
         >>> s = kr.stats(kr.load_sample(), at="2025-12-31")
         >>> s.mean(kr.ListKind.BASIC)
@@ -219,7 +219,7 @@ def power_counts(
     Returns:
         Power type (e.g. ``"行政处罚"``) to count, ordered by power type.
 
-    Example:
+    Examples:
         >>> import kunshan_rbac as kr
         >>> g = kr.load_sample()
         >>> kr.power_counts(g, town="周庄镇", at="2025-03-31")["行政处罚"]

@@ -183,7 +183,7 @@ def find_problems(
     Returns:
         The findings, evaluation first, each group ordered by subject and metric.
 
-    Example:
+    Examples:
         >>> import kunshan_rbac as kr
         >>> ev = kr.evaluate(kr.load_sample(), kr.load_sample_orders(),
         ...                  start="2025-01-01", end="2025-03-31")

@@ -86,7 +86,7 @@ def guard_formula(text: str) -> str:
     `unguard_formula` gives it back unchanged). Other texts, including most that start
     with an apostrophe, are left as they are.
 
-    Example:
+    Examples:
         >>> guard_formula("=1+1"), guard_formula("'=x"), guard_formula("'abc")
         ("'=1+1", "''=x", "'abc")
     """
@@ -98,7 +98,7 @@ def guard_formula(text: str) -> str:
 def unguard_formula(text: str) -> str:
     """Undo `guard_formula`: drop the apostrophe it added, and only that one.
 
-    Example:
+    Examples:
         >>> unguard_formula("'=1+1"), unguard_formula("''=x"), unguard_formula("'abc")
         ('=1+1', "'=x", "'abc")
     """
@@ -165,7 +165,7 @@ def split_basis(text: str) -> tuple[str, ...]:
 def column_letter(index: int) -> str:
     """The spreadsheet letter of a 0-based column index: 0 → ``A``, 26 → ``AA``.
 
-    Example:
+    Examples:
         >>> column_letter(0), column_letter(27)
         ('A', 'AB')
     """
@@ -184,7 +184,7 @@ def derive_code(name: str) -> str:
     `normalize_name` key (UTF-8). The same name, however it is typed (full-width forms,
     spaces, punctuation), gets the same code in every town and every run.
 
-    Example:
+    Examples:
         >>> derive_code("秸秆禁烧巡查") == derive_code(" 秸秆禁烧巡查。")
         True
         >>> derive_code("秸秆禁烧巡查")
@@ -374,7 +374,7 @@ def classify(name: str) -> TableKind | None:
     Catalogues are named exactly (``单位``, ``事项``, or ``单位目录``, ``事项目录``...); a
     list is recognised by ``收回``, ``配合`` or ``基本`` anywhere in the name.
 
-    Example:
+    Examples:
         >>> classify("附件1 基本履职事项清单"), classify("单位")
         (TableKind.BASIC, TableKind.UNITS)
     """

@@ -20,7 +20,7 @@ def normalize_name(name: str) -> str:
     Returns:
         The comparison key; two names are the same name when their keys are equal.
 
-    Example:
+    Examples:
         >>> normalize_name("市 住建局") == normalize_name("市住建局")
         True
         >>> normalize_name("《安全生产法》") == normalize_name("安全生产法")

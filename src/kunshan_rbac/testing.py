@@ -1,6 +1,6 @@
 """Helpers for a project's own tests: assertion files as pytest (or unittest) checks.
 
-Example:
+Examples:
     A test module of a service that embeds the lists::
 
         from kunshan_rbac.testing import assert_lists

@@ -5,7 +5,7 @@ with what they cannot do. `check` tests a graph against the built-in `RULES` (an
 custom `Rule` made with `rule`) and returns a `Report` of `Violation` values, each of
 `Severity` ``ERROR`` or ``WARNING``, with the records and dates concerned.
 
-Example:
+Examples:
     >>> import kunshan_rbac as kr
     >>> kr.check(kr.ResponsibilityGraph()).summary()
     'checked 12 rules over all dates: no violations'

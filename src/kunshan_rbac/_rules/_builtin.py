@@ -607,7 +607,7 @@ RULES: tuple[Rule, ...] = tuple(
 )
 """The built-in rules, in catalogue order (errors first).
 
-Example:
+Examples:
     >>> import kunshan_rbac as kr
     >>> len(kr.RULES), kr.RULES[-1].id
     (12, 'duplicate-name')

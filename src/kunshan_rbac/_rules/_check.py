@@ -148,7 +148,7 @@ def check(
         TypeError: ``rules`` holds something that is not a `Rule`, or a rule yields
             something that is not a `Violation`.
 
-    Example:
+    Examples:
         >>> import kunshan_rbac as kr
         >>> g = kr.ResponsibilityGraph()
         >>> g.add_unit(kr.Town("yushan", "玉山镇"))

@@ -43,7 +43,7 @@ class Severity(_LabelledEnum):
     is not its own); `Report.ok` is false when one is found. A ``WARNING`` is worth a
     look (no legal basis, an item on no list) but does not fail a check.
 
-    Example:
+    Examples:
         >>> Severity.parse("警告") is Severity.WARNING
         True
     """
@@ -123,7 +123,7 @@ class Violation:
         end: first day after it (``None``: open-ended, or no period).
         records: ids of every record involved.
 
-    Example:
+    Examples:
         >>> import kunshan_rbac as kr
         >>> v = kr.Violation("one-primary", kr.Severity.ERROR, "no primary unit",
         ...                  item="B-001", town="yushan")
@@ -205,7 +205,7 @@ class Rule:
         function: takes the graph and the date checked (``None``: every date in the
             history) and yields `Violation` values.
 
-    Example:
+    Examples:
         >>> import kunshan_rbac as kr
         >>> kr.RULES[0].id, kr.RULES[0].severity
         ('one-primary', Severity.ERROR)
@@ -266,7 +266,7 @@ def rule(
     Raises:
         InvalidRuleError: the id or the severity is malformed.
 
-    Example:
+    Examples:
         >>> import kunshan_rbac as kr
         >>> @kr.rule("duty-text", severity=kr.Severity.WARNING)
         ... def duty_text(graph, at):
@@ -303,7 +303,7 @@ class Report:
         rules: the ids of the rules that ran, in order.
         names: display names of units by code, for ``str()`` (not compared).
 
-    Example:
+    Examples:
         >>> import kunshan_rbac as kr
         >>> report = kr.check(kr.ResponsibilityGraph())
         >>> report.ok, len(report.violations)
