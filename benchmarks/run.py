@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from _data import SCALES, SHAPES, Dataset
+from _timing import WHOLE_SAMPLES
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
@@ -367,6 +368,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=20250401)
     parser.add_argument("--memory-limit", type=float, default=16.0,
                         help="GiB of RSS at which a child is killed (default 16)")
+    parser.add_argument("--whole-cap", type=float, default=600.0,
+                        help=f"seconds after which check() and write_json stop repeating "
+                             f"before {WHOLE_SAMPLES} calls (default 600)")
     parser.add_argument("--report", action="store_true",
                         help="print the saved results' tables and growth tables, and exit")
     return parser.parse_args(argv)
@@ -385,7 +389,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     shape = args.shape or ("issue" if args.scale == "national" else "sample")  # see README
     towns = args.towns or SCALES[args.scale]
-    pending = 1 if args.quick else min(3, (towns + 9) // 10)
+    pending = 1 if args.quick else min(WHOLE_SAMPLES, (towns + 9) // 10)
     data = Dataset(towns, SHAPES[shape], seed=args.seed, pending_cities=pending)
     backends = args.backends.split(",") if args.backends else default_backends(args.scale)
     unknown = sorted(set(backends) - set(ALL_BACKENDS))
@@ -433,6 +437,7 @@ def main(argv: list[str] | None = None) -> int:
             "json": json_ok, "json_skip_reason": json_note,
             "result_path": str(OUT / f"result-{backend}.json"),
             "bulk_limit_s": 5.0 if args.quick else 120.0,
+            "whole_cap_s": 5.0 if args.quick else args.whole_cap,
         }
         timeout = 3600.0 if args.scale == "national" else 1200.0
         results[backend] = run_child(spec, limit=limit, timeout=timeout)
