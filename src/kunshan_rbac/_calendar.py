@@ -40,6 +40,8 @@ from dateutil.rrule import MONTHLY, rrule
 
 from ._dates import DateLike, parse_date
 from ._errors import CalendarRangeError, InvalidDateError, LoadError, Problem
+from ._jsondoc import load_document
+from ._limits import Limits
 
 __all__ = [
     "CHINA_TZ",
@@ -415,31 +417,24 @@ class WorkCalendar:
         return _china()
 
     @classmethod
-    def load(cls, path: str | Path) -> WorkCalendar:
+    def load(cls, path: str | Path, *, limits: Limits | None = None) -> WorkCalendar:
         """Read a calendar file (the format of ``kunshan_rbac/data/calendar_cn.json``).
 
         Args:
-            path: a UTF-8 JSON file described by `calendar_schema`.
+            path: a UTF-8 JSON file described by `calendar_schema` (``.gz``:
+                gzip-compressed).
+            limits: the limits to apply (`DEFAULT_LIMITS` if not given):
+                ``json_bytes`` bounds the text, ``depth`` the nesting.
 
         Returns:
             The calendar.
 
         Raises:
-            LoadError: the file cannot be read or breaks the format; every problem is
-                listed with its place (the year, its index in ``years`` as the row, the
-                field, the value).
+            LoadError: the file cannot be read, is over a limit or breaks the format;
+                every problem is listed with its place (the year, its index in ``years``
+                as the row, the field, the value).
         """
-        source = str(path)
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise LoadError([Problem(source, expected=f"a readable UTF-8 file: {exc}")]) from None
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise LoadError([Problem(source, row=exc.lineno, column=str(exc.colno),
-                                     expected=f"JSON: {exc.msg}")]) from None
-        return cls.from_dict(data, source=source)
+        return cls.from_dict(load_document(path, limits), source=str(path))
 
     @classmethod
     def from_dict(cls, data: Any, *, source: str = "<calendar>") -> WorkCalendar:

@@ -33,6 +33,8 @@ import attrs
 
 from ._calendar import DateTimeLike, WorkCalendar, to_china_time
 from ._errors import LoadError, Problem
+from ._jsondoc import load_document
+from ._limits import Limits
 from ._model import Item
 
 __all__ = ["FORMAT", "ORDER_KINDS", "VERSION", "Deadlines", "LimitRule", "TimeLimit",
@@ -170,24 +172,20 @@ class Deadlines:
         return _shipped()
 
     @classmethod
-    def load(cls, path: str | Path) -> Deadlines:
+    def load(cls, path: str | Path, *, limits: Limits | None = None) -> Deadlines:
         """Read a deadlines file (the format of ``kunshan_rbac/data/deadlines.json``).
 
+        Args:
+            path: a UTF-8 JSON file described by `deadlines_schema` (``.gz``:
+                gzip-compressed).
+            limits: the limits to apply (`DEFAULT_LIMITS` if not given):
+                ``json_bytes`` bounds the text, ``depth`` the nesting.
+
         Raises:
-            LoadError: the file cannot be read or breaks the format; every problem is
-                listed with its place (section, key, field).
+            LoadError: the file cannot be read, is over a limit or breaks the format;
+                every problem is listed with its place (section, key, field).
         """
-        source = str(path)
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            raise LoadError([Problem(source, expected=f"a readable UTF-8 file: {exc}")]) from None
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise LoadError([Problem(source, row=exc.lineno, column=str(exc.colno),
-                                     expected=f"JSON: {exc.msg}")]) from None
-        return cls.from_dict(data, source=source)
+        return cls.from_dict(load_document(path, limits), source=str(path))
 
     @classmethod
     def from_dict(cls, data: Any, *, source: str = "<deadlines>") -> Deadlines:

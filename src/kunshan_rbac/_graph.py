@@ -24,7 +24,15 @@ import attrs
 
 from . import _frames
 from ._catalogue import Catalogue
-from ._dates import TODAY, DateLike, day_number, in_force, parse_date, parse_optional_date
+from ._dates import (
+    TODAY,
+    DateLike,
+    day_number,
+    in_force,
+    parse_date,
+    parse_optional_date,
+    today_ordinal,
+)
 from ._display import fields_html
 from ._errors import (
     InvalidArgumentError,
@@ -45,7 +53,7 @@ from ._model import (
     Unit,
 )
 from ._picture import Picture, picture
-from ._store import RecordStore
+from ._store import RecordStore, Slot
 from ._timeline import Segment
 from ._transfers import apply_plan, plan_delegate, plan_reclaim, plan_revert
 
@@ -336,20 +344,37 @@ class ResponsibilityGraph:
         """
         # Fast path: codes given, and the (item, town) has one clean answer at hand (the
         # usual case): no name resolution, no bisection.
-        # `day_number(at)`, with its two commonest steps taken here: a function call would
-        # be a sixth of this call's time.
-        if at is None and _clock() < TODAY.until:
-            day = TODAY.day
-        elif type(at) is _Date:
-            day = at.toordinal()
+        slots: Mapping[str, Slot] | None
+        slot: Slot | None
+        if at is None:
+            by_town = self._store.by_town  # read once: one version of the store
+            try:
+                slots = by_town[town]
+                slot = slots[item]
+            except KeyError:  # not codes, or no records
+                slots = by_town.get(town)
+                slot = None
+            except TypeError:  # an unhashable argument
+                raise _wrong_type(item, town, None) from None
+            # Today, when the answer at hand holds for good from a day on or before one
+            # that has been today (`TODAY.day` never runs ahead of the clock): no clock
+            # read, which would be a third of this call's time. The order of reads
+            # matters: see `Slot`.
+            if slot is not None and slot.since <= TODAY.day:
+                return slot.only  # type: ignore[return-value]
+            # `day_number(None)`, with its commonest step taken here.
+            day = TODAY.day if _clock() < TODAY.until else today_ordinal()
         else:
-            _date("at", at)
-            day = day_number(at)
-        try:
-            slots = self._store.by_town.get(town)  # read once: one version of the store
-            slot = slots.get(item) if slots is not None else None
-        except TypeError:  # an unhashable argument
-            raise _wrong_type(item, town, at) from None
+            if type(at) is _Date:
+                day = at.toordinal()
+            else:
+                _date("at", at)
+                day = day_number(at)
+            try:
+                slots = self._store.by_town.get(town)  # read once: one version of the store
+                slot = slots.get(item) if slots is not None else None
+            except TypeError:  # an unhashable argument
+                raise _wrong_type(item, town, at) from None
         if slot is not None:
             if slot.hi > day >= slot.lo:  # the order of reads matters: see `Slot`
                 return slot.only  # type: ignore[return-value]

@@ -30,7 +30,7 @@ from typing import Any, Final
 import attrs
 
 from ._catalogue import Catalogue
-from ._dates import today_ordinal
+from ._dates import FOREVER, today_ordinal
 from ._model import ListKind, Ownership, Record, Role, Town, Transfer, _trusted_record
 from ._timeline import Segment, Timeline, build_timeline
 
@@ -64,6 +64,10 @@ class Entry:
         return self.answers[index]
 
 
+NEVER: Final = FOREVER + 1
+"""`Slot.since` of a slot whose answer at hand does not hold for good: after every day
+number, today's included."""
+
 EMPTY: Final = Entry(Timeline((), ()), ())
 """The entry of an (item, town) without records."""
 
@@ -75,10 +79,15 @@ class Slot:
     with no bisection: today's period, or the latest one, when it is a clean answer
     (``lo == hi == 0`` otherwise).
 
+    When the answer at hand is the latest period (open-ended), it holds on every day
+    from ``since`` on (``since == lo``); ``since`` is past every day number otherwise, so
+    a question about today can take ``only`` when ``since <= TODAY.day`` without reading
+    the clock.
+
     Read ``hi`` first, then ``lo``, then ``only``: ``if slot.hi > day >= slot.lo: return
-    slot.only``. The store writes them in the opposite order (``lo``, ``only``, then
-    ``hi``), once per slot, so a reader on another thread that sees a range also sees
-    the answer that goes with it.
+    slot.only`` (or ``since``, then ``only``). The store writes them in the opposite
+    order (``lo``, ``only``, ``hi``, then ``since``), once per slot, so a reader on
+    another thread that sees a range also sees the answer that goes with it.
 
     Attributes:
         item: the item code.
@@ -88,9 +97,11 @@ class Slot:
         lo: first day number of the answer at hand.
         hi: first day number after it.
         only: the answer at hand (``None`` when the range is empty).
+        since: first day number from which ``only`` holds for good (``NEVER`` when it
+            does not).
     """
 
-    __slots__ = ("entry", "hi", "item", "lo", "only", "records", "town")
+    __slots__ = ("entry", "hi", "item", "lo", "only", "records", "since", "town")
 
     def __init__(self, item: str, town: str, records: tuple[Record, ...]) -> None:
         self.item = item
@@ -100,6 +111,7 @@ class Slot:
         self.hi = 0
         self.lo = 0
         self.only: Ownership | None = None
+        self.since = NEVER
 
 
 class RecordStore:
@@ -286,6 +298,37 @@ class RecordStore:
             top = max(r.id for r in records)
             if top >= self._next_id:
                 self._next_id = top + 1
+    def rewrite(self, item: str, town: str, changed: Sequence[Record],
+                added: Sequence[Record]) -> None:
+        """Swap in changed copies of stored records of (item, town) (same ids) and store
+        new records of it (from `new_record`), as one new slot: what a transfer does to
+        each (item, town) it moves.
+
+        The caller holds the writer lock (`writing`, as every transfer does): this takes
+        no lock of its own, which would cost more than the rest of the call on some
+        machines. Inside a `batch` the batch publishes the slot; outside, it is
+        published at once.
+
+        Raises:
+            KeyError: a changed record's id is not stored for (item, town); nothing is
+                changed.
+        """
+        pending = self._pending
+        key = (item, town)
+        old = (pending.get(key) if pending is not None else None) or self.slot(item, town)
+        records = old.records if old is not None else ()
+        if changed:
+            swap = {r.id: r for r in changed}
+            records = tuple([swap.pop(r.id, r) for r in records])
+            if swap:
+                raise KeyError(next(iter(swap)))
+        by_unit = self._by_unit
+        for record in added:
+            by_unit[record.unit].add(key)
+            if record.id >= self._next_id:
+                self._next_id = record.id + 1
+        self._count += len(added)
+        self._put(Slot(item, town, (*records, *added)))
 
     def record(self, item: str, town: str, record_id: int) -> Record:
         """The stored record with this id among those of (item, town).
@@ -389,6 +432,8 @@ class RecordStore:
                     slot.lo = segment.start
                     slot.only = chosen
                     slot.hi = segment.end
+                    if segment.end == FOREVER:
+                        slot.since = segment.start
         return entry
 
     def answer(self, slot: Slot, day: int) -> Answer:

@@ -21,10 +21,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any, NamedTuple
 
-import attrs
-
 from ._catalogue import Catalogue
-from ._dates import DateLike, in_force, parse_date
+from ._dates import DateLike, parse_date
 from ._errors import KunshanRbacError, TransferError
 from ._model import (
     Department,
@@ -62,9 +60,12 @@ class _NewRecord(NamedTuple):
     grant: str = ""
 
 
-@attrs.frozen
-class _State:
-    """What one (item, town) looks like on a transfer's effective day, as codes."""
+class _State(NamedTuple):
+    """What one (item, town) looks like on a transfer's effective day, as codes.
+
+    A named tuple rather than a frozen class, like the other planning values: a bulk
+    transfer makes one per (item, town), and a tuple is several times cheaper to make.
+    """
 
     item: str
     town: str
@@ -75,8 +76,9 @@ class _State:
     active: tuple[Record, ...]
 
 
-@attrs.frozen
-class _PlannedMove:
+class _PlannedMove(NamedTuple):
+    """One (item, town) a transfer will move: the records it closes and opens."""
+
     item: str
     town: str
     from_unit: str
@@ -164,9 +166,13 @@ class _Planner:
         later = []
         active = []
         for r in self.store.records_of(item, town):
-            if (r.start is not None and r.start >= day) or (r.end is not None and r.end > day):
+            start, end = r.start, r.end
+            if end is None and (start is None or start < day):
+                active.append(r)  # in force on ``day`` and open-ended: no later change
+                continue
+            if (start is not None and start >= day) or (end is not None and end > day):
                 later.append(r)
-            if in_force(r.start, r.end, day):
+            if (start is None or start <= day) and (end is None or day < end):
                 active.append(r)
         if later:
             dates = sorted({d for r in later for d in (r.start, r.end) if d and d >= day})
@@ -216,6 +222,8 @@ def _carried(
     before: _State, drop: set[str], kind: ListKind
 ) -> list[_NewRecord]:
     """Secondary units that keep assisting after the lead changes, with their duty text."""
+    if not before.secondary:
+        return []
     duties = {r.unit: r for r in before.active if r.role is Role.SECONDARY}
     return [
         _NewRecord(code, Role.SECONDARY, kind, duties[code].duty, duties[code].source)
@@ -398,21 +406,30 @@ def apply_plan(store: RecordStore, planner: _Planner, fields: dict[str, Any]) ->
 
 def _apply_moves(store: RecordStore, planner: _Planner, tid: int) -> list[Move]:
     moves = []
-    for planned in sorted(planner.moves, key=lambda m: (m.item, m.town)):
-        for record in planned.close:
-            store.replace(_ended(record, planner.day, tid))
+    day = planner.day
+    new_record, rewrite = store.new_record, store.rewrite
+    for planned in sorted(planner.moves, key=_by_key):
+        item, town = planned.item, planned.town
         opened = []
+        opened_ids = []
         for spec in planned.open:
-            record = store.new_record(
-                spec.unit, planned.item, planned.town, spec.role, spec.list, planner.day, None,
-                duty=spec.duty, source=spec.source, grant=spec.grant, opened_by=tid,
-            )
-            store.insert(record)
-            opened.append(record.id)
+            record = new_record(spec.unit, item, town, spec.role, spec.list, day, None,
+                                duty=spec.duty, source=spec.source, grant=spec.grant,
+                                opened_by=tid)
+            opened.append(record)
+            opened_ids.append(record.id)
+        ended = []
+        closed_ids = []
+        for record in planned.close:
+            ended.append(_ended(record, day, tid))
+            closed_ids.append(record.id)
+        rewrite(item, town, ended, opened)  # one new slot per (item, town)
         moves.append(
-            Move(planned.item, planned.town, planned.from_unit, planned.to_unit,
-                 planned.from_list, planned.to_list,
-                 tuple(r.id for r in planned.close), tuple(opened))
+            Move(item, town, planned.from_unit, planned.to_unit, planned.from_list,
+                 planned.to_list, tuple(closed_ids), tuple(opened_ids))
         )
     return moves
 
+
+def _by_key(move: _PlannedMove) -> tuple[str, str]:
+    return move.item, move.town

@@ -193,6 +193,23 @@ def test_load_round_trips_and_reports_located_problems(tmp_path: Path) -> None:
     assert info.value.problems[0].row == 2
 
 
+def test_load_applies_the_limits(tmp_path: Path) -> None:
+    """A calendar file over Limits.json_bytes, or nested deeper than Limits.depth, is a
+    LoadError naming the limit; the shipped calendar loads within the defaults."""
+    good = tmp_path / "cal.json"
+    good.write_text(json.dumps(kr.WorkCalendar.china().to_dict(), ensure_ascii=False),
+                    encoding="utf-8")
+    assert kr.WorkCalendar.load(good).years == kr.WorkCalendar.china().years
+    with pytest.raises(kr.LoadError) as info:
+        kr.WorkCalendar.load(good, limits=kr.Limits(json_bytes=1_000))
+    assert "Limits.json_bytes" in info.value.problems[0].expected
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"format": ' + "[" * 100 + "]" * 100 + "}", encoding="utf-8")
+    with pytest.raises(kr.LoadError) as info:
+        kr.WorkCalendar.load(deep)
+    assert "Limits.depth" in info.value.problems[0].expected
+
+
 def test_working_hours_examples() -> None:
     """Office hours 09:00–12:00 and 13:30–17:30 on working days only."""
     assert CAL.hours_per_day == 7.0

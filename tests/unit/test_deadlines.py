@@ -135,6 +135,22 @@ def test_load_round_trips_and_reports_problems(tmp_path: Path) -> None:
         kr.Deadlines.load(tmp_path / "x.json")
 
 
+def test_load_applies_the_limits(tmp_path: Path) -> None:
+    """A deadlines file over Limits.json_bytes, or nested deeper than Limits.depth, is a
+    LoadError naming the limit; the shipped table loads within the defaults."""
+    good = tmp_path / "deadlines.json"
+    good.write_text(json.dumps(DL.to_dict(), ensure_ascii=False), encoding="utf-8")
+    assert kr.Deadlines.load(good) == DL
+    with pytest.raises(kr.LoadError) as info:
+        kr.Deadlines.load(good, limits=kr.Limits(json_bytes=100))
+    assert "Limits.json_bytes" in info.value.problems[0].expected
+    deep = tmp_path / "deep.json"
+    deep.write_text('{"kinds": ' + "[" * 100 + "]" * 100 + "}", encoding="utf-8")
+    with pytest.raises(kr.LoadError) as info:
+        kr.Deadlines.load(deep)
+    assert "Limits.depth" in info.value.problems[0].expected
+
+
 def test_schema_is_shipped() -> None:
     """The deadlines file format's JSON Schema is in the package."""
     assert kr.deadlines_schema()["properties"]["format"]["const"] == "kunshan-rbac-deadlines"

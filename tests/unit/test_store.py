@@ -9,8 +9,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import kunshan_rbac as kr
+from kunshan_rbac import _dates
 from kunshan_rbac._catalogue import Catalogue
-from kunshan_rbac._store import RecordStore
+from kunshan_rbac._dates import FOREVER
+from kunshan_rbac._store import NEVER, RecordStore
 
 D = datetime.date
 PRIMARY, SECONDARY = kr.Role.PRIMARY, kr.Role.SECONDARY
@@ -125,6 +127,69 @@ def test_the_answer_at_hand_agrees_with_the_timeline(store: RecordStore) -> None
     for day in (slot.lo, slot.hi - 1):
         assert entry.at(day) == slot.only
         assert store.answer(slot, day) is slot.only
+
+
+def test_since_is_set_only_when_the_answer_at_hand_holds_for_good(store: RecordStore) -> None:
+    """`since` is the start of an open-ended answer at hand; a slot whose answer at hand
+    ends (a later change is recorded) keeps `NEVER`, so owner() reads the clock for it."""
+    new(store, "t1", "I", "t1", end=JAN25)
+    new(store, "d", "I", "t1", kind=RECLAIMED, start=JAN25)
+    later = datetime.date.today() + datetime.timedelta(days=30)
+    new(store, "t2", "J", "t2", end=later)
+    new(store, "d", "J", "t2", kind=RECLAIMED, start=later)
+    open_ended, ending = store.slot("I", "t1"), store.slot("J", "t2")
+    assert open_ended is not None
+    assert ending is not None
+    assert open_ended.since == NEVER
+    assert ending.since == NEVER
+    store.entry(open_ended)
+    store.entry(ending)
+    assert open_ended.hi == FOREVER
+    assert open_ended.since == open_ended.lo == JAN25.toordinal()
+    assert ending.hi == later.toordinal()
+    assert ending.since == NEVER
+
+
+def test_the_graph_answers_today_by_the_clock_when_a_change_is_ahead(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """owner() today takes the answer at hand without the clock only when it holds for
+    good: with a reclaim ahead, today's answer is the town, and once the clock reaches
+    the reclaim's day the department, although the answer at hand is still the town's."""
+    graph = kr.ResponsibilityGraph()
+    graph.add_unit(kr.Town("t1", "玉山镇"))
+    graph.add_unit(kr.Department("d", "市住建局"))
+    graph.add_item(kr.Item("I", "事项甲"))
+    graph.assign("I", town="t1", list="basic", primary="t1", start=JAN25)
+    ahead = datetime.date.today() + datetime.timedelta(days=3)
+    graph.reclaim("I", towns="t1", to="d", effective=ahead)
+    assert graph.owner("I", town="t1").primary.code == "t1"  # fills the answer at hand
+    monkeypatch.setattr(_dates.TODAY, "day", ahead.toordinal())  # the clock, 3 days on
+    monkeypatch.setattr(_dates.TODAY, "until", float("inf"))
+    assert graph.owner("I", town="t1").primary.code == "d"
+
+
+def test_rewrite_swaps_changed_records_and_adds_new_ones_in_one_slot(
+    store: RecordStore,
+) -> None:
+    """rewrite replaces records by id and appends the new ones as one new slot, keeps
+    the count and indexes, and refuses an id the slot does not hold, changing nothing."""
+    a = new(store, "t1", "I", "t1")
+    ended = kr.Record(a.id, "t1", "I", "t1", PRIMARY, BASIC, None, JAN25)
+    b = store.new_record("d", "I", "t1", PRIMARY, RECLAIMED, JAN25, None)
+    before = store.slot("I", "t1")
+    with store.writing(), store.batch():
+        store.rewrite("I", "t1", [ended], [b])
+    after = store.slot("I", "t1")
+    assert after is not before
+    assert after is not None
+    assert list(after.records) == [ended, b]
+    assert store.record_count == 2
+    assert ("I", "t1") in {(s.item, s.town) for s in store.slots_of_unit("d")}
+    stranger = kr.Record(99, "t1", "I", "t1", PRIMARY, BASIC)
+    with pytest.raises(KeyError), store.writing(), store.batch():
+        store.rewrite("I", "t1", [stranger], [])
+    assert store.slot("I", "t1") is after
 
 
 @given(st.lists(st.tuples(st.sampled_from(["t1", "d"]), st.booleans(),
