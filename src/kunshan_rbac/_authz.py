@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import random
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from typing import NamedTuple
 from urllib.parse import quote
 
@@ -20,7 +20,7 @@ import attrs
 
 from ._errors import ExportError, NotAssignedError, OwnershipConflictError, Problem
 from ._graph import ResponsibilityGraph, store_of
-from ._model import ListKind, Ownership, Role
+from ._model import ListKind, Ownership, Record, Role
 from ._timeline import build_timeline
 
 __all__ = ["Answer", "Grant", "OwnedPeriod", "Period", "answers", "duty_id", "encode",
@@ -98,13 +98,19 @@ def owned_periods(graph: ResponsibilityGraph, *, problems: list[Problem] | None 
             entry = slot.entry
             if entry is None:
                 records = slot.records
-                if len(records) == 1:
-                    # The usual case, as `build_timeline` would answer it: one primary record.
-                    only = records[0]
-                    start, end = only.start, only.end
-                    if only.role is primary and (start is None or end is None or start < end):
-                        yield OwnedPeriod(item, town, only.list, start, end, only.unit, ())
-                        continue
+                first = records[0]
+                start, end = first.start, first.end
+                if start is None or end is None or start < end:
+                    if len(records) == 1:
+                        # The usual case, as `build_timeline` answers it: one primary record.
+                        if first.role is primary:
+                            yield OwnedPeriod(item, town, first.list, start, end, first.unit, ())
+                            continue
+                    else:
+                        same = _same_span(records, start, end)
+                        if same is not None:
+                            yield OwnedPeriod(item, town, same[0], start, end, same[1], same[2])
+                            continue
                 segments = build_timeline(records).segments
             else:
                 segments = entry.timeline.segments
@@ -124,6 +130,25 @@ def owned_periods(graph: ResponsibilityGraph, *, problems: list[Problem] | None 
                                          segment.end_date, segment.primary, segment.secondary))
             else:
                 yield from found
+
+
+def _same_span(records: Sequence[Record], start: datetime.date | None,
+               end: datetime.date | None) -> tuple[ListKind, str, tuple[str, ...]] | None:
+    """The answer of records that all hold over one period, on one list, with one
+    primary (as `build_timeline` answers it); ``None`` for any other case."""
+    kind = records[0].list
+    primaries = set()
+    helpers = set()
+    for record in records:
+        if record.start != start or record.end != end or record.list is not kind:
+            return None
+        if record.role is Role.PRIMARY:
+            primaries.add(record.unit)
+        else:
+            helpers.add(record.unit)
+    if len(primaries) != 1:
+        return None
+    return kind, primaries.pop(), tuple(sorted(helpers))
 
 
 @attrs.frozen

@@ -79,6 +79,16 @@ def _duties(rows: Iterable[GrantRow], periods: tuple[Period, ...]
         yield duty_id(last[0], last[1], ListKind(last[2])), last, holders
 
 
+def _catalogue(graph: ResponsibilityGraph) -> Iterator[dict[str, Any]]:
+    """The entities of the units and items, with their parents."""
+    for unit in graph.units():
+        parents = [_uid("Unit", unit.parent)] if unit.parent is not None else []
+        yield {"uid": _uid("Unit", unit.code), "attrs": {"name": unit.name}, "parents": parents}
+    for item in graph.items():
+        parents = [_uid("Item", item.parent)] if item.parent is not None else []
+        yield {"uid": _uid("Item", item.code), "attrs": {"name": item.name}, "parents": parents}
+
+
 @attrs.frozen
 class CedarExport:
     """The lists as Cedar schema, policies and entities; made by `to_cedar`.
@@ -174,14 +184,7 @@ class CedarExport:
 
     def entities(self) -> Iterator[dict[str, Any]]:
         """Every unit and item (with its parent) and every duty with its holders."""
-        for unit in self.graph.units():
-            parents = [_uid("Unit", unit.parent)] if unit.parent is not None else []
-            yield {"uid": _uid("Unit", unit.code), "attrs": {"name": unit.name},
-                   "parents": parents}
-        for item in self.graph.items():
-            parents = [_uid("Item", item.parent)] if item.parent is not None else []
-            yield {"uid": _uid("Item", item.code), "attrs": {"name": item.name},
-                   "parents": parents}
+        yield from _catalogue(self.graph)
         if self.holders is not None and self.duties is not None:
             given: Iterable[tuple[str, tuple[str, str, str], Holders]] = (
                 (duty, key, self.holders[duty]) for duty, key in self.duties.items())
@@ -195,6 +198,41 @@ class CedarExport:
                 attributes[f"p{k}"] = {role: [{"__entity": _uid("Unit", u)} for u in units]
                                        for role, units in slot.items()}
             yield {"uid": _uid("Duty", duty), "attrs": attributes, "parents": []}
+
+    def _entity_lines(self) -> Iterator[str]:
+        """`entities` as the lines of ``entities.json``, the duties written out as text
+        (the same JSON as ``json.dumps`` gives, without building the dicts)."""
+        if self.holders is not None:
+            yield from _array(self.entities())
+            return
+        yield "["
+        first = True
+        for entity in _catalogue(self.graph):
+            text = json.dumps(entity, ensure_ascii=False, separators=(",", ":"))
+            yield text if first else "," + text
+            first = False
+        quoted: dict[str, str] = {}
+
+        def unit_ref(code: str) -> str:
+            found = quoted.get(code)
+            if found is None:
+                found = quoted[code] = (f'{{"__entity":{{"type":"{NAMESPACE}::Unit","id":'
+                                        f'{json.dumps(code, ensure_ascii=False)}}}}}')
+            return found
+
+        for duty, (item_code, town, kind), holders in _duties(grant_rows(self.graph),
+                                                              self.periods):
+            item_id = json.dumps(item_code, ensure_ascii=False)
+            held = "".join(
+                f',"p{k}":{{"primary":[{",".join(unit_ref(u) for u in slot["primary"])}],'
+                f'"secondary":[{",".join(unit_ref(u) for u in slot["secondary"])}]}}'
+                for k, slot in sorted(holders.items()))
+            text = (f'{{"uid":{{"type":"{NAMESPACE}::Duty","id":"{duty}"}},"attrs":{{'
+                    f'"item":{{"__entity":{{"type":"{NAMESPACE}::Item","id":{item_id}}}}},'
+                    f'"town":{unit_ref(town)},"list":"{kind}"{held}}},"parents":[]}}')
+            yield text if first else "," + text
+            first = False
+        yield "]"
 
     def requests(self, dates: Iterable[datetime.date]
                  ) -> Iterator[tuple[dict[str, Any], bool]]:
@@ -229,7 +267,7 @@ class CedarExport:
         replace_text(written[0], self.schema_text)
         replace_text(written[1], json.dumps(self.schema, indent=2) + "\n")
         replace_text(written[2], self.policies)
-        replace_stream(written[3], _array(self.entities()))
+        replace_stream(written[3], self._entity_lines())
         if requests:
             chosen = probe_dates(self.graph) if dates is None else tuple(dates)
             written.append(out / "requests.jsonl")
