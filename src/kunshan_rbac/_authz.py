@@ -23,7 +23,7 @@ from ._graph import ResponsibilityGraph, store_of
 from ._model import ListKind, Ownership, Record, Role
 from ._timeline import build_timeline
 
-__all__ = ["Answer", "Grant", "OwnedPeriod", "Period", "answers", "duty_id", "encode",
+__all__ = ["Answer", "Grant", "GrantRow", "OwnedPeriod", "Period", "answers", "duty_id", "encode",
            "grant_rows", "grants", "keys", "owned_periods", "probe_dates"]
 
 Period = tuple[datetime.date | None, datetime.date | None]
