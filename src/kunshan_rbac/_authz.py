@@ -2,8 +2,9 @@
 
 A *grant* is one unit's role (primary or secondary) on one *duty*, an (item, town, list)
 triple, over one or more validity periods. Grants are read from the library's own answers
-(`ResponsibilityGraph.history`), so an engine given them answers as `owner` does; periods
-of the same unit, role and duty are joined where they touch.
+(the periods that `ResponsibilityGraph.history` gives, walked once over the whole graph by
+`owned_periods`), so an engine given them answers as `owner` does; periods of the same
+unit, role and duty are joined where they touch.
 """
 
 from __future__ import annotations
@@ -11,17 +12,19 @@ from __future__ import annotations
 import datetime
 import random
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
+from typing import NamedTuple
 from urllib.parse import quote
 
 import attrs
 
 from ._errors import ExportError, NotAssignedError, OwnershipConflictError, Problem
-from ._graph import ResponsibilityGraph
-from ._model import ListKind, Ownership, Role
+from ._graph import ResponsibilityGraph, store_of
+from ._model import ListKind, Ownership, Record, Role
+from ._timeline import build_timeline
 
-__all__ = ["Answer", "Grant", "Period", "answers", "duty_id", "encode", "grants", "keys",
-           "probe_dates"]
+__all__ = ["Answer", "Grant", "GrantRow", "OwnedPeriod", "Period", "answers", "duty_id", "encode",
+           "grant_rows", "grants", "keys", "owned_periods", "probe_dates"]
 
 Period = tuple[datetime.date | None, datetime.date | None]
 """A half-open validity ``[start, end)``; ``None`` for an open end."""
@@ -48,6 +51,106 @@ def duty_id(item: str, town: str, kind: ListKind) -> str:
     return f"{encode(item)}|{encode(town)}|{kind.value}"
 
 
+class OwnedPeriod(NamedTuple):
+    """One period of one (item, town)'s answer: the list, the primary and secondary unit
+    codes over ``[start, end)`` (``None``: open). The same periods as
+    `ResponsibilityGraph.history`, as codes; a tuple, since there is one per period of a
+    national graph."""
+
+    item: str
+    town: str
+    list: ListKind
+    start: datetime.date | None
+    end: datetime.date | None
+    primary: str
+    secondary: tuple[str, ...]
+
+
+def owned_periods(graph: ResponsibilityGraph, *, problems: list[Problem] | None = None
+                  ) -> Iterator[OwnedPeriod]:
+    """Every period of every (item, town)'s answer, in one pass over the graph's records.
+
+    The periods are those of ``graph.history(item, town=town)`` for every (item, town)
+    that some record names, ordered by town code, item code and start, but read straight
+    from the graph's record store: no name lookup, no answer objects, and nothing cached
+    on the graph (a national graph is walked without growing).
+
+    Args:
+        graph: the graph.
+        problems: where to put the (item, town)s whose records name no single primary in
+            some period; such an (item, town) yields no period. When ``None``, the first
+            one raises instead.
+
+    Raises:
+        OwnershipConflictError: ``problems`` is ``None`` and the records of some (item,
+            town) name no single primary in some period (what ``history`` raises).
+
+    Example:
+        >>> import kunshan_rbac as kr
+        >>> first = next(owned_periods(kr.load_sample()))
+        >>> first.list, first.primary, first.start.isoformat(), first.end
+        (ListKind.BASIC, 'bacheng', '2021-01-01', None)
+    """
+    by_town = store_of(graph).by_town  # read once: one version of the store
+    primary = Role.PRIMARY
+    for town, slots in sorted(by_town.items()):
+        for item, slot in sorted(slots.items()):
+            entry = slot.entry
+            if entry is None:
+                records = slot.records
+                first = records[0]
+                start, end = first.start, first.end
+                if start is None or end is None or start < end:
+                    if len(records) == 1:
+                        # The usual case, as `build_timeline` answers it: one primary record.
+                        if first.role is primary:
+                            yield OwnedPeriod(item, town, first.list, start, end, first.unit, ())
+                            continue
+                    else:
+                        same = _same_span(records, start, end)
+                        if same is not None:
+                            yield OwnedPeriod(item, town, same[0], start, end, same[1], same[2])
+                            continue
+                segments = build_timeline(records).segments
+            else:
+                segments = entry.timeline.segments
+            found = []
+            for segment in segments:
+                if segment.primary is None or segment.list is None:
+                    at = datetime.date.fromordinal(max(segment.start, 1))
+                    if problems is None:
+                        raise OwnershipConflictError(item, town, at, segment.records,
+                                                     segment.problem)
+                    problems.append(Problem(
+                        "authorization export", sheet=town, column=item, value=at.isoformat(),
+                        expected=f"one primary at every date ({segment.problem}); "
+                        "kr.check(graph, select='one-primary') lists them"))
+                    break
+                found.append(OwnedPeriod(item, town, segment.list, segment.start_date,
+                                         segment.end_date, segment.primary, segment.secondary))
+            else:
+                yield from found
+
+
+def _same_span(records: Sequence[Record], start: datetime.date | None,
+               end: datetime.date | None) -> tuple[ListKind, str, tuple[str, ...]] | None:
+    """The answer of records that all hold over one period, on one list, with one
+    primary (as `build_timeline` answers it); ``None`` for any other case."""
+    kind = records[0].list
+    primaries = set()
+    helpers = set()
+    for record in records:
+        if record.start != start or record.end != end or record.list is not kind:
+            return None
+        if record.role is Role.PRIMARY:
+            primaries.add(record.unit)
+        else:
+            helpers.add(record.unit)
+    if len(primaries) != 1:
+        return None
+    return kind, primaries.pop(), tuple(sorted(helpers))
+
+
 @attrs.frozen
 class Grant:
     """One unit's role on one duty (item, town, list) over its periods, oldest first."""
@@ -60,9 +163,15 @@ class Grant:
     periods: tuple[Period, ...]
 
 
+GrantRow = tuple[str, str, ListKind, str, Role, tuple[Period, ...]]
+"""A `Grant`'s fields as a plain tuple: item, town, list, unit, role, periods."""
+
+
 def keys(graph: ResponsibilityGraph) -> list[tuple[str, str]]:
     """Every (item, town) that some record names, ordered by town then item."""
-    return sorted({(r.item, r.town) for r in graph.records()}, key=lambda k: (k[1], k[0]))
+    by_town = store_of(graph).by_town
+    return [(item, town) for town, slots in sorted(by_town.items())
+            for item in sorted(slots)]
 
 
 def _join(periods: list[Period]) -> tuple[Period, ...]:
@@ -76,6 +185,47 @@ def _join(periods: list[Period]) -> tuple[Period, ...]:
     return tuple(joined)
 
 
+def _grants_of(periods: list[OwnedPeriod]) -> Iterator[GrantRow]:
+    """The grants of one (item, town), from its periods."""
+    first = periods[0]
+    item, town = first.item, first.town
+    if len(periods) == 1 and not first.secondary:
+        yield item, town, first.list, first.primary, Role.PRIMARY, ((first.start, first.end),)
+        return
+    found: dict[tuple[ListKind, str, Role], list[Period]] = {}
+    for own in periods:
+        period = (own.start, own.end)
+        found.setdefault((own.list, own.primary, Role.PRIMARY), []).append(period)
+        for helper in own.secondary:
+            found.setdefault((own.list, helper, Role.SECONDARY), []).append(period)
+    for (kind, unit, role), spans in sorted(found.items(), key=lambda e: (
+            e[0][0].value, e[0][1], e[0][2].value)):
+        yield item, town, kind, unit, role, _join(spans)
+
+
+def grant_rows(graph: ResponsibilityGraph) -> Iterator[GrantRow]:
+    """`grants` as plain tuples (item, town, list, unit, role, periods), for the writers.
+
+    Raises:
+        ExportError: as `grants`.
+    """
+    problems: list[Problem] = []
+    key: tuple[str, str] | None = None
+    pending: list[OwnedPeriod] = []
+    for own in owned_periods(graph, problems=problems):
+        if (own.item, own.town) != key:
+            if pending:
+                yield from _grants_of(pending)
+            key = (own.item, own.town)
+            pending = [own]
+        else:
+            pending.append(own)
+    if pending:
+        yield from _grants_of(pending)
+    if problems:
+        raise ExportError(problems)
+
+
 def grants(graph: ResponsibilityGraph) -> Iterator[Grant]:
     """The grants of every (item, town), from the library's answers, key by key.
 
@@ -84,27 +234,8 @@ def grants(graph: ResponsibilityGraph) -> Iterator[Grant]:
             in some period (the data break the ``one-primary`` rule); every such place is
             listed, and those keys yield nothing. ``kr.check`` explains them.
     """
-    problems = []
-    for item, town in keys(graph):
-        try:
-            history = graph.history(item, town=town)
-        except OwnershipConflictError as exc:
-            problems.append(Problem("authorization export", sheet=town, column=item,
-                                    value=exc.at.isoformat(),
-                                    expected=f"one primary at every date ({exc.problem}); "
-                                    "kr.check(graph, select='one-primary') lists them"))
-            continue
-        found: dict[tuple[ListKind, str, Role], list[Period]] = {}
-        for own in history:
-            period = (own.start, own.end)
-            found.setdefault((own.list, own.primary.code, Role.PRIMARY), []).append(period)
-            for helper in own.secondary:
-                found.setdefault((own.list, helper.code, Role.SECONDARY), []).append(period)
-        for (kind, unit, role), periods in sorted(found.items(), key=lambda e: (
-                e[0][0].value, e[0][1], e[0][2].value)):
-            yield Grant(item, town, kind, unit, role, _join(periods))
-    if problems:
-        raise ExportError(problems)
+    for row in grant_rows(graph):
+        yield Grant(*row)
 
 
 def probe_dates(graph: ResponsibilityGraph, *, extra: int = 10, seed: int = 0

@@ -24,9 +24,9 @@ from typing import Any
 
 import attrs
 
-from ._authz import Period, answers, duty_id, grants, probe_dates
+from ._authz import GrantRow, Period, answers, duty_id, grant_rows, probe_dates
 from ._graph import ResponsibilityGraph
-from ._model import Role
+from ._model import ListKind, Role
 from ._outfile import replace_stream, replace_text
 
 __all__ = ["NAMESPACE", "CedarExport", "to_cedar"]
@@ -43,21 +43,50 @@ def _day(value: datetime.date) -> str:
     return value.isoformat()
 
 
-def _periods_of(graph: ResponsibilityGraph) -> tuple[list[Period], dict[str, dict[int, dict[
-        str, list[str]]]], dict[str, tuple[str, str, str]]]:
-    """The distinct periods, and for each duty the holders of each role in each period."""
+Holders = dict[int, dict[str, list[str]]]
+"""A duty's holders: by period number, the units of each role."""
+
+
+def _periods_of(graph: ResponsibilityGraph) -> list[Period]:
+    """The distinct periods of the grants, in the order they are first met."""
     index: dict[Period, int] = {}
-    holders: dict[str, dict[int, dict[str, list[str]]]] = {}
-    duties: dict[str, tuple[str, str, str]] = {}
-    for grant in grants(graph):
-        duty = duty_id(grant.item, grant.town, grant.list)
-        duties.setdefault(duty, (grant.item, grant.town, grant.list.value))
-        for period in grant.periods:
-            k = index.setdefault(period, len(index))
-            slot = holders.setdefault(duty, {}).setdefault(
-                k, {Role.PRIMARY.value: [], Role.SECONDARY.value: []})
-            slot[grant.role.value].append(grant.unit)
-    return list(index), holders, duties
+    for row in grant_rows(graph):
+        for period in row[5]:
+            index.setdefault(period, len(index))
+    return list(index)
+
+
+def _duties(rows: Iterable[GrantRow], periods: tuple[Period, ...]
+            ) -> Iterator[tuple[str, tuple[str, str, str], Holders]]:
+    """Each duty with its (item, town, list) and its holders, one duty at a time (the
+    grants of a duty come one after another), periods numbered as in ``periods``."""
+    index = {period: k for k, period in enumerate(periods)}
+    last: tuple[str, str, str] | None = None
+    holders: Holders = {}
+    for item, town, kind, unit, role, spans in rows:
+        key = (item, town, kind.value)
+        if key != last:
+            if last is not None:
+                yield duty_id(last[0], last[1], ListKind(last[2])), last, holders
+            last, holders = key, {}
+        for period in spans:
+            slot = holders.get(index[period])
+            if slot is None:
+                slot = holders[index[period]] = {Role.PRIMARY.value: [],
+                                                 Role.SECONDARY.value: []}
+            slot[role.value].append(unit)
+    if last is not None:
+        yield duty_id(last[0], last[1], ListKind(last[2])), last, holders
+
+
+def _catalogue(graph: ResponsibilityGraph) -> Iterator[dict[str, Any]]:
+    """The entities of the units and items, with their parents."""
+    for unit in graph.units():
+        parents = [_uid("Unit", unit.parent)] if unit.parent is not None else []
+        yield {"uid": _uid("Unit", unit.code), "attrs": {"name": unit.name}, "parents": parents}
+    for item in graph.items():
+        parents = [_uid("Item", item.parent)] if item.parent is not None else []
+        yield {"uid": _uid("Item", item.code), "attrs": {"name": item.name}, "parents": parents}
 
 
 @attrs.frozen
@@ -69,12 +98,17 @@ class CedarExport:
         schema: the schema in Cedar's JSON schema format.
         schema_text: the same schema in Cedar's human-readable format.
         policies: the policy set, as Cedar text.
+        holders: ``None`` (the duties are read from the graph as the entities are
+            written); a map of duty id to holders by period number, to export those
+            instead.
+        duties: ``None``, or with ``holders``, each duty id's (item, town, list).
     """
 
     graph: ResponsibilityGraph = attrs.field(repr=False, eq=False)
     periods: tuple[Period, ...]
-    holders: dict[str, dict[int, dict[str, list[str]]]] = attrs.field(repr=False, eq=False)
-    duties: dict[str, tuple[str, str, str]] = attrs.field(repr=False, eq=False)
+    holders: dict[str, Holders] | None = attrs.field(default=None, repr=False, eq=False)
+    duties: dict[str, tuple[str, str, str]] | None = attrs.field(default=None, repr=False,
+                                                                  eq=False)
 
     @property
     def schema(self) -> dict[str, Any]:
@@ -150,22 +184,55 @@ class CedarExport:
 
     def entities(self) -> Iterator[dict[str, Any]]:
         """Every unit and item (with its parent) and every duty with its holders."""
-        for unit in self.graph.units():
-            parents = [_uid("Unit", unit.parent)] if unit.parent is not None else []
-            yield {"uid": _uid("Unit", unit.code), "attrs": {"name": unit.name},
-                   "parents": parents}
-        for item in self.graph.items():
-            parents = [_uid("Item", item.parent)] if item.parent is not None else []
-            yield {"uid": _uid("Item", item.code), "attrs": {"name": item.name},
-                   "parents": parents}
-        for duty, (item_code, town, kind) in self.duties.items():
+        yield from _catalogue(self.graph)
+        if self.holders is not None and self.duties is not None:
+            given: Iterable[tuple[str, tuple[str, str, str], Holders]] = (
+                (duty, key, self.holders[duty]) for duty, key in self.duties.items())
+        else:
+            given = _duties(grant_rows(self.graph), self.periods)
+        for duty, (item_code, town, kind), holders in given:
             attributes: dict[str, Any] = {"item": {"__entity": _uid("Item", item_code)},
                                           "town": {"__entity": _uid("Unit", town)},
                                           "list": kind}
-            for k, slot in sorted(self.holders[duty].items()):
+            for k, slot in sorted(holders.items()):
                 attributes[f"p{k}"] = {role: [{"__entity": _uid("Unit", u)} for u in units]
                                        for role, units in slot.items()}
             yield {"uid": _uid("Duty", duty), "attrs": attributes, "parents": []}
+
+    def _entity_lines(self) -> Iterator[str]:
+        """`entities` as the lines of ``entities.json``, the duties written out as text
+        (the same JSON as ``json.dumps`` gives, without building the dicts)."""
+        if self.holders is not None:
+            yield from _array(self.entities())
+            return
+        yield "["
+        first = True
+        for entity in _catalogue(self.graph):
+            text = json.dumps(entity, ensure_ascii=False, separators=(",", ":"))
+            yield text if first else "," + text
+            first = False
+        quoted: dict[str, str] = {}
+
+        def unit_ref(code: str) -> str:
+            found = quoted.get(code)
+            if found is None:
+                found = quoted[code] = (f'{{"__entity":{{"type":"{NAMESPACE}::Unit","id":'
+                                        f'{json.dumps(code, ensure_ascii=False)}}}}}')
+            return found
+
+        for duty, (item_code, town, kind), holders in _duties(grant_rows(self.graph),
+                                                              self.periods):
+            item_id = json.dumps(item_code, ensure_ascii=False)
+            held = "".join(
+                f',"p{k}":{{"primary":[{",".join(unit_ref(u) for u in slot["primary"])}],'
+                f'"secondary":[{",".join(unit_ref(u) for u in slot["secondary"])}]}}'
+                for k, slot in sorted(holders.items()))
+            text = (f'{{"uid":{{"type":"{NAMESPACE}::Duty","id":"{duty}"}},"attrs":{{'
+                    f'"item":{{"__entity":{{"type":"{NAMESPACE}::Item","id":{item_id}}}}},'
+                    f'"town":{unit_ref(town)},"list":"{kind}"{held}}},"parents":[]}}')
+            yield text if first else "," + text
+            first = False
+        yield "]"
 
     def requests(self, dates: Iterable[datetime.date]
                  ) -> Iterator[tuple[dict[str, Any], bool]]:
@@ -200,7 +267,7 @@ class CedarExport:
         replace_text(written[0], self.schema_text)
         replace_text(written[1], json.dumps(self.schema, indent=2) + "\n")
         replace_text(written[2], self.policies)
-        replace_stream(written[3], _array(self.entities()))
+        replace_stream(written[3], self._entity_lines())
         if requests:
             chosen = probe_dates(self.graph) if dates is None else tuple(dates)
             written.append(out / "requests.jsonl")
@@ -239,5 +306,4 @@ def to_cedar(graph: ResponsibilityGraph) -> CedarExport:
         >>> len(export.periods), start.isoformat(), end
         (5, '2021-01-01', None)
     """
-    periods, holders, duties = _periods_of(graph)
-    return CedarExport(graph, tuple(periods), holders, duties)
+    return CedarExport(graph, tuple(_periods_of(graph)))

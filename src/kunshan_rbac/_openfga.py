@@ -20,7 +20,7 @@ from typing import Any
 
 import attrs
 
-from ._authz import Grant, answers, duty_id, encode, grants, probe_dates
+from ._authz import GrantRow, Period, answers, duty_id, encode, grant_rows, probe_dates
 from ._graph import ResponsibilityGraph
 from ._model import Item, Role, Unit
 from ._outfile import replace_stream, replace_text
@@ -125,15 +125,54 @@ def timestamp(day: datetime.date | None, *, end: bool = False) -> str:
     return f"{day.isoformat()}T00:00:00Z"
 
 
-def _condition(grant: Grant) -> dict[str, Any]:
-    if len(grant.periods) == 1:
-        start, end = grant.periods[0]
+def _condition(periods: tuple[Period, ...]) -> dict[str, Any]:
+    if len(periods) == 1:
+        start, end = periods[0]
         return {"name": "in_period",
                 "context": {"start": timestamp(start), "end": timestamp(end, end=True)}}
     return {"name": "in_periods", "context": {
-        "starts": {str(n): timestamp(s) for n, (s, _) in enumerate(grant.periods)},
-        "ends": {str(n): timestamp(e, end=True) for n, (_, e) in enumerate(grant.periods)},
+        "starts": {str(n): timestamp(s) for n, (s, _) in enumerate(periods)},
+        "ends": {str(n): timestamp(e, end=True) for n, (_, e) in enumerate(periods)},
     }}
+
+
+class _Texts:
+    """Ids and timestamps, each made once per export: a national export names the same
+    few hundred thousand units and few dozen dates millions of times."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, str] = {}
+        self.starts: dict[datetime.date | None, str] = {}
+        self.ends: dict[datetime.date | None, str] = {}
+
+    def id(self, code: str) -> str:
+        found = self.ids.get(code)
+        if found is None:
+            found = self.ids[code] = encode(code)
+        return found
+
+    def start(self, day: datetime.date | None) -> str:
+        found = self.starts.get(day)
+        if found is None:
+            found = self.starts[day] = timestamp(day)
+        return found
+
+    def end(self, day: datetime.date | None) -> str:
+        found = self.ends.get(day)
+        if found is None:
+            found = self.ends[day] = timestamp(day, end=True)
+        return found
+
+
+def _condition_json(periods: tuple[Period, ...], texts: _Texts) -> str:
+    """`_condition` as compact JSON, written out: ids and timestamps need no escaping."""
+    if len(periods) == 1:
+        start, end = periods[0]
+        return (f'{{"name":"in_period","context":{{"start":"{texts.start(start)}",'
+                f'"end":"{texts.end(end)}"}}}}')
+    starts = ",".join(f'"{n}":"{texts.start(s)}"' for n, (s, _) in enumerate(periods))
+    ends = ",".join(f'"{n}":"{texts.end(e)}"' for n, (_, e) in enumerate(periods))
+    return f'{{"name":"in_periods","context":{{"starts":{{{starts}}},"ends":{{{ends}}}}}}}'
 
 
 def _parent(kind: str, value: Unit | Item) -> dict[str, Any] | None:
@@ -170,6 +209,45 @@ class OpenFGAExport:
             ExportError: after the last tuple, when some (item, town) has no single
                 primary in some period; a file being written is then not kept.
         """
+        yield from self._parent_tuples()
+        for row, duty, new in _duties(grant_rows(self.graph), _Texts()):
+            item, town, _, unit, role, periods = row
+            if new:
+                yield {"user": f"item:{encode(item)}", "relation": "item", "object": duty}
+                yield {"user": f"unit:{encode(town)}", "relation": "town", "object": duty}
+            yield {"user": f"unit:{encode(unit)}", "relation": role.value,
+                   "object": duty, "condition": _condition(periods)}
+
+    def tuple_lines(self) -> Iterator[str]:
+        """`tuples` as the lines of ``tuples.json`` (a JSON array, one tuple a line),
+        written out without building the dicts.
+
+        Raises:
+            ExportError: as `tuples`.
+        """
+        yield "["
+        first = True
+        for value in self._parent_tuples():
+            text = json.dumps(value, ensure_ascii=True, separators=(",", ":"))
+            yield text if first else "," + text
+            first = False
+        texts = _Texts()
+        for row, duty, new in _duties(grant_rows(self.graph), texts):
+            item, town, _, unit, role, periods = row
+            if new:
+                text = (f'{{"user":"item:{texts.id(item)}","relation":"item",'
+                        f'"object":"{duty}"}}')
+                yield text if first else "," + text
+                first = False
+                yield f',{{"user":"unit:{texts.id(town)}","relation":"town","object":"{duty}"}}'
+            text = (f'{{"user":"unit:{texts.id(unit)}","relation":"{role.value}",'
+                    f'"object":"{duty}","condition":{_condition_json(periods, texts)}}}')
+            yield text if first else "," + text
+            first = False
+        yield "]"
+
+    def _parent_tuples(self) -> Iterator[dict[str, Any]]:
+        """The parent tuples of units and items (the first of `tuples`)."""
         for unit in self.graph.units():
             entry = _parent("unit", unit)
             if entry is not None:
@@ -178,15 +256,6 @@ class OpenFGAExport:
             entry = _parent("item", item)
             if entry is not None:
                 yield entry
-        seen: set[str] = set()
-        for grant in grants(self.graph):
-            duty = f"duty:{duty_id(grant.item, grant.town, grant.list)}"
-            if duty not in seen:
-                seen.add(duty)
-                yield {"user": f"item:{encode(grant.item)}", "relation": "item", "object": duty}
-                yield {"user": f"unit:{encode(grant.town)}", "relation": "town", "object": duty}
-            yield {"user": f"unit:{encode(grant.unit)}", "relation": grant.role.value,
-                   "object": duty, "condition": _condition(grant)}
 
     def checks(
         self, dates: Iterable[datetime.date]
@@ -246,7 +315,7 @@ class OpenFGAExport:
         written = [out / "model.fga", out / "model.json", out / "tuples.json"]
         replace_text(written[0], self.model_dsl)
         replace_text(written[1], json.dumps(self.model, indent=2) + "\n")
-        replace_stream(written[2], _json_array(self.tuples()))
+        replace_stream(written[2], self.tuple_lines())
         if tests:
             chosen = probe_dates(self.graph) if dates is None else tuple(dates)
             written.append(out / "store.fga.yaml")
@@ -254,14 +323,16 @@ class OpenFGAExport:
         return written
 
 
-def _json_array(values: Iterable[dict[str, Any]]) -> Iterator[str]:
-    first = True
-    yield "["
-    for value in values:
-        text = json.dumps(value, ensure_ascii=True, separators=(",", ":"))
-        yield text if first else "," + text
-        first = False
-    yield "]"
+def _duties(rows: Iterable[GrantRow], texts: _Texts
+            ) -> Iterator[tuple[GrantRow, str, bool]]:
+    """Each grant with its duty object, and whether it is the duty's first grant (the
+    grants of a duty come one after another, so no set of every duty is kept)."""
+    last = ""
+    for row in rows:
+        item, town, kind = row[0], row[1], row[2]
+        duty = f"duty:{texts.id(item)}|{texts.id(town)}|{kind.value}"
+        yield row, duty, duty != last
+        last = duty
 
 
 def to_openfga(graph: ResponsibilityGraph) -> OpenFGAExport:

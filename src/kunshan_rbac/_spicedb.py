@@ -23,7 +23,7 @@ from typing import Any
 
 import attrs
 
-from ._authz import Grant, answers, grants, probe_dates
+from ._authz import Period, answers, grant_rows, probe_dates
 from ._graph import ResponsibilityGraph
 from ._model import Item, ListKind, Unit
 from ._openfga import timestamp
@@ -77,16 +77,25 @@ def duty(item: str, town: str, kind: ListKind) -> str:
     return f"duty:{spicedb_id(item)}|{spicedb_id(town)}|{kind.value}"
 
 
-def _caveat(grant: Grant) -> str:
-    if len(grant.periods) == 1:
-        start, end = grant.periods[0]
+def _caveat(periods: tuple[Period, ...], stamps: dict[tuple[Period, ...], str]) -> str:
+    """The caveat of a relationship held over ``periods``; ``stamps`` keeps the text of
+    each set of periods met so far (a national export has a few dozen)."""
+    found = stamps.get(periods)
+    if found is not None:
+        return found
+    if len(periods) == 1:
+        start, end = periods[0]
         context: dict[str, Any] = {"start": timestamp(start), "end": timestamp(end, end=True)}
-        return f"in_period:{json.dumps(context, separators=(',', ':'))}"
-    context = {
-        "starts": {str(n): timestamp(s) for n, (s, _) in enumerate(grant.periods)},
-        "ends": {str(n): timestamp(e, end=True) for n, (_, e) in enumerate(grant.periods)},
-    }
-    return f"in_periods:{json.dumps(context, separators=(',', ':'))}"
+        found = f"in_period:{json.dumps(context, separators=(',', ':'))}"
+    else:
+        context = {
+            "starts": {str(n): timestamp(s) for n, (s, _) in enumerate(periods)},
+            "ends": {str(n): timestamp(e, end=True) for n, (_, e) in enumerate(periods)},
+        }
+        found = f"in_periods:{json.dumps(context, separators=(',', ':'))}"
+    if len(stamps) < 100_000:
+        stamps[periods] = found
+    return found
 
 
 def _parent(kind: str, value: Unit | Item) -> str | None:
@@ -122,15 +131,19 @@ class SpiceDBExport:
             line = _parent("item", item)
             if line is not None:
                 yield line
-        seen: set[str] = set()
-        for grant in grants(self.graph):
-            resource = duty(grant.item, grant.town, grant.list)
-            if resource not in seen:
-                seen.add(resource)
-                yield f"{resource}#item@item:{spicedb_id(grant.item)}"
-                yield f"{resource}#town@unit:{spicedb_id(grant.town)}"
-            yield (f"{resource}#{grant.role.value}@unit:{spicedb_id(grant.unit)}"
-                   f"[{_caveat(grant)}]")
+        ids: dict[str, str] = {}
+        stamps: dict[tuple[Period, ...], str] = {}
+        last = ""
+        for item_code, town, kind, holder, role, periods in grant_rows(self.graph):
+            item_id = ids.get(item_code) or ids.setdefault(item_code, spicedb_id(item_code))
+            town_id = ids.get(town) or ids.setdefault(town, spicedb_id(town))
+            unit_id = ids.get(holder) or ids.setdefault(holder, spicedb_id(holder))
+            resource = f"duty:{item_id}|{town_id}|{kind.value}"
+            if resource != last:  # a duty's grants come one after another
+                last = resource
+                yield f"{resource}#item@item:{item_id}"
+                yield f"{resource}#town@unit:{town_id}"
+            yield f"{resource}#{role.value}@unit:{unit_id}[{_caveat(periods, stamps)}]"
 
     def assertions(self, dates: Iterable[datetime.date]) -> tuple[list[str], list[str]]:
         """The library's answers as ``assertTrue`` and ``assertFalse`` lines."""

@@ -69,3 +69,26 @@ def test_write(tmp_path: Path) -> None:
     first = json.loads((tmp_path / "requests.jsonl").read_text().splitlines()[0])
     assert first["decision"] in ("Allow", "Deny")
     assert first["context"] == {"at": {"__extn": {"fn": "datetime", "arg": "2024-08-01"}}}
+
+
+def test_entities_file_is_the_entities_as_json(tmp_path: Path) -> None:
+    """entities.json, written as text, is the same JSON as `entities()` gives, byte for
+    byte, and an export given its holders writes the same file."""
+    g = tricky()
+    export = kr.to_cedar(g)
+    export.write(tmp_path / "streamed", requests=False)
+    lines = (tmp_path / "streamed" / "entities.json").read_text(encoding="utf-8").splitlines()
+    dumped = [json.dumps(e, ensure_ascii=False, separators=(",", ":"))
+              for e in export.entities()]
+    assert lines == ["[", dumped[0], *("," + d for d in dumped[1:]), "]"]
+    duties = [e for e in export.entities() if e["uid"]["type"].endswith("::Duty")]
+    holders = {e["uid"]["id"]: {int(k[1:]): {r: [u["__entity"]["id"] for u in v[r]]
+                                            for r in ("primary", "secondary")}
+                                for k, v in e["attrs"].items() if k.startswith("p")}
+               for e in duties}
+    keys = {e["uid"]["id"]: (e["attrs"]["item"]["__entity"]["id"],
+                             e["attrs"]["town"]["__entity"]["id"], e["attrs"]["list"])
+            for e in duties}
+    kr.CedarExport(g, export.periods, holders, keys).write(tmp_path / "given", requests=False)
+    assert (tmp_path / "given" / "entities.json").read_text(encoding="utf-8") == "\n".join(
+        lines) + "\n"

@@ -61,7 +61,7 @@ def test_duties(data: str, capsys: pytest.CaptureFixture[str]) -> None:
     assert "收回" in out
     assert main(["duties", "d", "--at", "2024-06-01", "--role", "primary", "--json",
                  "--data", data]) == 0
-    assert json.loads(capsys.readouterr().out) == []
+    assert json.loads(capsys.readouterr().out) == {"version": 1, "duties": []}
 
 
 def test_history_and_diff(data: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -83,3 +83,12 @@ def test_fga_catches_a_wrong_answer(tmp_path: Path) -> None:
     store.write_text(flipped)
     result = run("model", "test", "--tests", "store.fga.yaml", cwd=tmp_path)
     assert result.returncode != 0
+
+
+def test_tuple_lines_are_the_tuples_as_json(tmp_path: Path) -> None:
+    """The tuples written as text are the same JSON as the tuples as dicts, byte for byte."""
+    export = kr.to_openfga(tricky())
+    lines = list(export.tuple_lines())
+    assert json.loads("\n".join(lines)) == list(export.tuples())
+    dumped = [json.dumps(t, ensure_ascii=True, separators=(",", ":")) for t in export.tuples()]
+    assert lines == ["[", dumped[0], *("," + d for d in dumped[1:]), "]"]

@@ -14,7 +14,7 @@ from .._cedar import to_cedar
 from .._dates import parse_date
 from .._openfga import to_openfga
 from .._spicedb import to_spicedb
-from ._common import add_data, load_graph
+from ._common import add_data, add_format, load_graph, print_result, wants_json
 
 __all__ = ["register"]
 
@@ -45,6 +45,7 @@ def register(commands: Any) -> None:
         "--no-tests", action="store_true",
         help="write the model and data only, without the library's answers",
     )
+    add_format(parser, help="what to print about the files written: text (default) or json")
     parser.set_defaults(func=_export)
 
 
@@ -62,5 +63,9 @@ def _export(args: argparse.Namespace) -> int:
         print(f"kunshan-rbac: error: cannot write into {args.out}: {exc.strerror or exc}",
               file=sys.stderr)
         return 2
-    print(f"wrote {', '.join(p.name for p in written)} into {args.out}")
+    if wants_json(args):
+        print_result({"engine": args.engine, "folder": str(args.out),
+                      "files": [str(p) for p in written]})
+    else:
+        print(f"wrote {', '.join(p.name for p in written)} into {args.out}")
     return 0

@@ -7,13 +7,19 @@ import json
 from pathlib import Path
 from typing import Any
 
+from .._ci import REPORT_VERSION
 from .._dates import parse_date
 from .._errors import LoadError, Problem
 from .._graph import ResponsibilityGraph
 from .._jsonio import read_json
 from .._sample import load_sample
 
-__all__ = ["add_at", "add_data", "add_format", "load_graph", "print_json"]
+__all__ = ["JSON_VERSION", "add_at", "add_data", "add_format", "load_graph", "print_json",
+           "print_result", "versioned", "wants_json"]
+
+JSON_VERSION = REPORT_VERSION
+"""The ``version`` field of every command's JSON output (the same as ``check``'s and
+``test``'s reports); it changes only when a field changes meaning."""
 
 
 def add_data(parser: argparse.ArgumentParser) -> None:
@@ -31,12 +37,16 @@ def add_format(
     choices: tuple[str, ...] = ("text", "json"),
     *,
     help: str = "text for people (default), json for programs",
+    group: Any = None,
 ) -> None:
     """Add ``--format FORMAT`` and ``--json`` (the same as ``--format json``) to a command.
 
-    Both write to ``args.format``; the default is the first choice.
+    Both write to ``args.format``; the default is the first choice. ``group``: a mutually
+    exclusive group of the parser to add them to (with the command's other output
+    options); by default a group of their own.
     """
-    group = parser.add_mutually_exclusive_group()
+    if group is None:
+        group = parser.add_mutually_exclusive_group()
     group.add_argument("--format", choices=choices, default=choices[0], help=help)
     group.add_argument("--json", dest="format", action="store_const", const="json",
                        help="the same as --format json")
@@ -85,3 +95,21 @@ def at_date(args: argparse.Namespace) -> Any:
 def print_json(value: Any) -> None:
     """Print a JSON value with Chinese kept readable."""
     print(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def wants_json(args: argparse.Namespace) -> bool:
+    """Whether the command was asked for JSON (``--format json`` or ``--json``)."""
+    return getattr(args, "format", None) == "json"
+
+
+def versioned(value: Any, key: str = "result") -> dict[str, Any]:
+    """A command's JSON result with the ``version`` field first: a dict gets it added, any
+    other value (a list) is put under ``key``."""
+    if isinstance(value, dict):
+        return {"version": JSON_VERSION, **value}
+    return {"version": JSON_VERSION, key: value}
+
+
+def print_result(value: Any, key: str = "result") -> None:
+    """Print a command's JSON result, `versioned`."""
+    print_json(versioned(value, key))

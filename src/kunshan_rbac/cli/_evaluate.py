@@ -28,7 +28,7 @@ from .._sample_orders import ROUTING_LIVE, load_sample_orders
 from .._scores import rank_towns
 from .._supervision import THRESHOLDS, find_problems
 from .._text import pad
-from ._common import add_data, load_graph
+from ._common import JSON_VERSION, add_data, add_format, load_graph, wants_json
 from ._report import FdrChange, render_html
 
 __all__ = ["register"]
@@ -58,7 +58,8 @@ def register(commands: Any) -> None:
         "repeatable (default: each town's latest transfer in the period; with the sample "
         f"orders, 周市镇's routing go-live {ROUTING_LIVE})")
     output = parser.add_mutually_exclusive_group()
-    output.add_argument("--json", action="store_true", help="print everything as JSON")
+    add_format(parser, help="text: the table, ranking and findings (default); json: "
+               "everything, for programs", group=output)
     output.add_argument("--html", metavar="FILE", help="write the HTML report to FILE")
     parser.set_defaults(func=_evaluate)
 
@@ -71,7 +72,8 @@ def _problem_dict(p: Problem) -> dict[str, Any]:
 
 def _fail(problems: list[Problem], as_json: bool) -> int:
     if as_json:
-        print(json.dumps({"problems": [_problem_dict(p) for p in problems]},
+        print(json.dumps({"version": JSON_VERSION,
+                          "problems": [_problem_dict(p) for p in problems]},
                          ensure_ascii=False, indent=2))
     else:
         for problem in problems:
@@ -166,7 +168,7 @@ def _evaluate(args: argparse.Namespace) -> int:
     try:
         graph = load_graph(args.data)
     except LoadError as exc:
-        return _fail([*problems, *exc.problems], args.json)
+        return _fail([*problems, *exc.problems], wants_json(args))
     orders: Orders
     if args.orders is None:
         orders = load_sample_orders()
@@ -174,21 +176,21 @@ def _evaluate(args: argparse.Namespace) -> int:
         orders = read_orders(args.orders, graph=graph, on_error="collect")
         problems.extend(orders.problems)
     if problems:
-        return _fail(problems, args.json)
+        return _fail(problems, wants_json(args))
     ev = evaluate(graph, orders, start=start, end=end)
     total = sum(r.orders for r in ev.towns.values())
     ranking = rank_towns(ev)
     findings = find_problems(ev)
     dates, problems = _reforms(graph, ev, args.reform, args.orders is None)
     if problems:
-        return _fail(problems, args.json)
+        return _fail(problems, wants_json(args))
     months = sorted(ev.months)
     period = (f"{ev.start or (months[0] if months else '…')} – "
               f"{ev.end or (months[-1] if months else '…')}")
     source = args.orders or "embedded sample orders (2025)"
-    if args.json:
+    if wants_json(args):
         print(json.dumps({
-            "orders": total, "source": source, "notes": list(orders.notes),
+            "version": JSON_VERSION, "orders": total, "source": source, "notes": list(orders.notes),
             "evaluation": ev.to_dict(),
             "ranking": [s.to_dict() for s in ranking],
             "findings": [f.to_dict() for f in findings],

@@ -7,7 +7,7 @@ from typing import Any
 
 from .._dates import parse_date
 from .._diff import diff
-from ._common import add_data, load_graph, print_json
+from ._common import add_data, add_format, load_graph, print_result, wants_json
 
 __all__ = ["register"]
 
@@ -23,7 +23,7 @@ def register(commands: Any) -> None:
     history.add_argument("item", metavar="ITEM", help="item code or name")
     history.add_argument("--town", required=True, metavar="TOWN", help="town code, name or alias")
     add_data(history)
-    history.add_argument("--json", action="store_true", help="print JSON")
+    add_format(history)
     history.set_defaults(func=_history)
 
     compare = commands.add_parser(
@@ -38,7 +38,7 @@ def register(commands: Any) -> None:
                          help="the second date")
     compare.add_argument("--town", metavar="TOWN", help="only this town")
     add_data(compare)
-    compare.add_argument("--json", action="store_true", help="print JSON")
+    add_format(compare)
     compare.set_defaults(func=_diff)
 
 
@@ -48,8 +48,8 @@ def _history(args: argparse.Namespace) -> int:
     town = graph.town(args.town)
     periods = graph.history(item.code, town=town.code)
     moves = graph.transfers(item=item.code, town=town.code)
-    if args.json:
-        print_json({
+    if wants_json(args):
+        print_result({
             "item": item.code,
             "town": town.code,
             "periods": [o.to_dict() for o in periods],
@@ -75,8 +75,8 @@ def _history(args: argparse.Namespace) -> int:
 def _diff(args: argparse.Namespace) -> int:
     graph = load_graph(args.data)
     result = diff(graph, parse_date(args.start), parse_date(args.end), town=args.town)
-    if args.json:
-        print_json(result.to_dict())
+    if wants_json(args):
+        print_result(result.to_dict())
     else:
         print(result)
     return 0

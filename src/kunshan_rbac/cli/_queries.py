@@ -10,7 +10,7 @@ from .._errors import NotAssignedError
 from .._model import ListKind, Ownership, Role
 from .._stats import stats
 from .._text import display_width, pad
-from ._common import add_at, add_data, at_date, load_graph, print_json
+from ._common import add_at, add_data, add_format, at_date, load_graph, print_result, wants_json
 
 __all__ = ["register"]
 
@@ -26,7 +26,7 @@ def register(commands: Any) -> None:
     report.add_argument("path", nargs="?", metavar="PATH", help="data set (default: the sample)")
     add_data(report)
     add_at(report)
-    report.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    add_format(report, help="text: a table (default); json: for programs")
     report.set_defaults(func=_report)
 
     who = commands.add_parser(
@@ -39,7 +39,7 @@ def register(commands: Any) -> None:
     who.add_argument("--town", required=True, metavar="TOWN", help="town code, name or alias")
     add_at(who)
     add_data(who)
-    who.add_argument("--json", action="store_true", help="print JSON")
+    add_format(who)
     who.set_defaults(func=_who_owns)
 
     duties = commands.add_parser(
@@ -52,7 +52,7 @@ def register(commands: Any) -> None:
     add_data(duties)
     duties.add_argument("--role", choices=[r.value for r in Role], help="only this role")
     duties.add_argument("--list", choices=[k.value for k in ListKind], help="only this list")
-    duties.add_argument("--json", action="store_true", help="print JSON")
+    add_format(duties)
     duties.set_defaults(func=_duties)
 
 
@@ -63,8 +63,8 @@ def _report(args: argparse.Namespace) -> int:
         return 2
     graph = load_graph(args.path or args.data)
     result = stats(graph, at=at_date(args))
-    if args.json:
-        print_json(result.to_dict())
+    if wants_json(args):
+        print_result(result.to_dict())
     else:
         print(result)
     return 0
@@ -76,13 +76,13 @@ def _who_owns(args: argparse.Namespace) -> int:
     try:
         ownership = graph.owner(args.item, town=args.town, at=day)
     except NotAssignedError as exc:
-        if args.json:
-            print_json({"owner": None, "reason": str(exc)})
+        if wants_json(args):
+            print_result({"owner": None, "reason": str(exc)})
         else:
             print(graph.explain(args.item, town=args.town, at=day))
         return 1
-    if args.json:
-        print_json(ownership.to_dict())
+    if wants_json(args):
+        print_result(ownership.to_dict())
     else:
         print(graph.explain(args.item, town=args.town, at=day))
     return 0
@@ -92,8 +92,8 @@ def _duties(args: argparse.Namespace) -> int:
     graph = load_graph(args.data)
     unit = graph.unit(args.unit)
     found = graph.duties(args.unit, at=at_date(args), role=args.role, list=args.list)
-    if args.json:
-        print_json([o.to_dict() for o in found])
+    if wants_json(args):
+        print_result([o.to_dict() for o in found], "duties")
         return 0
     print(f"{unit.name} ({unit.code}): {len(found)} duties on {at_date(args).isoformat()}")
     rows = [_duty_row(o, unit.code) for o in found]

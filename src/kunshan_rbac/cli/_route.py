@@ -26,7 +26,7 @@ from .._errors import KunshanRbacError, LoadError, Problem
 from .._graph import ResponsibilityGraph
 from .._lexicon import Lexicon
 from .._router import Route, Router
-from ._common import add_at, add_data, load_graph, print_json
+from ._common import add_at, add_data, add_format, load_graph, print_result, wants_json
 
 __all__ = ["register"]
 
@@ -59,7 +59,8 @@ def register(commands: Any) -> None:
     route.add_argument("--lexicon", metavar="PATH",
                        help="a lexicon file whose entries extend the shipped one")
     add_data(route)
-    route.add_argument("--json", action="store_true", help="print JSON")
+    add_format(route, help="text for people (default), json for programs (a single order; "
+               "with --file every route is a JSON line either way)")
     route.set_defaults(func=_route)
 
 
@@ -89,8 +90,8 @@ def _route(args: argparse.Namespace) -> int:
     graph = load_graph(args.data)
     router = _router(args, graph)
     result = router.route(args.text, town=args.town, at=parse_date(args.at))
-    if args.json:
-        print_json(result.to_dict())
+    if wants_json(args):
+        print_result(result.to_dict())
     else:
         print(_describe(result))
     return 1 if result.declined else 0
