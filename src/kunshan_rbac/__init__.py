@@ -102,6 +102,7 @@ from ._supervision import (
 from ._templates import HandlingTemplate, Templates
 from ._text import normalize_name
 from ._transfers import Move, Transfer, TransferKind
+from ._unread import Unread
 
 __version__ = "0.1.0"
 
@@ -189,6 +190,7 @@ __all__ = [
     "UnknownItemError",
     "UnknownRuleError",
     "UnknownUnitError",
+    "Unread",
     "Violation",
     "WorkCalendar",
     "WriteError",
