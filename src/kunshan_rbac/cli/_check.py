@@ -20,9 +20,9 @@ from .._ci import FORMATS, Baseline, failed, render
 from .._dates import parse_date
 from .._errors import LoadError, Problem
 from .._graph import ResponsibilityGraph
-from .._lists import read_lists
 from .._rules import RULES, Severity, UnknownRuleError, check
 from .._text import display_width, pad
+from ..formats import read_lists
 from ._common import add_data, add_format, load_graph
 
 __all__ = ["load_failed", "register"]

@@ -21,8 +21,8 @@ from .._dates import parse_date
 from .._errors import LoadError, Problem, WriteError
 from .._graph import ResponsibilityGraph
 from .._jsonio import write_json
-from .._lists import FORMATS, read_lists, write_lists
 from .._unread import Unread
+from ..formats import FORMATS, read_lists, write_lists
 from ._common import load_graph
 
 __all__ = ["register"]
