@@ -30,6 +30,7 @@ _NAME = "事项名称"
 _START = "生效日期"
 _END = "失效日期"
 _PARTNERS = "协同部门"
+_GRANT = "赋权文号"
 
 
 @attrs.define
@@ -46,6 +47,7 @@ class ListRow:
     secondary_duty: str
     start: datetime.date | None
     end: datetime.date | None
+    grant: str = ""
 
     @property
     def place(self) -> Place:
@@ -195,7 +197,7 @@ def _list_row(cells: Cells, kind: ListKind, town: str, units: Units, items: Item
         return None
     items.keep(info)
     return ListRow(cells, kind, town, info.code, primary, secondary, duty, secondary_duty,
-                   start, end)
+                   start, end, grant=cells.get(_GRANT))
 
 
 def build_graph(units: Units, items: Items, rows: Rows) -> tuple[ResponsibilityGraph,
@@ -236,7 +238,7 @@ def build_graph(units: Units, items: Items, rows: Rows) -> tuple[ResponsibilityG
             graph.assign(
                 row.item, town=row.town, list=row.kind, primary=row.primary,
                 secondary=row.secondary, start=row.start, end=row.end, duty=row.duty,
-                secondary_duty=row.secondary_duty,
+                secondary_duty=row.secondary_duty, grant=row.grant,
             )
         except KunshanRbacError as exc:
             problems.append(row.cells.problem(_NAME, str(exc)))

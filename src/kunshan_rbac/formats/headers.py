@@ -137,6 +137,11 @@ _MODE = Column(
 _ITEM_CODE = Column("事项编码", ("编码", "项目编码", "事项代码"))
 _START = Column("生效日期", ("生效时间", "起始日期", "开始日期", "实施日期"))
 _END = Column("失效日期", ("失效时间", "终止日期", "截止日期", "废止日期"))
+_GRANT = Column(
+    "赋权文号",
+    ("赋权依据", "赋权文件", "下放文号", "委托文号", "赋权文件文号", "赋权文件名称及文号",
+     "下放依据", "委托依据", "授权文号"),
+)
 
 _UNIT_CODE = Column("编码", ("单位编码", "代码"), required=True)
 _UNIT_NAME = Column("名称", ("单位名称", "全称"), required=True)
@@ -160,9 +165,9 @@ LAYOUTS: dict[TableKind, tuple[Column, ...]] = {
 """The columns `write_lists` writes, in order, for each kind of table."""
 
 _EXTRAS: dict[TableKind, tuple[Column, ...]] = {
-    TableKind.BASIC: (_ITEM_CODE, _TYPE, _START, _END),
-    TableKind.COOPERATIVE: (_PARTNERS, _ITEM_CODE, _TYPE, _START, _END),
-    TableKind.RECLAIMED: (_DOMAIN, _PARTNERS, _ITEM_CODE, _START, _END),
+    TableKind.BASIC: (_ITEM_CODE, _TYPE, _START, _END, _GRANT),
+    TableKind.COOPERATIVE: (_PARTNERS, _ITEM_CODE, _TYPE, _START, _END, _GRANT),
+    TableKind.RECLAIMED: (_DOMAIN, _PARTNERS, _ITEM_CODE, _START, _END, _GRANT),
     TableKind.UNITS: (),
     TableKind.ITEMS: (),
 }
@@ -171,8 +176,9 @@ COLUMNS: dict[TableKind, tuple[Column, ...]] = {
     kind: LAYOUTS[kind] + _EXTRAS[kind] for kind in TableKind
 }
 """Every column read for each kind of table: the layout, then optional extras
-(协同部门 on the cooperative and reclaimed lists, 事项编码, 事项类型, 领域, and the
-per-row dates 生效日期 / 失效日期)."""
+(协同部门 on the cooperative and reclaimed lists, 事项编码, 事项类型, 领域, the
+per-row dates 生效日期 / 失效日期, and 赋权文号: the document that empowered the row's
+primary unit, the town on the basic list)."""
 
 _BRACKETS = re.compile(r"[（(【\[［][^）)】\]］]*[）)】\]］]")
 

@@ -138,6 +138,7 @@ class _Writer:
             item = answer.item
             records = [r for r in answer.records if r.holds_on(self.day)]
             primary_duty = next((r.duty for r in records if r.role is Role.PRIMARY), "")
+            grant = next((r.grant for r in records if r.role is Role.PRIMARY), "")
             town_duty = next((r.duty for r in records
                               if r.role is Role.SECONDARY and r.unit == town.code), "")
             others = [u for u in answer.secondary if u.code != town.code]
@@ -146,6 +147,7 @@ class _Writer:
                 "事项名称": item.name,
                 "依据": "\n".join(item.basis),
                 "事项编码": item.code if self.item_ambiguous(item) else "",
+                "赋权文号": grant,
             }
             if kind is ListKind.BASIC:
                 if answer.primary.code != town.code:
@@ -180,9 +182,10 @@ class _Writer:
 
     @staticmethod
     def header(kind: TableKind, rows: list[dict[str, str]]) -> tuple[str, ...]:
-        """The layout's columns, plus 协同部门 and 事项编码 when some row needs them."""
+        """The layout's columns, plus 协同部门, 事项编码 and 赋权文号 when some row needs
+        them."""
         names = [c.name for c in LAYOUTS[kind]]
-        for extra in ("协同部门", "事项编码"):
+        for extra in ("协同部门", "事项编码", "赋权文号"):
             if extra not in names and any(row.get(extra) for row in rows):
                 names.append(extra)
         return tuple(names)
