@@ -237,9 +237,12 @@ def write_lists(
 
     Units are named by name (by code when the name would not read back as the same
     unit); a town that stays secondary on a reclaimed item has its part in 工作方式
-    (`RECLAIMED_PLACEHOLDER` when the record holds no text). Cells that a spreadsheet
-    would take for formulas stay text (see the formats reference). Files of the same
-    names are replaced; nothing is written when anything cannot be.
+    (`RECLAIMED_PLACEHOLDER` when the record holds no text); the primary record's grant
+    goes into a 赋权文号 column, so that the lists read back give the same `check`
+    report on ``at`` as the graph. History, transfers and record sources are not
+    shown: the JSON format keeps them. Cells that a spreadsheet would take for formulas
+    stay text (see the formats reference). Files of the same names are replaced;
+    nothing is written when anything cannot be.
 
     Args:
         graph: the graph.
