@@ -56,7 +56,6 @@ from ._graph import ResponsibilityGraph
 from ._jsonio import read_json, write_json
 from ._lexicon import DeclineClass, Lexicon, LexiconEntry
 from ._limits import DEFAULT_LIMITS, Limits
-from ._lists import read_lists, write_lists
 from ._model import (
     ENFORCEMENT_POWER_TYPES,
     POWER_TYPES,
@@ -105,6 +104,8 @@ from ._supervision import (
 from ._templates import HandlingTemplate, Templates
 from ._text import normalize_name
 from ._transfers import Move, Transfer, TransferKind
+from ._unread import Unread
+from .formats import read_lists, write_lists
 
 __version__ = "0.1.0"
 
@@ -195,6 +196,7 @@ __all__ = [
     "UnknownItemError",
     "UnknownRuleError",
     "UnknownUnitError",
+    "Unread",
     "Violation",
     "WorkCalendar",
     "WriteError",

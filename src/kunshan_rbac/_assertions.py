@@ -30,10 +30,10 @@ from ._dates import parse_date
 from ._errors import KunshanRbacError, LoadError, NotAssignedError, Problem
 from ._graph import ResponsibilityGraph
 from ._jsonio import read_json
-from ._lists import read_lists
 from ._model import ListKind, Role
 from ._rules import RULES, Report, check
 from ._sample import load_sample
+from .formats import read_lists
 
 __all__ = [
     "AssertionReport",

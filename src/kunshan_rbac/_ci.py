@@ -1,7 +1,9 @@
 """Reports in the formats CI systems read: versioned JSON, JUnit XML and SARIF 2.1.0.
 
 The consistency report of `kunshan_rbac.check`, the `AssertionReport` of an assertion file,
-and the problems of a file that could not load each become one document per format.
+and the problems of a file that could not load each become one document per format. A
+report checked on a data set that loaded only in part (`Report.problems`) carries its load
+problems in every format, each at its file, sheet, row and column, and fails the run.
 Violations get a stable fingerprint (`fingerprint`), so that a `Baseline` of today's known
 violations lets a pipeline fail only on new ones.
 """
@@ -192,18 +194,19 @@ def _violation(v: Violation, fresh: set[int] | None) -> dict[str, Any]:
 
 
 def _problem(p: Problem) -> dict[str, Any]:
-    return {"file": p.file, "sheet": p.sheet, "row": p.row, "column": p.column,
-            "value": _short(p.value), "expected": p.expected, "message": str(p)}
+    return p.to_dict()
 
 
 def check_document(report: Report, *, data: str | None, new: Sequence[Violation] | None = None
                    ) -> dict[str, Any]:
-    """The ``check --format json`` document: versioned, with fingerprints."""
+    """The ``check --format json`` document: versioned, with fingerprints, and with the
+    load problems (and the rows they left unread) when the data loaded only in part."""
     fresh = {id(v) for v in new} if new is not None else None
     body = report.to_dict()
     body["violations"] = [_violation(v, fresh) for v in report.violations]
+    problems = body.pop("problems")
     return {"version": REPORT_VERSION, "$schema": SCHEMA_URI, "kind": "check", "data": data,
-            **body, "new": len(new) if new is not None else None, "problems": []}
+            **body, "new": len(new) if new is not None else None, "problems": problems}
 
 
 def test_document(report: AssertionReport) -> dict[str, Any]:
@@ -251,7 +254,8 @@ def _junit(suites: list[tuple[str, list[tuple[str, str, str | None, str]]]]) -> 
 
 def check_junit(report: Report, *, fail_on: Severity, new: Sequence[Violation] | None = None
                 ) -> str:
-    """One test case per rule that ran, failed when it found violations that fail the run."""
+    """One test case per rule that ran, failed when it found violations that fail the run;
+    with load problems, a second suite with one failed test case per problem."""
     counted = _failing(report, fail_on, new)
     cases = []
     for rule_id, found in report.by_rule().items():
@@ -260,7 +264,10 @@ def check_junit(report: Report, *, fail_on: Severity, new: Sequence[Violation] |
                    if failing else None)
         detail = "\n".join(str(v) for v in failing)
         cases.append((rule_id, f"{TOOL}.check", message, detail))
-    return _junit([(f"{TOOL} check", cases)])
+    suites = [(f"{TOOL} check", cases)]
+    if report.problems:
+        suites.append((f"{TOOL} check: load", _problem_cases("check", report.problems)))
+    return _junit(suites)
 
 
 def test_junit(report: AssertionReport) -> str:
@@ -274,11 +281,14 @@ def test_junit(report: AssertionReport) -> str:
     return _junit(list(suites.items()))
 
 
+def _problem_cases(kind: str, problems: Sequence[Problem]
+                   ) -> list[tuple[str, str, str | None, str]]:
+    return [(p.place, f"{TOOL}.{kind}", p.expected, str(p)) for p in problems]
+
+
 def problems_junit(kind: str, problems: Sequence[Problem]) -> str:
     """One failed test case per problem of a file that could not load."""
-    cases: list[tuple[str, str, str | None, str]] = [
-        (p.place, f"{TOOL}.{kind}", p.expected, str(p)) for p in problems]
-    return _junit([(f"{TOOL} {kind}: load", cases)])
+    return _junit([(f"{TOOL} {kind}: load", _problem_cases(kind, problems))])
 
 
 # ---------------------------------------------------------------------------- SARIF
@@ -323,12 +333,30 @@ def _physical(file: str, line: int | None = None, *, sheet: str | None = None,
     return physical
 
 
+_LOAD_RULE = {"id": "load-error", "shortDescription": {"text": "the input can be read"},
+              "defaultConfiguration": {"level": "error"}}
+
+
+def _load_results(problems: Sequence[Problem], index: int) -> list[dict[str, Any]]:
+    """One error result per load problem, at its file and row (sheet and column as
+    properties of the location), under the ``load-error`` rule at ``index``."""
+    return [{
+        "ruleId": "load-error",
+        "ruleIndex": index,
+        "level": "error",
+        "message": {"text": str(p)},
+        "locations": [_physical(p.file, p.row, sheet=p.sheet, column=p.column)],
+    } for p in problems]
+
+
 def check_sarif(report: Report, *, data: str | None, fail_on: Severity,
                 new: Sequence[Violation] | None = None) -> str:
     """SARIF 2.1.0 for a consistency report.
 
     Violations name places in the data (item, town, unit, record), not lines of a file:
     each result points at the data file and carries the place as a logical location.
+    Load problems (`Report.problems`) follow as ``load-error`` results, each at its own
+    file and row, with its sheet and column.
     """
     file = data or "kunshan_rbac/data/kunshan.json.gz"
     catalogue = {r.id: r for r in RULES}
@@ -366,7 +394,10 @@ def check_sarif(report: Report, *, data: str | None, fail_on: Severity,
         if fresh is not None:
             result["baselineState"] = "new" if id(v) in fresh else "unchanged"
         results.append(result)
-    return _sarif(rules, results, [file])
+    if report.problems:
+        rules.append(_LOAD_RULE)
+        results += _load_results(report.problems, len(rules) - 1)
+    return _sarif(rules, results, [file, *(p.file for p in report.problems)])
 
 
 def test_sarif(report: AssertionReport) -> str:
@@ -387,16 +418,7 @@ def test_sarif(report: AssertionReport) -> str:
 
 def problems_sarif(kind: str, problems: Sequence[Problem]) -> str:
     """SARIF 2.1.0 for a file that could not load: one error per problem, at its place."""
-    rules = [{"id": "load-error", "shortDescription": {"text": "the input can be read"},
-              "defaultConfiguration": {"level": "error"}}]
-    results = [{
-        "ruleId": "load-error",
-        "ruleIndex": 0,
-        "level": "error",
-        "message": {"text": str(p)},
-        "locations": [_physical(p.file, p.row, sheet=p.sheet, column=p.column)],
-    } for p in problems]
-    return _sarif(rules, results, [p.file for p in problems])
+    return _sarif([_LOAD_RULE], _load_results(problems, 0), [p.file for p in problems])
 
 
 # ---------------------------------------------------------------------------- text
@@ -410,8 +432,9 @@ def _failing(report: Report, fail_on: Severity, new: Sequence[Violation] | None)
 
 def failed(report: Report, fail_on: Severity, new: Sequence[Violation] | None = None) -> bool:
     """Whether the run fails: an error (or, with ``fail_on`` warning, any violation) counts,
-    among the new violations only when a baseline is used."""
-    return bool(_failing(report, fail_on, new))
+    among the new violations only when a baseline is used; a load problem always fails
+    (no baseline accepts rows that were not read)."""
+    return bool(report.problems) or bool(_failing(report, fail_on, new))
 
 
 def check_text(report: Report, *, limit: int | None = None,
@@ -420,7 +443,9 @@ def check_text(report: Report, *, limit: int | None = None,
 
     A message is split at its first ``"; "`` into what is wrong and what to do; when
     several violations of a rule share the hint, it is printed once under the rule.
-    ``limit`` caps the violation lines; the first line is the one-line summary.
+    ``limit`` caps the violation lines; the first line is the one-line summary. Load
+    problems, if any, come next, one per line with its place, all of them (``limit``
+    does not hide a row that was not read).
     """
     fresh = {id(v) for v in new} if new is not None else None
     lines: list[str] = []
@@ -455,7 +480,13 @@ def check_text(report: Report, *, limit: int | None = None,
     summary = report.summary()
     if new is not None:
         summary += f"; {len(new)} new beyond the baseline"
-    return "\n\n".join([summary, "\n".join(lines)]) if lines else summary
+    blocks = [summary]
+    if report.problems:
+        blocks.append("\n".join([f"load problems ({report.unread}): {len(report.problems)}",
+                                 *(f"  {p}" for p in report.problems)]))
+    if lines:
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
 
 
 def _split(message: str) -> tuple[str, str]:

@@ -373,6 +373,15 @@ class Problem:
         found = "" if self.value is None else f" (found {self.value!r})"
         return f"{self.place}: {self.expected}{found}"
 
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready view: the place, the value (when it is a plain value), what was
+        expected, and the whole message."""
+        value = self.value
+        plain = isinstance(value, str | int | float | bool) or value is None
+        return {"file": self.file, "sheet": self.sheet, "row": self.row, "column": self.column,
+                "value": value if plain else None, "expected": self.expected,
+                "message": str(self)}
+
 
 class LoadError(KunshanRbacError, ValueError):
     """A file could not be loaded; every problem found is listed, each with its place.

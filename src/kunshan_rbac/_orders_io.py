@@ -31,12 +31,12 @@ import attrs
 import jsonschema
 import openpyxl
 
-from ._csv import decode
 from ._errors import AmbiguousNameError, LoadError, Problem, UnknownItemError, UnknownUnitError
 from ._graph import ResponsibilityGraph
 from ._orders import OrderEvent, Orders, parse_event, parse_rating, parse_time
-from ._tables import cell_text, guard_formula, unguard_formula
 from ._text import normalize_name
+from .formats.cells import cell_text, guard_formula, unguard_formula
+from .formats.csv import decode
 
 __all__ = [
     "EVENT_COLUMNS",

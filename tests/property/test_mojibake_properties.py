@@ -17,8 +17,8 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import kunshan_rbac as kr
-from kunshan_rbac._csv import decode_located
 from kunshan_rbac._mojibake import mojibake
+from kunshan_rbac.formats.csv import decode_located
 
 
 @functools.cache

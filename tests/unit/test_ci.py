@@ -11,7 +11,7 @@ import pytest
 
 import kunshan_rbac as kr
 from fixtures_ci import sarif_schema
-from kunshan_rbac._ci import check_text, render
+from kunshan_rbac._ci import check_text, failed, render
 
 
 def violation(item: str, **fields: Any) -> kr.Violation:
@@ -106,3 +106,65 @@ def test_text_groups_hints_and_caps_lines() -> None:
     assert text.count("add one") == 1
     assert "... and 1 more" in text
     assert text.splitlines()[0] == report.summary()
+
+
+def _partial() -> kr.Report:
+    """A report with one warning, checked on lists of which one row was not read."""
+    unread = kr.Problem("玉山镇.xlsx", "基本履职事项清单", 7, "E", "市火星局",
+                        "a unit of the catalogue (单位)")
+    return kr.Report((violation("B-1"),), None, ("has-basis",), problems=(unread,))
+
+
+def test_partial_report_json_follows_its_schema() -> None:
+    """A check of lists read in part is a full report plus its problems and unread counts,
+    valid by the schema."""
+    document = json.loads(render("check", "json", _partial(), data="玉山镇.xlsx"))
+    jsonschema.validate(document, kr.report_schema())
+    assert document["ok"] is False
+    assert document["warnings"] == 1
+    assert document["unread"] == {"rows": 1, "files": 0}
+    assert document["problems"][0]["row"] == 7
+
+
+def test_schema_refuses_a_partial_report_that_says_ok() -> None:
+    """Test of the schema: a report with load problems that claims ok, or that lacks its
+    unread counts, is invalid."""
+    document = json.loads(render("check", "json", _partial(), data="玉山镇.xlsx"))
+    claims_ok = {**document, "ok": True}
+    no_counts = {key: value for key, value in document.items() if key != "unread"}
+    for wrong in (claims_ok, no_counts):
+        with pytest.raises(jsonschema.ValidationError):
+            jsonschema.validate(wrong, kr.report_schema())
+
+
+def test_partial_report_fails_the_run_in_text_junit_and_sarif() -> None:
+    """The load problem appears in every format at its place, and fails the run even with
+    warnings allowed and everything in a baseline."""
+    report = _partial()
+    assert failed(report, kr.Severity.ERROR)
+    assert failed(report, kr.Severity.ERROR, new=())
+    text = check_text(report)
+    assert "load problems (1 row not read): 1" in text
+    assert "玉山镇.xlsx, 基本履职事项清单, row 7, column E" in text
+    assert "no violations" not in text
+    junit = render("check", "junit", report, fail_on=kr.Severity.ERROR)
+    assert 'name="kunshan-rbac check: load" tests="1" failures="1"' in junit
+    log = json.loads(render("check", "sarif", report, data="玉山镇.xlsx",
+                            fail_on=kr.Severity.ERROR))
+    jsonschema.Draft4Validator(sarif_schema()).validate(log)
+    run = log["runs"][0]
+    assert [r["id"] for r in run["tool"]["driver"]["rules"]] == ["has-basis", "load-error"]
+    load = run["results"][-1]
+    assert (load["ruleId"], load["ruleIndex"], load["level"]) == ("load-error", 1, "error")
+    assert load["locations"][0]["physicalLocation"]["region"] == {"startLine": 7}
+    assert load["locations"][0]["properties"] == {"sheet": "基本履职事项清单", "column": "E"}
+
+
+def test_clean_report_has_no_load_suite() -> None:
+    """Without load problems the formats are as before: no load suite nor load rule."""
+    report = kr.Report((violation("B-1"),), None, ("has-basis",))
+    assert not failed(report, kr.Severity.ERROR)
+    assert "load" not in render("check", "junit", report, fail_on=kr.Severity.ERROR)
+    log = json.loads(render("check", "sarif", report, data="x.json",
+                            fail_on=kr.Severity.ERROR))
+    assert [r["id"] for r in log["runs"][0]["tool"]["driver"]["rules"]] == ["has-basis"]

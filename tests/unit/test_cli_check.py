@@ -9,9 +9,12 @@ import sys
 from importlib import resources
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 import kunshan_rbac as kr
+from fixtures_ci import sarif_schema
+from fixtures_lists import BASIC, BASIC_HEADER, BASIC_SHEET, town_book, units_csv, write_csv
 from kunshan_rbac._sample import SAMPLE_FILE
 from kunshan_rbac.cli import main
 
@@ -269,3 +272,119 @@ def test_max_caps_the_text(capsys: pytest.CaptureFixture[str]) -> None:
     assert code == 0
     assert "... and 39 more (--max 2 shown)" in out
     assert out.count("add the law") == 1
+
+
+def _lists_with_an_unread_row(folder: Path) -> Path:
+    """A folder of lists whose basic list names an unknown unit on its third row (row 3 of
+    the CSV file, column E): that row cannot be read, the other three can."""
+    units_csv(folder)
+    rows = [BASIC_HEADER, *[list(r) for r in BASIC]]
+    rows[2][4] = "市火星局"
+    write_csv(folder / f"巴城镇_{BASIC_SHEET}.csv", rows)
+    return folder
+
+
+def _place(problem: dict[str, object]) -> tuple[object, ...]:
+    return problem["sheet"], problem["row"], problem["column"]
+
+
+def test_lists_with_an_unread_row_fail_with_the_row_located(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Lists with a row that cannot be read are checked on the other rows, and the text
+    report says which row was not read instead of "no violations"; exit 1."""
+    folder = str(_lists_with_an_unread_row(tmp_path / "lists"))
+    for argv in (["check", folder], ["check", "--data", folder]):
+        code, out, _ = run(capsys, *argv)
+        assert code == 1
+        assert "no violations" not in out
+        summary = out.splitlines()[0]
+        assert summary.endswith("in the rows read; 1 row not read (1 load problem)")
+        assert "row 3, column E" in out
+        assert "市火星局" in out
+
+
+def test_lists_with_an_unread_row_fail_in_every_format(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """JSON (valid by the report schema), JUnit and SARIF each carry the load problem with
+    its file, row and column (a CSV file has no sheet), and the run exits 1 whatever the
+    format."""
+    folder = str(_lists_with_an_unread_row(tmp_path / "lists"))
+    sheet = f"巴城镇_{BASIC_SHEET}.csv"
+    code, out, _ = run(capsys, "check", folder, "--format", "json")
+    assert code == 1
+    document = json.loads(out)
+    jsonschema.validate(document, kr.report_schema())
+    assert document["ok"] is False
+    assert document["unread"] == {"rows": 1, "files": 0}
+    assert [_place(p) for p in document["problems"]] == [(None, 3, "E")]
+    assert document["problems"][0]["file"].endswith(sheet)
+    assert "violations" in document
+    code, out, _ = run(capsys, "check", folder, "--format", "junit")
+    assert code == 1
+    assert 'name="kunshan-rbac check: load"' in out
+    assert "row 3, column E" in out
+    code, out, _ = run(capsys, "check", folder, "--format", "sarif")
+    assert code == 1
+    log = json.loads(out)
+    jsonschema.Draft4Validator(sarif_schema()).validate(log)
+    loads = [r for r in log["runs"][0]["results"] if r["ruleId"] == "load-error"]
+    assert len(loads) == 1
+    location = loads[0]["locations"][0]
+    assert location["physicalLocation"]["artifactLocation"]["uri"].endswith(sheet)
+    assert location["physicalLocation"]["region"] == {"startLine": 3}
+    assert location["properties"] == {"sheet": None, "column": "E"}
+
+
+def test_a_baseline_does_not_accept_unread_rows(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A baseline written on partly read lists still fails the next run: rows that were
+    not read are not violations a baseline can accept."""
+    folder = str(_lists_with_an_unread_row(tmp_path / "lists"))
+    baseline = str(tmp_path / "baseline.json")
+    assert run(capsys, "check", folder, "--write-baseline", baseline)[0] == 1
+    assert run(capsys, "check", folder, "--baseline", baseline)[0] == 1
+
+
+def test_clean_lists_still_pass(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """Lists read whole are checked as before: no load problem, exit 0."""
+    town_book(tmp_path)
+    code, out, _ = run(capsys, "check", str(tmp_path / "玉山镇.xlsx"), "--json")
+    assert code == 0, out
+    document = json.loads(out)
+    assert document["ok"] is True
+    assert document["problems"] == []
+    assert document["unread"] == {"rows": 0, "files": 0}
+
+
+def test_lists_of_which_nothing_reads_are_a_load_error(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """When not one row of the lists can be read, it is a load error as before: exit 2,
+    one line per problem on standard error."""
+    folder = tmp_path / "lists"
+    units_csv(folder)
+    write_csv(folder / f"巴城镇_{BASIC_SHEET}.csv",
+              [BASIC_HEADER, [1, "民生服务", "临时救助", "受理", "市火星局", ""]])
+    code, out, err = run(capsys, "check", str(folder))
+    assert code == 2
+    assert out == ""
+    assert err.startswith("kunshan-rbac: error: ")
+    assert "row 2, column E" in err
+
+
+def test_import_collect_then_check_is_not_silent(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """``import --collect`` says how many rows it skipped, and ``check`` on the lists
+    themselves reports them: neither says everything is fine."""
+    folder = str(_lists_with_an_unread_row(tmp_path / "lists"))
+    saved = str(tmp_path / "saved.json")
+    code, out, _ = run(capsys, "import", folder, "--to", saved, "--collect")
+    assert code == 1
+    assert "skipped 1 row" in out
+    code, out, _ = run(capsys, "check", folder)
+    assert code == 1
+    assert "1 row not read" in out

@@ -43,7 +43,7 @@ def test_import_with_problems_writes_nothing_and_exits_2(
     target = tmp_path / "out.json"
     assert main(["import", str(_broken_folder(tmp_path / "in")), "--to", str(target)]) == 2
     out, err = capsys.readouterr()
-    assert "1 problem" in out
+    assert "1 problem in 1 row" in out
     assert "row 3, column E" in err
     assert "Traceback" not in err
     assert not target.exists()
@@ -52,14 +52,38 @@ def test_import_with_problems_writes_nothing_and_exits_2(
 def test_import_collect_saves_the_good_rows_and_exits_1(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """--collect saves the rows without problems, lists the problems, and exits 1."""
+    """--collect saves the rows without problems, says how many rows it skipped, lists
+    the problems, and exits 1."""
     target = tmp_path / "out.json"
     assert main(["import", str(_broken_folder(tmp_path / "in")), "--to", str(target),
                  "--collect"]) == 1
     out, err = capsys.readouterr()
-    assert "1 problem" in out
+    assert out.count("\n") == 1
+    assert out.rstrip().endswith(f"1 problem: skipped 1 row, not in {target}")
     assert "市火星局" in err
     assert len(kr.read_json(target).items()) == len(BASIC) - 1
+
+
+def test_import_collect_counts_rows_and_unread_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two problems in one row are one skipped row; a file that cannot be read at all is
+    counted apart; a clean import with --collect exits 0 and skips nothing."""
+    folder = _broken_folder(tmp_path / "in")
+    rows = [BASIC_HEADER, *[list(r) for r in BASIC]]
+    rows[2][4] = "市火星局"
+    rows[2][2] = ""
+    write_csv(folder / f"巴城镇_{BASIC_SHEET}.csv", rows)
+    (folder / "周市镇.xls").write_bytes(b"old excel")
+    target = tmp_path / "out.json"
+    assert main(["import", str(folder), "--to", str(target), "--collect"]) == 1
+    out = capsys.readouterr().out
+    assert "3 problems: skipped 1 row and 1 file" in out
+    town_book(tmp_path / "clean")
+    assert main(["import", str(tmp_path / "clean"), "--to", str(target), "--collect"]) == 0
+    out = capsys.readouterr().out
+    assert "skipped" not in out
+    assert out.rstrip().endswith("0 problems")
 
 
 def test_import_refuses_a_bad_target_or_date(

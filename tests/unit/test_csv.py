@@ -21,8 +21,8 @@ from fixtures_lists import (
     units_csv,
     write_csv,
 )
-from kunshan_rbac._csv import decode
-from kunshan_rbac._tables import guard_formula, unguard_formula
+from kunshan_rbac.formats.cells import guard_formula, unguard_formula
+from kunshan_rbac.formats.csv import decode
 
 DAY = datetime.date(2025, 7, 1)
 

@@ -15,7 +15,7 @@ def test_all_is_sorted_and_complete() -> None:
     assert list(kr.__all__) == sorted(kr.__all__, key=isort_style)
     for name in kr.__all__:
         assert hasattr(kr, name), name
-    submodules = {"cli", "annotations", "testing"}
+    submodules = {"cli", "annotations", "formats", "testing"}
     public = {n for n in vars(kr) if not n.startswith("_") and n not in submodules}
     assert public <= set(kr.__all__), public - set(kr.__all__)
 

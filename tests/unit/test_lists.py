@@ -26,8 +26,8 @@ from fixtures_lists import (
     write_book,
     write_csv,
 )
-from kunshan_rbac._lists import RECLAIMED_PLACEHOLDER
 from kunshan_rbac._sample import SAMPLE_FILE
+from kunshan_rbac.formats import RECLAIMED_PLACEHOLDER
 
 DAY = datetime.date(2025, 7, 1)
 SAMPLE_PRESENT = resources.files("kunshan_rbac").joinpath("data", SAMPLE_FILE).is_file()

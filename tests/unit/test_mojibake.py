@@ -12,8 +12,8 @@ import pytest
 
 import kunshan_rbac as kr
 from fixtures_lists import BASIC, BASIC_HEADER, BASIC_SHEET, csv_bytes, units_csv
-from kunshan_rbac._csv import decode, decode_located
 from kunshan_rbac._mojibake import mojibake
+from kunshan_rbac.formats.csv import decode, decode_located
 
 
 def test_reported_example_is_mojibake() -> None:

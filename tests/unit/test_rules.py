@@ -884,3 +884,51 @@ def test_check_takes_the_date_by_keyword() -> None:
         kr.check(graph, "2025-12-31", at="2025-12-31")  # type: ignore[misc]
     with pytest.raises(TypeError):
         kr.check(graph, "2025-12-31", "one-primary")  # type: ignore[call-arg]
+
+
+UNREAD = kr.Problem("巴城镇_基本履职事项清单.csv", None, 3, "E", "市火星局",
+                    "a unit of the catalogue (单位)")
+
+
+def test_load_problems_make_the_report_not_ok() -> None:
+    """Load problems given to check go into the report, which is then not ok and never
+    says "no violations", though the rows read break no rule."""
+    g = catalogue(BASIC)
+    g.assign("B-001", town="yushan", list="basic", primary="yushan")
+    clean = kr.check(g)
+    assert clean.ok
+    assert "no violations" in clean.summary()
+    partial = kr.check(g, problems=[UNREAD])
+    assert partial.violations == clean.violations
+    assert partial.problems == (UNREAD,)
+    assert not partial.ok
+    assert "no violations" not in partial.summary()
+    assert partial.summary().endswith("1 row not read (1 load problem)")
+    assert (partial.unread.rows, partial.unread.files) == (1, 0)
+    assert str(UNREAD) in str(partial)
+    assert partial.to_dict()["problems"] == [UNREAD.to_dict()]
+    assert partial.to_dict()["unread"] == {"rows": 1, "files": 0}
+    assert partial != clean
+
+
+def test_read_lists_collect_then_check(tmp_path: Path) -> None:
+    """The library flow: lists read with on_error="collect" and checked with their
+    problems give a report that names the unread row."""
+    (tmp_path / "单位.csv").write_text(
+        "编码,名称,类型\nbacheng,巴城镇,镇\nmzj,市民政局,部门\n", encoding="utf-8")
+    (tmp_path / "巴城镇_基本履职事项清单.csv").write_text(
+        "序号,领域,事项名称,具体工作事项,协同部门,依据\n"
+        "1,民生服务,临时救助申请受理,受理申请,市民政局,《社会救助暂行办法》\n"
+        "2,民生服务,最低生活保障申请受理,受理申请,市火星局,《社会救助暂行办法》\n",
+        encoding="utf-8")
+    g, problems = kr.read_lists(tmp_path, on_error="collect")
+    report = kr.check(g, problems=problems)
+    assert not report.ok
+    assert [(p.row, p.column) for p in report.problems] == [(3, "E")]
+    assert "row 3, column E" in str(report)
+
+
+def test_problems_must_be_problems() -> None:
+    """Anything but Problem values among the problems is a TypeError naming it."""
+    with pytest.raises(TypeError, match=r"kr\.Problem"):
+        kr.check(kr.ResponsibilityGraph(), problems=["row 3 is bad"])  # type: ignore[list-item]

@@ -26,7 +26,7 @@ from fixtures_lists import (
     town_book,
     write_book,
 )
-from kunshan_rbac._tables import derive_code
+from kunshan_rbac.formats.cells import derive_code
 
 DAY = datetime.date(2025, 7, 1)
 

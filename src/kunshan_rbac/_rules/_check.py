@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar, cast
 
 from .._dates import DateLike, parse_date
+from .._errors import Problem
 from .._graph import ResponsibilityGraph
 from ._builtin import IMPLEMENTATIONS, RULES, SPECIALIST_POWER_TYPES, _Context
 from ._values import InvalidRuleError, Report, Rule, UnknownRuleError, Violation
@@ -115,6 +116,7 @@ def check(
     ignore: str | Iterable[str] | None = None,
     rules: Iterable[Rule] | None = None,
     specialist_power_types: str | Iterable[str] | None = None,
+    problems: Iterable[Problem] = (),
 ) -> Report:
     """Check a graph against the consistency rules and report every violation.
 
@@ -136,17 +138,22 @@ def check(
             ones; ``select`` and ``ignore`` take their ids too.
         specialist_power_types: the power types for which ``town-capacity`` wants a
             grant; default `SPECIALIST_POWER_TYPES` (行政处罚 and 行政强制).
+        problems: the load problems of the graph's data, as
+            ``read_lists(path, on_error="collect")`` returns them: they go into the
+            report (`Report.problems`), which then is not ok, since rows were not read.
 
     Returns:
-        The `Report`; ``report.ok`` is true when no error-severity violation was found.
+        The `Report`; ``report.ok`` is true when no error-severity violation was found
+        and no load problem was given.
 
     Raises:
         UnknownRuleError: ``select`` or ``ignore`` names an unknown id.
         InvalidRuleError: a custom rule reuses a taken id, or ``specialist_power_types``
             is malformed.
         InvalidDateError: ``at`` cannot be read.
-        TypeError: ``rules`` holds something that is not a `Rule`, or a rule yields
-            something that is not a `Violation`.
+        TypeError: ``rules`` holds something that is not a `Rule`, a rule yields
+            something that is not a `Violation`, or ``problems`` holds something that is
+            not a `Problem`.
 
     Examples:
         >>> import kunshan_rbac as kr
@@ -192,4 +199,5 @@ def check(
         day,
         tuple(r.id for r in chosen),
         names={code: unit.name for code, unit in context.units.items()},
+        problems=problems,
     )

@@ -17,9 +17,10 @@ import attrs
 from .. import _frames
 from .._dates import DateLike, parse_date
 from .._display import table_html
-from .._errors import InvalidRuleError, KunshanRbacError, UnknownRuleError
+from .._errors import InvalidRuleError, KunshanRbacError, Problem, UnknownRuleError
 from .._model import _LabelledEnum
 from .._text import display_width, pad
+from .._unread import Unread
 
 if TYPE_CHECKING:
     from .._graph import ResponsibilityGraph
@@ -96,6 +97,15 @@ def _violations(value: Iterable[Violation]) -> tuple[Violation, ...]:
 
 def _strings(value: Iterable[str]) -> tuple[str, ...]:
     return tuple(value)
+
+
+def _problems(value: Iterable[Problem]) -> tuple[Problem, ...]:
+    problems = tuple(value)
+    for problem in problems:
+        if not isinstance(problem, Problem):
+            raise TypeError(f"problems= takes kr.Problem values (as read_lists(..., "
+                            f"on_error='collect') returns them), not {problem!r}")
+    return problems
 
 
 def _day(value: datetime.date | None) -> str | None:
@@ -302,23 +312,41 @@ class Report:
         at: the day checked, or ``None`` when every date was.
         rules: the ids of the rules that ran, in order.
         names: display names of units by code, for ``str()`` (not compared).
+        problems: the load problems of the data checked (`Problem` values, each with its
+            file, sheet, row and column): rows the reader left out, so that the
+            violations speak only for the rows read. Empty when everything was read.
 
     Examples:
         >>> import kunshan_rbac as kr
         >>> report = kr.check(kr.ResponsibilityGraph())
         >>> report.ok, len(report.violations)
         (True, 0)
+        >>> unread = kr.Problem("巴城镇_基本履职事项清单.csv", "巴城镇_基本履职事项清单.csv",
+        ...                     3, "E", "市火星局", "a unit of the catalogue (单位)")
+        >>> report = kr.check(kr.ResponsibilityGraph(), problems=[unread])
+        >>> report.ok
+        False
+        >>> report.summary().split(": ", 1)[1]
+        '0 errors, 0 warnings in the rows read; 1 row not read (1 load problem)'
     """
 
     violations: tuple[Violation, ...] = attrs.field(converter=_violations)
     at: datetime.date | None = None
     rules: tuple[str, ...] = attrs.field(default=(), converter=_strings)
     names: dict[str, str] = attrs.field(factory=dict, repr=False, eq=False, kw_only=True)
+    problems: tuple[Problem, ...] = attrs.field(default=(), converter=_problems, kw_only=True)
 
     @property
     def ok(self) -> bool:
-        """Whether no error-severity violation was found (warnings do not count)."""
-        return not any(v.severity is Severity.ERROR for v in self.violations)
+        """Whether no error-severity violation was found (warnings do not count) and every
+        row of the data was read (no load `problems`)."""
+        return not self.problems and not any(
+            v.severity is Severity.ERROR for v in self.violations)
+
+    @property
+    def unread(self) -> Unread:
+        """How many rows and files the load `problems` left unread (zero without them)."""
+        return Unread.of(self.problems)
 
     @property
     def errors(self) -> tuple[Violation, ...]:
@@ -338,7 +366,8 @@ class Report:
         return {r: tuple(vs) for r, vs in grouped.items()}
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready view: ``ok``, ``at``, counts, the rules run and every violation."""
+        """A JSON-ready view: ``ok``, ``at``, counts, the rules run, every violation, and
+        the load problems with the rows and files they left unread."""
         counts = {r: len(vs) for r, vs in self.by_rule().items()}
         return {
             "ok": self.ok,
@@ -347,6 +376,8 @@ class Report:
             "warnings": len(self.warnings),
             "rules": [{"id": r, "violations": n} for r, n in counts.items()],
             "violations": [v.to_dict() for v in self.violations],
+            "unread": self.unread.to_dict(),
+            "problems": [p.to_dict() for p in self.problems],
         }
 
     def to_json(self, *, indent: int | None = 2) -> str:
@@ -354,20 +385,33 @@ class Report:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=indent)
 
     def summary(self) -> str:
-        """One line: what was checked and how many errors and warnings were found."""
+        """One line: what was checked and how many errors and warnings were found.
+
+        With load `problems`, the counts are said to cover the rows read, followed by
+        how many rows were not read: never "no violations" while rows are missing.
+        """
         when = f"on {self.at.isoformat()}" if self.at is not None else "over all dates"
         errors, warnings = len(self.errors), len(self.warnings)
         found = (
             "no violations"
-            if not self.violations
+            if not self.violations and not self.problems
             else f"{errors} error{'s' if errors != 1 else ''}, "
             f"{warnings} warning{'s' if warnings != 1 else ''}"
         )
         count = len(self.rules)
-        return f"checked {count} rule{'s' if count != 1 else ''} {when}: {found}"
+        line = f"checked {count} rule{'s' if count != 1 else ''} {when}: {found}"
+        if self.problems:
+            problems = len(self.problems)
+            line += (f" in the rows read; {self.unread} ({problems} load "
+                     f"problem{'s' if problems != 1 else ''})")
+        return line
 
     def __str__(self) -> str:
         lines = [self.summary()]
+        if self.problems:
+            lines.append("")
+            lines.append(f"load problems ({self.unread}): {len(self.problems)}")
+            lines.extend(f"  {problem}" for problem in self.problems)
         for rule_id, found in self.by_rule().items():
             if not found:
                 continue

@@ -1,20 +1,28 @@
 """``check``: test a data set against the consistency rules.
 
-Exit status: 0 when no error was found (warnings allowed), 1 when errors were found, 2
-for a usage or load error (reported on one line by `kunshan_rbac.cli.main`).
+Duty lists (a workbook, a CSV file or a folder) are read collecting their problems: the
+rules run on the rows that could be read, and the rows that could not are reported with
+the violations, each at its file, sheet, row and column, and fail the run.
+
+Exit status: 0 when no error was found (warnings allowed) and everything was read, 1 when
+errors were found or rows of the lists were not read, 2 for a usage or load error
+(nothing could be read; reported on one line by `kunshan_rbac.cli.main`).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 from .._ci import FORMATS, Baseline, failed, render
 from .._dates import parse_date
-from .._errors import LoadError
+from .._errors import LoadError, Problem
+from .._graph import ResponsibilityGraph
 from .._rules import RULES, Severity, UnknownRuleError, check
 from .._text import display_width, pad
+from ..formats import read_lists
 from ._common import add_data, add_format, load_graph
 
 __all__ = ["load_failed", "register"]
@@ -29,8 +37,10 @@ def register(commands: Any) -> None:
         "and town at every instant, the right roles on each list, towns holding only their "
         "own items, sound dates, no parent cycles; and warn about items without a basis, "
         "items on no list, specialist powers held by towns without a grant, and duplicate "
-        "names. Exit status: 0 when no error is found, 1 when errors are found, 2 on a "
-        "usage or load error.",
+        "names. Duty lists (.xlsx, .csv or a folder) are checked on the rows that could be "
+        "read, and the rows that could not are reported with their places. Exit status: 0 "
+        "when no error is found, 1 when errors are found or rows of the lists were not "
+        "read, 2 on a usage or load error.",
     )
     parser.add_argument(
         "path", nargs="?", metavar="PATH", help="data set (default: the embedded sample)"
@@ -107,10 +117,10 @@ def _check(args: argparse.Namespace) -> int:
     data = args.path or args.data
     try:
         baseline = Baseline.read(args.baseline) if args.baseline is not None else None
-        graph = load_graph(data)
+        graph, problems = _load(data)
     except LoadError as exc:
         return load_failed("check", args.format, exc, data=data)
-    report = check(graph, at=day, select=select, ignore=ignore)
+    report = check(graph, at=day, select=select, ignore=ignore, problems=problems)
     new = baseline.new(report) if baseline is not None else None
     fail_on = Severity.parse(args.fail_on)
     print(render("check", args.format, report, data=data, new=new, fail_on=fail_on,
@@ -123,6 +133,31 @@ def _check(args: argparse.Namespace) -> int:
         print(f"saved {len(report.violations)} violations as the baseline in "
               f"{args.write_baseline}", file=sys.stderr)
     return 1 if failed(report, fail_on, new) else 0
+
+
+def _lists(data: str) -> bool:
+    """Whether ``data`` names duty lists (a folder, a workbook or a CSV file)."""
+    target = Path(data)
+    return target.is_dir() or (target.is_file()
+                               and target.suffix.lower() in (".xlsx", ".xlsm", ".csv"))
+
+
+def _load(data: str | None) -> tuple[ResponsibilityGraph, list[Problem]]:
+    """The graph to check, with the load problems of the rows it leaves out.
+
+    Duty lists are read collecting their problems, so that the rules run on the rows
+    that could be read; when not one record could be read, that is a load error. Other
+    data sets load whole or not at all.
+
+    Raises:
+        LoadError: the data set cannot be loaded (nothing of it could be read).
+    """
+    if data is None or not _lists(data):
+        return load_graph(data), []
+    graph, problems = read_lists(data, on_error="collect")
+    if problems and not graph.records():
+        raise LoadError(problems)
+    return graph, problems
 
 
 def load_failed(kind: str, fmt: str, error: LoadError, *, data: str | None = None,

@@ -77,7 +77,7 @@ def load_graph(path: str | None) -> ResponsibilityGraph:
     if target.is_file() and target.name.endswith((".json", ".json.gz")):
         return read_json(target)
     if target.is_dir() or target.suffix.lower() in (".xlsx", ".xlsm", ".csv"):
-        from .._lists import read_lists
+        from ..formats import read_lists
 
         return read_lists(target)
     raise LoadError(

@@ -6,8 +6,8 @@ the lists of every town on a date (`kunshan_rbac.write_lists`). Both print a one
 summary on standard output and each problem found, one per line, on standard error.
 
 Exit status: 0 when everything was read and written; 1 when ``import --collect`` saved
-the good rows but found problems; 2 when nothing was written (a load error, data the
-lists cannot show, a bad date).
+the good rows but skipped rows with problems (the summary says how many); 2 when nothing
+was written (a load error, data the lists cannot show, a bad date).
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from .._dates import parse_date
 from .._errors import LoadError, Problem, WriteError
 from .._graph import ResponsibilityGraph
 from .._jsonio import write_json
-from .._lists import FORMATS, read_lists, write_lists
+from .._unread import Unread
+from ..formats import FORMATS, read_lists, write_lists
 from ._common import load_graph
 
 __all__ = ["register"]
@@ -35,7 +36,8 @@ def register(commands: Any) -> None:
         description="Read a town's workbook, a CSV list, or a folder of them (with the "
         "optional 单位 and 事项 catalogues), report every problem with its file, sheet, row "
         "and column, and save the graph as JSON. Exit status: 0 when clean, 1 when "
-        "--collect saved the good rows but problems were found, 2 when nothing was saved.",
+        "--collect saved the good rows but skipped rows with problems, 2 when nothing was "
+        "saved.",
     )
     reader.add_argument("path", metavar="PATH", help="a .xlsx workbook, a .csv file or a folder")
     reader.add_argument("--to", required=True, metavar="FILE.json",
@@ -83,9 +85,10 @@ def _import(args: argparse.Namespace) -> int:
     graph, problems = read_lists(args.path, effective=args.effective, on_error="collect")
     count = len(problems)
     found = f"{count} problem{'s' if count != 1 else ''}"
+    unread = Unread.of(problems)
     if problems and not args.collect:
-        print(f"imported nothing from {args.path}: {found} (use --collect to save the rows "
-              "without problems)")
+        print(f"imported nothing from {args.path}: {found} in {unread.counted} (use "
+              "--collect to save the rows without problems)")
         _print_problems(problems)
         return 2
     try:
@@ -97,7 +100,8 @@ def _import(args: argparse.Namespace) -> int:
         print(f"kunshan-rbac: error: cannot write {target}: {exc.strerror or exc}",
               file=sys.stderr)
         return 2
-    print(f"imported {_summary(graph)} from {args.path} into {target}; {found}")
+    skipped = f": skipped {unread.counted}, not in {target}" if problems else ""
+    print(f"imported {_summary(graph)} from {args.path} into {target}; {found}{skipped}")
     _print_problems(problems)
     return 1 if problems else 0
 

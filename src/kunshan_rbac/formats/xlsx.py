@@ -31,10 +31,11 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter, range_boundaries
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ._atomic import atomic_write
-from ._errors import Problem
-from ._limits import DEFAULT_LIMITS, Limits
-from ._tables import FORMULA_TRIGGERS, Table, column_letter
+from .._atomic import atomic_write
+from .._errors import Problem
+from .._limits import DEFAULT_LIMITS, Limits
+from .cells import FORMULA_TRIGGERS, column_letter
+from .table import Table
 
 __all__ = ["MAX_ROWS", "Sheet", "read_workbook", "write_workbook"]
 

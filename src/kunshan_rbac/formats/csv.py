@@ -21,11 +21,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ._atomic import atomic_write
-from ._errors import Problem
-from ._limits import DEFAULT_LIMITS, Limits
-from ._mojibake import MIN_CHINESE, MIN_COMMON_SHARE, common_share, mojibake
-from ._tables import Table, column_letter, guard_formula, unguard_formula
+from .._atomic import atomic_write
+from .._errors import Problem
+from .._limits import DEFAULT_LIMITS, Limits
+from .._mojibake import MIN_CHINESE, MIN_COMMON_SHARE, common_share, mojibake
+from .cells import column_letter, guard_formula, unguard_formula
+from .table import Table
 
 __all__ = ["ENCODINGS", "decode", "decode_located", "read_csv", "write_csv"]
 

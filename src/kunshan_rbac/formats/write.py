@@ -1,56 +1,33 @@
-"""Reading and writing the duty lists as governments publish them: workbooks and CSV files.
-
-`read_lists` loads a town's workbook (``玉山镇.xlsx``), a CSV file
-(``巴城镇_基本履职事项清单.csv``) or a folder of them, with the optional catalogues
-``单位`` (units) and ``事项`` (items) as sheets or files, and reports every problem with
-its place. `write_lists` publishes a graph on a date as one workbook (or three CSV files)
-per town, plus the two catalogues, which `read_lists` reads back.
-"""
+"""Writing a graph on a date as lists: workbooks or CSV files, plus the catalogues."""
 
 from __future__ import annotations
 
 import datetime
-import functools
-import gzip
-import json
 import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Callable
-from importlib import resources
 from pathlib import Path
-from typing import Literal, overload
 
-import attrs
-
-from ._atomic import ensure_folder
-from ._dates import DateLike, parse_date, parse_optional_date
-from ._errors import (
+from .._atomic import ensure_folder
+from .._dates import DateLike, parse_date
+from .._errors import (
     ExportError,
     InvalidRecordError,
     KunshanRbacError,
-    LoadError,
     OwnershipConflictError,
     Problem,
 )
-from ._graph import ResponsibilityGraph
-from ._limits import DEFAULT_LIMITS, Limits
-from ._model import Authority, Department, Item, ListKind, Ownership, Role, Town, Unit
-from ._tables import (
-    LAYOUTS,
-    Loader,
-    Table,
-    TableKind,
-    cell_text,
-    classify,
-    ignorable_sheet,
-    split_names,
-    unit_type,
-    unit_type_known,
-)
-from ._text import normalize_name
+from .._graph import ResponsibilityGraph
+from .._model import Authority, Department, Item, ListKind, Ownership, Role, Town, Unit
+from .._text import normalize_name
+from .cells import cell_text, split_names
+from .csv import write_csv
+from .headers import LAYOUTS, TableKind, classify
+from .units import unit_type, unit_type_known
+from .xlsx import Sheet, write_workbook
 
-__all__ = ["FORMATS", "RECLAIMED_PLACEHOLDER", "read_lists", "write_lists"]
+__all__ = ["FORMATS", "RECLAIMED_PLACEHOLDER", "write_lists"]
 
 FORMATS = ("xlsx", "csv")
 """The formats `write_lists` writes."""
@@ -58,281 +35,6 @@ FORMATS = ("xlsx", "csv")
 RECLAIMED_PLACEHOLDER = "配合"
 """The 工作方式 written for a town that stays secondary on a reclaimed item but whose
 record has no duty text: an empty 工作方式 would mean the town keeps no part."""
-
-_WORKBOOKS = (".xlsx", ".xlsm")
-_UNREADABLE = (".xls", ".xlsb", ".ods", ".et", ".numbers", ".wps")
-
-
-# ---------------------------------------------------------------------------- reading
-
-
-@overload
-def read_lists(
-    path: str | Path,
-    *,
-    effective: DateLike | None = ...,
-    on_error: Literal["raise"] = ...,
-    limits: Limits | None = ...,
-) -> ResponsibilityGraph: ...
-
-
-@overload
-def read_lists(
-    path: str | Path,
-    *,
-    effective: DateLike | None = ...,
-    on_error: Literal["collect"],
-    limits: Limits | None = ...,
-) -> tuple[ResponsibilityGraph, list[Problem]]: ...
-
-
-def read_lists(
-    path: str | Path,
-    *,
-    effective: DateLike | None = None,
-    on_error: str = "raise",
-    limits: Limits | None = None,
-) -> ResponsibilityGraph | tuple[ResponsibilityGraph, list[Problem]]:
-    """Load duty lists from a workbook, a CSV file, or a folder of them.
-
-    Each workbook holds one town's lists, one sheet per list (基本履职事项清单,
-    配合履职事项清单, 上级部门收回事项清单), and is named after the town (``玉山镇.xlsx``)
-    or names it in the title row above the header. CSV files hold one list each and are
-    named ``<town>_<list>.csv``. A sheet or file named ``单位`` is the unit catalogue
-    (编码, 名称, 类型, 简称, 上级) and one named ``事项`` the item catalogue (编码,
-    事项名称, 领域, 权力类型, 依据, 上级事项); without a unit catalogue, the embedded
-    Kunshan units are used. See the formats reference for the columns and their
-    accepted names.
-
-    Rows become records: on the basic list the town is primary and each 协同部门 is
-    secondary; on the cooperative list 对应上级部门 is primary and the town secondary; on
-    the reclaimed list 承接部门 is primary, and the town stays secondary when 工作方式 says
-    what it still does.
-
-    Args:
-        path: a ``.xlsx`` workbook, a ``.csv`` file, or a folder holding them.
-        effective: the first day the lists hold (``None``: they hold at any date). A row's
-            own 生效日期 / 失效日期, if the list has those columns, take precedence.
-        on_error: ``"raise"`` (the default) raises `LoadError` listing every problem;
-            ``"collect"`` returns the graph of the rows without problems, with the
-            problems.
-        limits: how much one file may hold (`DEFAULT_LIMITS` if not given): a file over
-            a limit (a workbook that unzips to more than ``workbook_bytes``, a sheet of more
-            than ``rows`` rows holding a value...) is one problem, found while streaming.
-
-    Returns:
-        The graph; with ``on_error="collect"``, a ``(graph, problems)`` pair.
-
-    Raises:
-        LoadError: with ``on_error="raise"``, when anything cannot be loaded; its
-            ``problems`` give each file, sheet, row (as the spreadsheet numbers it),
-            column (its letter) and what was expected.
-        InvalidRecordError: ``on_error`` is neither ``"raise"`` nor ``"collect"``.
-        InvalidDateError: ``effective`` is not a date.
-
-    Examples:
-        >>> import kunshan_rbac as kr, pathlib, tempfile
-        >>> folder = pathlib.Path(tempfile.mkdtemp())
-        >>> _ = (folder / "单位.csv").write_text(
-        ...     "编码,名称,类型,简称\\n"
-        ...     "yushan,玉山镇,镇,玉山\\n"
-        ...     "zjj,市住房和城乡建设局,部门,市住建局\\n", encoding="utf-8")
-        >>> _ = (folder / "玉山镇_配合履职事项清单.csv").write_text(
-        ...     "序号,事项名称,对应上级部门,镇街配合职责\\n"
-        ...     "1,配合开展燃气安全宣传,市住建局,宣传、报告\\n", encoding="utf-8")
-        >>> g = kr.read_lists(folder)
-        >>> g.owner("配合开展燃气安全宣传", town="玉山镇", at="2025-07-01").primary.name
-        '市住房和城乡建设局'
-    """
-    if on_error not in ("raise", "collect"):
-        raise InvalidRecordError(
-            f"on_error must be 'raise' or 'collect', not {on_error!r}",
-            field="on_error", value=on_error,
-        )
-    start = parse_optional_date(effective)
-    graph, problems = _read(Path(path), start,
-                            limits if limits is not None else DEFAULT_LIMITS)
-    if on_error == "collect":
-        return graph, problems
-    if problems:
-        raise LoadError(problems)
-    return graph
-
-
-@attrs.define
-class _Source:
-    table: Table
-    kind: TableKind
-    town_hint: str
-
-
-def _read(path: Path, effective: datetime.date | None,
-          limits: Limits) -> tuple[ResponsibilityGraph, list[Problem]]:
-    problems: list[Problem] = []
-    sources: list[_Source] = []
-    if path.is_dir():
-        try:
-            files = sorted(
-                p for p in path.iterdir()
-                if p.is_file() and not p.name.startswith((".", "~$"))
-                and not p.name.endswith(".part")
-            )
-        except OSError as exc:
-            files = []
-            problems.append(Problem(str(path),
-                                    expected=f"a readable folder ({exc.strerror or exc})"))
-        for file in files:
-            suffix = file.suffix.lower()
-            if suffix in _UNREADABLE:
-                problems.append(Problem(str(file), value=file.suffix, expected="a .xlsx workbook "
-                                        "or a .csv file: save this file in one of those formats"))
-            elif suffix in (*_WORKBOOKS, ".csv"):
-                _scan(file, sources, problems, limits)
-    elif path.is_file():
-        if path.suffix.lower() in (*_WORKBOOKS, ".csv"):
-            _scan(path, sources, problems, limits)
-        else:
-            problems.append(Problem(str(path), value=path.suffix or path.name,
-                                    expected="a .xlsx workbook, a .csv file or a folder"))
-    else:
-        problems.append(Problem(str(path), expected="an existing workbook, CSV file or folder"))
-    loader = Loader(effective=effective, embedded=embedded_units())
-    for source in sources:
-        if source.kind is TableKind.UNITS:
-            loader.add_units(source.table)
-        elif source.kind is TableKind.ITEMS:
-            loader.add_items(source.table)
-    loader.start()
-    lists = [s for s in sources if s.kind.list is not None]
-    if not loader.units:
-        problems.append(Problem(str(path), expected="a unit catalogue (a sheet or file named "
-                                "单位) or the embedded Kunshan units, which are not available"))
-    if not lists and not problems and not loader.problems:
-        problems.append(Problem(str(path), expected="at least one list: a workbook named after "
-                                "a town with sheets named after the lists, or "
-                                "<town>_<list>.csv files"))
-    for source in lists:
-        kind = source.kind.list
-        assert kind is not None
-        town = _town(loader, source)
-        if town is not None:
-            loader.add_list(source.table, kind, town)
-    graph, found = loader.finish()
-    return graph, problems + found
-
-
-def _scan(file: Path, sources: list[_Source], problems: list[Problem],
-          limits: Limits) -> None:
-    """Read one file's tables and sort them into lists and catalogues."""
-    name = str(file)
-    if file.suffix.lower() == ".csv":
-        from ._csv import read_csv
-
-        table = read_csv(file, name, limits)
-        if isinstance(table, list):
-            problems += table
-            return
-        stem = file.stem
-        kind = classify(stem)
-        hint = ""
-        if kind is None or kind.list is not None:
-            town_part, _sep, list_part = stem.rpartition("_")
-            split_kind = classify(list_part) if town_part else None
-            if split_kind is not None and split_kind.list is not None:
-                kind, hint = split_kind, town_part
-            else:
-                hint = stem
-        if kind is None:
-            kind = classify(_top_text(table))
-        if kind is None:
-            problems.append(Problem(name, value=file.name, expected="a CSV file named "
-                                    "<town>_<list>.csv (e.g. 巴城镇_基本履职事项清单.csv), "
-                                    "单位.csv or 事项.csv"))
-            return
-        sources.append(_Source(table, kind, hint))
-        return
-    from ._xlsx import read_workbook
-
-    tables = read_workbook(file, name, limits)
-    if tables and isinstance(tables[0], Problem):
-        problems += [t for t in tables if isinstance(t, Problem)]
-        return
-    sheets = [t for t in tables if isinstance(t, Table)]
-    for table in sheets:
-        kind = classify(table.name)
-        if kind is None and not ignorable_sheet(table.name):
-            kind = classify(_top_text(table))
-            if kind is None and len(sheets) == 1:
-                kind = classify(file.stem)
-        if kind is None:
-            if table.rows and not ignorable_sheet(table.name):
-                problems.append(table.problem(
-                    "a sheet named after a list (基本履职事项清单, 配合履职事项清单, "
-                    "上级部门收回事项清单) or a catalogue (单位, 事项); rename the sheet, or "
-                    "name it 说明 if it holds notes", value=table.name))
-            continue
-        sources.append(_Source(table, kind, file.stem))
-
-
-def _top_text(table: Table) -> str:
-    """The text of the first rows that hold a single text (title rows)."""
-    texts = []
-    for row in range(min(5, len(table.rows))):
-        cells = {cell_text(v) for v in table.rows[row]} - {""}
-        if len(cells) == 1:
-            texts.append(next(iter(cells)))
-        elif cells:
-            break
-    return " ".join(texts)
-
-
-def _town(loader: Loader, source: _Source) -> str | None:
-    """The town of a list table: from the file's name, or its title rows."""
-    table = source.table
-    from ._tables import find_header
-
-    header = find_header(table, source.kind)
-    title = table.title_text(header.row) if not isinstance(header, list) else _top_text(table)
-    by_name, named = loader.town_in(source.town_hint)
-    by_title, titled = loader.town_in(title)
-    if by_name and by_title and by_name != by_title:
-        loader.problems.append(table.problem(
-            f"one town: the file is named after {loader.lookup.unit(by_name).name} but the "
-            f"title names {loader.lookup.unit(by_title).name}", row=0, value=title))
-        return None
-    town = by_name or by_title
-    if town is None:
-        fits = sorted(set(named) | set(titled))
-        detail = f"; it fits several towns ({', '.join(fits)})" if fits else ""
-        loader.problems.append(table.problem(
-            "a town of the unit catalogue: name the workbook after the town (玉山镇.xlsx) or "
-            f"the CSV file <town>_<list>.csv, or name the town in the title row{detail}",
-            value=source.town_hint or title or None))
-    return town
-
-
-@functools.cache
-def _embedded() -> tuple[Unit, ...] | None:
-    from ._jsonio import unit_from_dict
-    from ._sample import SAMPLE_FILE
-
-    data_file = resources.files("kunshan_rbac").joinpath("data", SAMPLE_FILE)
-    if not data_file.is_file():
-        return None
-    raw = data_file.read_bytes()
-    if SAMPLE_FILE.endswith(".gz"):
-        raw = gzip.decompress(raw)
-    data = json.loads(raw.decode("utf-8"))
-    return tuple(unit_from_dict(row) for row in data.get("units", ()))
-
-
-def embedded_units() -> tuple[Unit, ...] | None:
-    """The units of the embedded Kunshan sample, or ``None`` while it is not installed."""
-    return _embedded()
-
-
-# ---------------------------------------------------------------------------- writing
-
 
 def _names_ok(text: str) -> bool:
     """Whether a name is one cell entry that reads back as itself (no separator)."""
@@ -436,6 +138,7 @@ class _Writer:
             item = answer.item
             records = [r for r in answer.records if r.holds_on(self.day)]
             primary_duty = next((r.duty for r in records if r.role is Role.PRIMARY), "")
+            grant = next((r.grant for r in records if r.role is Role.PRIMARY), "")
             town_duty = next((r.duty for r in records
                               if r.role is Role.SECONDARY and r.unit == town.code), "")
             others = [u for u in answer.secondary if u.code != town.code]
@@ -444,6 +147,7 @@ class _Writer:
                 "事项名称": item.name,
                 "依据": "\n".join(item.basis),
                 "事项编码": item.code if self.item_ambiguous(item) else "",
+                "赋权文号": grant,
             }
             if kind is ListKind.BASIC:
                 if answer.primary.code != town.code:
@@ -478,9 +182,10 @@ class _Writer:
 
     @staticmethod
     def header(kind: TableKind, rows: list[dict[str, str]]) -> tuple[str, ...]:
-        """The layout's columns, plus 协同部门 and 事项编码 when some row needs them."""
+        """The layout's columns, plus 协同部门, 事项编码 and 赋权文号 when some row needs
+        them."""
         names = [c.name for c in LAYOUTS[kind]]
-        for extra in ("协同部门", "事项编码"):
+        for extra in ("协同部门", "事项编码", "赋权文号"):
             if extra not in names and any(row.get(extra) for row in rows):
                 names.append(extra)
         return tuple(names)
@@ -532,9 +237,12 @@ def write_lists(
 
     Units are named by name (by code when the name would not read back as the same
     unit); a town that stays secondary on a reclaimed item has its part in 工作方式
-    (`RECLAIMED_PLACEHOLDER` when the record holds no text). Cells that a spreadsheet
-    would take for formulas stay text (see the formats reference). Files of the same
-    names are replaced; nothing is written when anything cannot be.
+    (`RECLAIMED_PLACEHOLDER` when the record holds no text); the primary record's grant
+    goes into a 赋权文号 column, so that the lists read back give the same `check`
+    report on ``at`` as the graph. History, transfers and record sources are not
+    shown: the JSON format keeps them. Cells that a spreadsheet would take for formulas
+    stay text (see the formats reference). Files of the same names are replaced;
+    nothing is written when anything cannot be.
 
     Args:
         graph: the graph.
@@ -554,7 +262,7 @@ def write_lists(
             Each file is written beside its target and then moved in place, so a file
             that was not written is left as it was.
 
-    Examples:
+    Example:
         >>> import kunshan_rbac as kr, tempfile
         >>> g = kr.ResponsibilityGraph()
         >>> g.add_unit(kr.Town("yushan", "玉山镇"))
@@ -600,14 +308,10 @@ def write_lists(
     written = []
     for path, sheets in outputs:
         if format == "xlsx":
-            from ._xlsx import Sheet, write_workbook
-
             write_workbook(path, [
                 Sheet(name, rows[0], tuple(rows[1:]), title) for name, rows, title in sheets
             ])
         else:
-            from ._csv import write_csv
-
             _name, rows, _title = sheets[0]
             write_csv(path, rows[0], rows[1:])
         written.append(path)

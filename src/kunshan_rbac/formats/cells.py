@@ -1,0 +1,155 @@
+"""Cell text: cleaning, splitting names and bases, formula guards, derived codes.
+
+Everything here works on one cell's text and knows nothing of headers or lists.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import hashlib
+import re
+import unicodedata
+
+from .._text import normalize_name as _normalize_name
+
+__all__ = [
+    "CODE_PREFIX",
+    "FORMULA_TRIGGERS",
+    "cell_text",
+    "column_letter",
+    "derive_code",
+    "guard_formula",
+    "normalize_name",
+    "one_line",
+    "split_basis",
+    "split_names",
+    "unguard_formula",
+]
+
+normalize_name = functools.lru_cache(maxsize=1 << 16)(_normalize_name)
+"""`kunshan_rbac.normalize_name`, remembered: a list repeats the same names many times."""
+
+CODE_PREFIX = "KR-"
+"""Prefix of item codes derived from item names (`derive_code`)."""
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+"""First characters that make a spreadsheet read a cell as a formula (OWASP's list)."""
+
+
+def guard_formula(text: str) -> str:
+    """Keep a CSV cell text from being read as a formula: prefix one apostrophe.
+
+    A text is guarded when it starts with one of `FORMULA_TRIGGERS`, or when it starts
+    with an apostrophe followed by a trigger or another apostrophe (so that
+    `unguard_formula` gives it back unchanged). Other texts, including most that start
+    with an apostrophe, are left as they are.
+
+    Example:
+        >>> guard_formula("=1+1"), guard_formula("'=x"), guard_formula("'abc")
+        ("'=1+1", "''=x", "'abc")
+    """
+    if text.startswith(FORMULA_TRIGGERS) or _guarded(text):
+        return "'" + text
+    return text
+
+
+def unguard_formula(text: str) -> str:
+    """Undo `guard_formula`: drop the apostrophe it added, and only that one.
+
+    Example:
+        >>> unguard_formula("'=1+1"), unguard_formula("''=x"), unguard_formula("'abc")
+        ('=1+1', "'=x", "'abc")
+    """
+    return text[1:] if _guarded(text) else text
+
+
+def _guarded(text: str) -> bool:
+    return len(text) > 1 and text[0] == "'" and (text[1] == "'" or text[1] in FORMULA_TRIGGERS)
+
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+_LINES = re.compile(r"\r\n|\r|\n|\u2028|\u2029|\x0b")
+
+
+def cell_text(value: object) -> str:
+    """A cell's value as clean text: trimmed lines, no zero-width characters.
+
+    Numbers lose a ``.0`` that a spreadsheet added, dates read as ``2025-07-01``, and line
+    breaks inside the text are kept (one per line, each line trimmed, blank lines dropped).
+    """
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        text = "TRUE" if value else "FALSE"
+    elif isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        text = str(int(value))
+    elif isinstance(value, datetime.datetime):
+        text = value.date().isoformat() if value.time() == datetime.time() else value.isoformat()
+    elif isinstance(value, datetime.date | datetime.time):
+        text = value.isoformat()
+    else:
+        text = str(value)
+    text = text.translate(_INVISIBLE)
+    lines = [line.strip() for line in _LINES.split(text)]
+    return "\n".join(line for line in lines if line)
+
+
+def one_line(text: str) -> str:
+    """Join a wrapped name into one line (no space between CJK characters)."""
+    parts = text.split("\n")
+    joined = parts[0]
+    for part in parts[1:]:
+        gap = " " if joined[-1:].isascii() and joined[-1:].isalnum() and part[:1].isascii() \
+            and part[:1].isalnum() else ""
+        joined += gap + part
+    return joined
+
+
+_NAME_SPLIT = re.compile(r"[、,;/\n]+")
+_BASIS_SPLIT = re.compile(r"[\n;；]+")
+
+
+def split_names(text: str) -> list[str]:
+    """Unit names from one cell: split on 、，,；; / and line breaks (any width)."""
+    folded = unicodedata.normalize("NFKC", text)
+    return [part.strip() for part in _NAME_SPLIT.split(folded) if part.strip()]
+
+
+def split_basis(text: str) -> tuple[str, ...]:
+    """Legal bases from one cell: one per line, or separated by ；."""
+    return tuple(part.strip() for part in _BASIS_SPLIT.split(text) if part.strip())
+
+
+def column_letter(index: int) -> str:
+    """The spreadsheet letter of a 0-based column index: 0 → ``A``, 26 → ``AA``.
+
+    Example:
+        >>> column_letter(0), column_letter(27)
+        ('A', 'AB')
+    """
+    letters = ""
+    number = index + 1
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def derive_code(name: str) -> str:
+    """The stable code of an item known only by its name.
+
+    ``KR-`` followed by the first 10 hexadecimal digits of the SHA-256 of the name's
+    `normalize_name` key (UTF-8). The same name, however it is typed (full-width forms,
+    spaces, punctuation), gets the same code in every town and every run.
+
+    Example:
+        >>> derive_code("秸秆禁烧巡查") == derive_code(" 秸秆禁烧巡查。")
+        True
+        >>> derive_code("秸秆禁烧巡查")
+        'KR-697d0bb5a2'
+    """
+    digest = hashlib.sha256(normalize_name(name).encode("utf-8")).hexdigest()
+    return CODE_PREFIX + digest[:10]
+
+
