@@ -80,7 +80,9 @@ def _import(args: argparse.Namespace) -> int:
     if not target.name.endswith((".json", ".json.gz")):
         raise LoadError([Problem(args.to, value=target.suffix or target.name,
                                  expected="a .json or .json.gz file to write")])
-    graph, problems = read_lists(args.path, effective=args.effective, on_error="collect")
+    graph, collected = read_lists(args.path, effective=args.effective, on_error="collect")
+    problems = [p for p in collected if p.is_error]
+    warnings = [p for p in collected if p.severity == "warning"]
     count = len(problems)
     found = f"{count} problem{'s' if count != 1 else ''}"
     if problems and not args.collect:
@@ -98,7 +100,7 @@ def _import(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 2
     print(f"imported {_summary(graph)} from {args.path} into {target}; {found}")
-    _print_problems(problems)
+    _print_problems(problems + warnings)
     return 1 if problems else 0
 
 
