@@ -343,7 +343,7 @@ def _load_results(problems: Sequence[Problem], index: int) -> list[dict[str, Any
     return [{
         "ruleId": "load-error",
         "ruleIndex": index,
-        "level": "error",
+        "level": "error" if p.is_error else "warning" if p.severity == "warning" else "note",
         "message": {"text": str(p)},
         "locations": [_physical(p.file, p.row, sheet=p.sheet, column=p.column)],
     } for p in problems]
@@ -433,8 +433,11 @@ def _failing(report: Report, fail_on: Severity, new: Sequence[Violation] | None)
 def failed(report: Report, fail_on: Severity, new: Sequence[Violation] | None = None) -> bool:
     """Whether the run fails: an error (or, with ``fail_on`` warning, any violation) counts,
     among the new violations only when a baseline is used; a load problem always fails
-    (no baseline accepts rows that were not read)."""
-    return bool(report.problems) or bool(_failing(report, fail_on, new))
+    (no baseline accepts rows that were not read); a load warning (such as a column the
+    reader does not know) fails the run with ``fail_on`` warning."""
+    load = any(p.is_error or (p.severity == "warning" and fail_on is Severity.WARNING)
+               for p in report.problems)
+    return load or bool(_failing(report, fail_on, new))
 
 
 def check_text(report: Report, *, limit: int | None = None,

@@ -337,6 +337,10 @@ class InvalidRuleError(KunshanRbacError, ValueError):
         super().__init__(message)
 
 
+SEVERITIES = ("error", "warning", "note")
+"""How serious a `Problem` is, from worst to mildest."""
+
+
 @attrs.frozen
 class Problem:
     """One problem found while loading a file, with its place.
@@ -348,6 +352,10 @@ class Problem:
         column: the column header or JSON field, if known.
         value: what was found there.
         expected: what should have been there.
+        severity: ``"error"`` (the row or file was not read), ``"warning"`` (something
+            was read but may not be what the file means, or was left unread: a column the
+            reader does not know) or ``"note"`` (something the reader inferred, such as a
+            领域 carried down from the row above). Only errors make a load fail.
     """
 
     file: str
@@ -356,6 +364,13 @@ class Problem:
     column: str | None = None
     value: Any = None
     expected: str = ""
+    severity: str = attrs.field(default="error", validator=attrs.validators.in_(SEVERITIES),
+                                kw_only=True)
+
+    @property
+    def is_error(self) -> bool:
+        """Whether the problem stopped something from being read."""
+        return self.severity == "error"
 
     @property
     def place(self) -> str:
@@ -371,7 +386,8 @@ class Problem:
 
     def __str__(self) -> str:
         found = "" if self.value is None else f" (found {self.value!r})"
-        return f"{self.place}: {self.expected}{found}"
+        label = "" if self.severity == "error" else f"{self.severity}: "
+        return f"{self.place}: {label}{self.expected}{found}"
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready view: the place, the value (when it is a plain value), what was

@@ -5,7 +5,7 @@ every row that has one. `Unread` counts those places, so that a summary can say 
 much of the input the graph does not hold: each distinct row that a problem names is
 one row not read (a problem in a header row leaves its whole sheet unread, and counts
 as that one row), and each distinct file or sheet named by a problem without a row is
-one file not read.
+one file not read. Warnings and notes leave nothing unread and are not counted.
 """
 
 from __future__ import annotations
@@ -49,6 +49,8 @@ class Unread:
         rows: set[tuple[str, str | None, int]] = set()
         files: set[tuple[str, str | None]] = set()
         for problem in problems:
+            if not problem.is_error:  # a warning or a note: its row was read
+                continue
             if problem.row is not None:
                 rows.add((problem.file, problem.sheet, problem.row))
             else:

@@ -339,8 +339,9 @@ class Report:
     @property
     def ok(self) -> bool:
         """Whether no error-severity violation was found (warnings do not count) and every
-        row of the data was read (no load `problems`)."""
-        return not self.problems and not any(
+        row of the data was read (no error among the load `problems`; a load warning,
+        such as a column the reader does not know, does not count)."""
+        return not any(p.is_error for p in self.problems) and not any(
             v.severity is Severity.ERROR for v in self.violations)
 
     @property
@@ -400,10 +401,13 @@ class Report:
         )
         count = len(self.rules)
         line = f"checked {count} rule{'s' if count != 1 else ''} {when}: {found}"
-        if self.problems:
+        if self.unread:
             problems = len(self.problems)
             line += (f" in the rows read; {self.unread} ({problems} load "
                      f"problem{'s' if problems != 1 else ''})")
+        elif self.problems:
+            problems = len(self.problems)
+            line += f"; {problems} load warning{'s' if problems != 1 else ''}"
         return line
 
     def __str__(self) -> str:

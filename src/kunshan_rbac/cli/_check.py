@@ -154,9 +154,13 @@ def _load(data: str | None) -> tuple[ResponsibilityGraph, list[Problem]]:
     """
     if data is None or not _lists(data):
         return load_graph(data), []
-    graph, problems = read_lists(data, on_error="collect")
-    if problems and not graph.records():
-        raise LoadError(problems)
+    graph, collected = read_lists(data, on_error="collect")
+    # Notes (what the reader inferred) stay with read_lists; errors and warnings are the
+    # report's load problems.
+    problems = [p for p in collected if p.severity != "note"]
+    errors = [p for p in problems if p.is_error]
+    if errors and not graph.records():
+        raise LoadError(errors)
     return graph, problems
 
 

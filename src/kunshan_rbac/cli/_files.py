@@ -82,7 +82,9 @@ def _import(args: argparse.Namespace) -> int:
     if not target.name.endswith((".json", ".json.gz")):
         raise LoadError([Problem(args.to, value=target.suffix or target.name,
                                  expected="a .json or .json.gz file to write")])
-    graph, problems = read_lists(args.path, effective=args.effective, on_error="collect")
+    graph, collected = read_lists(args.path, effective=args.effective, on_error="collect")
+    problems = [p for p in collected if p.is_error]
+    warnings = [p for p in collected if p.severity == "warning"]
     count = len(problems)
     found = f"{count} problem{'s' if count != 1 else ''}"
     unread = Unread.of(problems)
@@ -102,7 +104,7 @@ def _import(args: argparse.Namespace) -> int:
         return 2
     skipped = f": skipped {unread.counted}, not in {target}" if problems else ""
     print(f"imported {_summary(graph)} from {args.path} into {target}; {found}{skipped}")
-    _print_problems(problems)
+    _print_problems(problems + warnings)
     return 1 if problems else 0
 
 

@@ -17,7 +17,7 @@ from .._dates import parse_date, span
 from .._errors import KunshanRbacError, Problem
 from .._graph import ResponsibilityGraph
 from .._model import Item, ListKind
-from .cells import normalize_name, one_line, split_names
+from .cells import normalize_name, one_line
 from .headers import TableKind, find_header
 from .items import Items, fact, merge_facts
 from .rows import Cells, data_rows
@@ -118,13 +118,15 @@ def read_list(table: Table, kind: ListKind, town: str, *, units: Units, items: I
     refused = rows.claim(table, kind, town, units.name(town))
     if refused is not None:
         return [refused]
-    problems: list[Problem] = []
-    for cells in data_rows(table, header, TableKind.of(kind)):
-        row = _list_row(cells, kind, town, units, items, effective, problems)
+    problems: list[Problem] = list(header.reported)
+    for cells in data_rows(table, header, TableKind.of(kind), problems):
+        notes: list[Problem] = []
+        row = _list_row(cells, kind, town, units, items, effective, problems, notes)
         if row is not None:
             held = rows.hold(row)
             if held is not None:
                 problems.append(held)
+        problems += cells.carried_notes() + notes
     return problems
 
 
@@ -150,7 +152,8 @@ def _dates(cells: Cells, effective: datetime.date | None, problems: list[Problem
 
 
 def _list_row(cells: Cells, kind: ListKind, town: str, units: Units, items: Items,
-              effective: datetime.date | None, found: list[Problem]) -> ListRow | None:
+              effective: datetime.date | None, found: list[Problem],
+              notes: list[Problem]) -> ListRow | None:
     problems: list[Problem] = []
     name = one_line(cells.get(_NAME))
     if not normalize_name(name):
@@ -163,15 +166,7 @@ def _list_row(cells: Cells, kind: ListKind, town: str, units: Units, items: Item
         duty = cells.get("具体工作事项")
     else:
         column = "对应上级部门" if kind is ListKind.COOPERATIVE else "承接部门"
-        names = split_names(cells.get(column))
-        if len(names) != 1:
-            problems.append(cells.problem(
-                column, "exactly one department (the one that answers fully); "
-                "name the others under 协同部门"))
-        else:
-            department = units.department(cells, column, names[0], problems)
-            if department is not None:
-                primary = department
+        primary, helpers = _primary(cells, column, town, units, problems, notes)
         if kind is ListKind.COOPERATIVE:
             duty = cells.get("上级部门职责")
             secondary_duty = cells.get("镇街配合职责")
@@ -180,9 +175,12 @@ def _list_row(cells: Cells, kind: ListKind, town: str, units: Units, items: Item
             secondary_duty = cells.get("工作方式")
             if secondary_duty:
                 secondary.append(town)
-    for partner in split_names(cells.get(_PARTNERS)):
-        code = units.resolve(cells, _PARTNERS, partner, problems)
-        if code is None:
+        secondary += [code for code in helpers if code not in secondary]
+    for code, partner, marker in units.entries(cells, _PARTNERS, problems, notes):
+        if marker == "lead":
+            problems.append(cells.problem(
+                _PARTNERS, f"helpers only: {partner!r} is marked as the lead; name the lead "
+                "in the unit column of the list"))
             continue
         if code in (town, primary) or code in secondary:
             problems.append(cells.problem(
@@ -191,13 +189,45 @@ def _list_row(cells: Cells, kind: ListKind, town: str, units: Units, items: Item
         secondary.append(code)
     info = items.find(cells, name, problems) if normalize_name(name) else None
     if not problems and info is not None:
-        problems += merge_facts(info, cells, type_column="事项类型")
+        merged = merge_facts(info, cells, type_column="事项类型", carried=cells.carried)
+        problems += [p for p in merged if p.is_error]
+        notes += [p for p in merged if not p.is_error]
     if problems or info is None:
         found += problems
         return None
     items.keep(info)
     return ListRow(cells, kind, town, info.code, primary, secondary, duty, secondary_duty,
                    start, end, grant=cells.get(_GRANT))
+
+
+def _primary(cells: Cells, column: str, town: str, units: Units, problems: list[Problem],
+             notes: list[Problem]) -> tuple[str, list[str]]:
+    """The department a cooperative or reclaimed row names as primary, and its helpers.
+
+    One department, or several of which exactly one is marked as the lead (（牵头）,
+    （主责）, （主办）): the others are then secondary.
+    """
+    if not cells.get(column):
+        problems.append(cells.problem(column, "a department (the one that answers fully); "
+                                      "the cell is empty"))
+        return town, []
+    before = len(problems)
+    entries = units.entries(cells, column, problems, notes)
+    if len(problems) > before:
+        return town, []
+    leads = [entry for entry in entries if entry[2] == "lead"]
+    if len(entries) == 1 and entries[0][2] != "assist":
+        lead = entries[0]
+    elif len(leads) == 1:
+        lead = leads[0]
+    else:
+        problems.append(cells.problem(
+            column, "exactly one department (the one that answers fully), or one marked "
+            "（牵头）; name the others under 协同部门"))
+        return town, []
+    if units.department(cells, column, lead[1], problems) is None:
+        return town, []
+    return lead[0], [code for code, _n, _m in entries if code != lead[0]]
 
 
 def build_graph(units: Units, items: Items, rows: Rows) -> tuple[ResponsibilityGraph,

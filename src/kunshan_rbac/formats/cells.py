@@ -107,18 +107,64 @@ def one_line(text: str) -> str:
 
 
 _NAME_SPLIT = re.compile(r"[、,;/\n]+")
-_BASIS_SPLIT = re.compile(r"[\n;；]+")
+_NAME_SPLIT_INLINE = re.compile(r"[、,;/]+")
 
 
-def split_names(text: str) -> list[str]:
-    """Unit names from one cell: split on 、，,；; / and line breaks (any width)."""
+def split_names(text: str, *, lines: bool = True) -> list[str]:
+    """Unit names from one cell: split on 、，,；; / and line breaks (any width).
+
+    With ``lines=False`` line breaks do not split: a part may hold a name wrapped over
+    several lines, for the caller to join or split.
+    """
     folded = unicodedata.normalize("NFKC", text)
-    return [part.strip() for part in _NAME_SPLIT.split(folded) if part.strip()]
+    pattern = _NAME_SPLIT if lines else _NAME_SPLIT_INLINE
+    return [part.strip() for part in pattern.split(folded) if part.strip()]
+
+
+_OPEN = "《【“‘「『（("
+_CLOSE = "》】”’」』）)"
+_DOCUMENT = re.compile(
+    r"^\s*(?:[0-9一二三四五六七八九十]+\s*[、.．)）]\s*)?(?:[^，,。；;：:]{0,12}?[《【]"
+    r"|[^，,。；;]{0,16}〔\d{4}〕)")
 
 
 def split_basis(text: str) -> tuple[str, ...]:
-    """Legal bases from one cell: one per line, or separated by ；."""
-    return tuple(part.strip() for part in _BASIS_SPLIT.split(text) if part.strip())
+    """Legal bases from one cell: one per line, or separated by ； between documents.
+
+    A ； inside 《…》, 【…】 or quotation marks never splits, nor one followed by text that
+    does not start a new document (a 《title》, a 【type】 or a document number such as
+    农经发〔2019〕6号 near its start): a quoted article may hold ； of its own.
+
+    Example:
+        >>> split_basis("《消防法》第三十二条；《安全生产法》第九条")
+        ('《消防法》第三十二条', '《安全生产法》第九条')
+        >>> len(split_basis("【法律】《城镇燃气管理条例》第四十五条 未取得许可的；责令停止"))
+        1
+    """
+    bases: list[str] = []
+    for line in re.split(r"[\n\r]+", text):
+        parts: list[tuple[str, str]] = []
+        depth = 0
+        current, separator = "", ""
+        for ch in line:
+            if ch in _OPEN:
+                depth += 1
+            elif ch in _CLOSE and depth:
+                depth -= 1
+            if ch in ";；" and depth == 0:
+                parts.append((separator, current))
+                current, separator = "", ch
+                continue
+            current += ch
+        parts.append((separator, current))
+        merged: list[str] = []
+        for separator, part in parts:
+            if merged and not _DOCUMENT.match(part):
+                merged[-1] += separator + part
+            else:
+                merged.append(part)
+        bases += [part.strip() for part in merged if part.strip()]
+    return tuple(bases)
 
 
 def column_letter(index: int) -> str:

@@ -5,6 +5,7 @@ A new header wording is a new synonym in a `Column` here; nothing else changes.
 
 from __future__ import annotations
 
+import difflib
 import enum
 import re
 
@@ -106,11 +107,15 @@ _BASIS = Column(
     ("事项依据", "法律依据", "政策依据", "实施依据", "设定依据", "履职依据", "依据文件",
      "法律法规依据", "设立依据", "法定依据"),
 )
+_POWER_UNIT = ("实施主体", "事项主体", "实施部门", "责任主体", "主办单位", "承办单位")
+"""Unit column names of power lists (权责清单) and other published lists: accepted for the
+department that leads, with less weight than the duty lists' own names."""
+
 _DEPARTMENT = Column(
     "对应上级部门",
     ("上级部门", "县级责任部门", "市级责任部门", "责任部门", "主责部门", "上级主管部门",
      "对应部门", "牵头部门", "县市级部门", "对应县级部门", "对应市级部门", "上级责任部门",
-     "关联单位"),
+     "关联单位", *_POWER_UNIT),
     required=True,
 )
 _DEPARTMENT_DUTY = Column(
@@ -127,7 +132,7 @@ _TYPE = Column("事项类型", ("权力类型", "类型", "职权类型", "权�
 _TAKER = Column(
     "承接部门",
     ("承接单位", "收回部门", "收回单位", "实施部门", "承接主体", "责任部门", "收回后承接部门",
-     "关联单位"),
+     "关联单位", *_POWER_UNIT),
     required=True,
 )
 _MODE = Column(
@@ -183,8 +188,15 @@ primary unit, the town on the basic list)."""
 _BRACKETS = re.compile(r"[（(【\[［][^）)】\]］]*[）)】\]］]")
 
 
-def _header_forms(text: str) -> tuple[str, str]:
-    return normalize_name(text), normalize_name(_BRACKETS.sub("", text))
+_TOWN_PREFIX = re.compile(r"^(?:乡镇街道|镇街道|乡镇|镇街|街道|镇|乡)")
+
+
+def _header_forms(text: str) -> tuple[str, ...]:
+    """The keys a header text is looked up by, most exact first: as written, without
+    bracketed parts, and without a town prefix (镇（街道）, 乡镇（街道）, 镇街, 乡镇)."""
+    full = normalize_name(text)
+    bare = normalize_name(_BRACKETS.sub("", text))
+    return full, bare, _TOWN_PREFIX.sub("", full), _TOWN_PREFIX.sub("", bare)
 
 
 def _synonym_index(kind: TableKind) -> dict[str, tuple[int, str]]:
@@ -192,7 +204,7 @@ def _synonym_index(kind: TableKind) -> dict[str, tuple[int, str]]:
     for column in COLUMNS[kind]:
         for rank, name in enumerate((column.name, *column.synonyms)):
             key = normalize_name(name)
-            priority = 0 if rank == 0 else 1
+            priority = 0 if rank == 0 else 2 if name in _POWER_UNIT else 1
             if key not in index or index[key][0] > priority:
                 index[key] = (priority, column.name)
     return index
@@ -238,10 +250,21 @@ def ignorable_sheet(name: str) -> bool:
 
 @attrs.frozen
 class Header:
-    """Where a table's header is and which column holds what."""
+    """Where a table's header is and which column holds what.
+
+    Attributes:
+        row: the last header row (0-based); data rows start below it.
+        columns: the column index of each column read, by its name.
+        first: the first header row (``row`` unless the header is grouped over several
+            rows, such as 责任分工 over 责任主体 | 协同部门).
+        reported: warnings for the header's columns that are not read, and a note when
+            the header was built from several rows; reported once per sheet.
+    """
 
     row: int
     columns: dict[str, int]
+    first: int | None = None
+    reported: tuple[Problem, ...] = ()
 
     def letter(self, name: str) -> str:
         """The letter of a column the header has, or its name when it has none."""
@@ -249,8 +272,93 @@ class Header:
         return column_letter(index) if index is not None else name
 
 
+def _match(synonyms: dict[str, tuple[int, str]], text: str) -> tuple[int, str] | None:
+    """The column a header text names, with its priority (lower is surer)."""
+    for rank, key in enumerate(_header_forms(text)):
+        match = synonyms.get(key)
+        if match is not None:
+            return (match[0], match[1]) if rank == 0 else (max(match[0], 2) + rank, match[1])
+    return None
+
+
+def _own(table: Table, row: int) -> list[tuple[int, str]]:
+    """The texts a row holds itself (not copied from a merged cell above)."""
+    if row >= len(table.rows):
+        return []
+    return [(column, one_line(table.text(row, column))) for column in range(len(table.rows[row]))
+            if (row, column) not in table.inherited and table.text(row, column)]
+
+
+def _sub_header(table: Table, row: int, synonyms: dict[str, tuple[int, str]]) -> bool:
+    """Whether a row under a header row is the sub-header row of a grouped header: every
+    text it holds itself names a column."""
+    own = _own(table, row)
+    return bool(own) and all(_match(synonyms, text) is not None for _c, text in own)
+
+
+def _composed(table: Table, first: int, last: int) -> list[str]:
+    """Each column's header text over rows ``first``–``last``: the lowest text given."""
+    width = max(len(table.rows[r]) for r in range(first, last + 1))
+    texts = []
+    for column in range(width):
+        text = ""
+        for row in range(last, first - 1, -1):
+            text = one_line(table.text(row, column))
+            if text:
+                break
+        texts.append(text)
+    return texts
+
+
+def _depth(table: Table, row: int, synonyms: dict[str, tuple[int, str]]) -> int:
+    """How many rows the header starting at ``row`` spans (1 to 3).
+
+    The last row of a grouped header holds only column names (its group row above holds
+    the group's name, such as 责任分工, merged or followed by blanks); a three-row header
+    has a second group row between.
+    """
+    if len({text for _c, text in _own(table, row)}) < 2:
+        return 1
+    for depth in (3, 2):
+        last = row + depth - 1
+        if last < len(table.rows) and _sub_header(table, last, synonyms):
+            if depth == 3 and not _sub_header(table, row + 1, synonyms):
+                below = {c for c in range(len(table.rows[last])) if table.text(last, c)}
+                if not all(c in below for c, _t in _own(table, row + 1)):
+                    continue
+            return depth
+    return 1
+
+
+def _suggestion(kind: TableKind, text: str) -> str:
+    """What an unread header text might be, for the warning that reports it."""
+    keys = {normalize_name(n): c.name for c in COLUMNS[kind] for n in (c.name, *c.synonyms)}
+    close = difflib.get_close_matches(_header_forms(text)[1], list(keys), n=1, cutoff=0.6)
+    if close:
+        return keys[close[0]]
+    hints = (("依据", "依据"), ("方式", "工作方式"), ("类型", "事项类型"), ("编码", "事项编码"),
+             ("领域", "领域"), ("类别", "领域"), ("协同", "协同部门"), ("配合", "镇街配合职责"))
+    for word, name in hints:
+        if word in text and any(c.name == name for c in COLUMNS[kind]):
+            return name
+    if any(word in text for word in ("主体", "部门", "单位", "机构")):
+        unit = "对应上级部门" if kind is TableKind.COOPERATIVE else (
+            "承接部门" if kind is TableKind.RECLAIMED else "协同部门")
+        return unit if any(c.name == unit for c in COLUMNS[kind]) else ""
+    if any(word in text for word in ("职责", "内容", "工作")):
+        duty = {TableKind.BASIC: "具体工作事项", TableKind.COOPERATIVE: "上级部门职责",
+                TableKind.RECLAIMED: "工作方式"}.get(kind, "")
+        return duty
+    return ""
+
+
 def find_header(table: Table, kind: TableKind) -> Header | list[Problem]:
-    """The header row of a table: the first of the top rows naming every required column.
+    """The header of a table: the first of the top rows naming every required column.
+
+    A header may span two or three rows (a group name such as 职责分工 over 部门职责 |
+    镇（街道）配合职责): each column then takes the lowest name given for it. Every
+    header text that names no column is reported in `Header.reported` as a warning that
+    says which column it might be.
 
     Returns:
         The `Header`, or the problems that say what is missing.
@@ -259,32 +367,49 @@ def find_header(table: Table, kind: TableKind) -> Header | list[Problem]:
     required = [c.name for c in COLUMNS[kind] if c.required]
     best: tuple[int, int, dict[str, int]] | None = None
     for row in range(min(HEADER_SCAN_ROWS, len(table.rows))):
+        depth = _depth(table, row, synonyms) if _own(table, row) else 1
+        last = row + depth - 1
+        texts = _composed(table, row, last)
         found: dict[str, tuple[int, int]] = {}
         clashes: list[Problem] = []
-        for column in range(len(table.rows[row])):
-            text = one_line(table.text(row, column))
+        unread: list[tuple[int, str]] = []
+        for column, text in enumerate(texts):
             if not text:
                 continue
-            full, bare = _header_forms(text)
-            match = synonyms.get(full) or synonyms.get(bare)
+            match = _match(synonyms, text)
             if match is None:
+                unread.append((column, text))
                 continue
-            priority = match[0] if synonyms.get(full) else 2
-            name = match[1]
+            priority, name = match
             if name in found:
                 old_priority, old_column = found[name]
                 if old_priority == priority:
                     clashes.append(table.problem(
                         f"one column for {name}; columns {column_letter(old_column)} and "
                         f"{column_letter(column)} both name it: rename one",
-                        row=row, column=column_letter(column), value=text))
+                        row=last, column=column_letter(column), value=text))
                     continue
                 if old_priority < priority:
+                    unread.append((column, text))
                     continue
+                unread.append((old_column, texts[old_column]))
             found[name] = (priority, column)
         columns = {name: column for name, (_p, column) in found.items()}
         if all(name in columns for name in required) and len(columns) >= 2:
-            return clashes if clashes else Header(row, columns)
+            if clashes:
+                return clashes
+            reported = []
+            if depth > 1:
+                reported.append(table.problem(
+                    f"a header built from rows {row + 1}–{last + 1} (a grouped header: each "
+                    "column named by its lowest header cell)", row=row, severity="note"))
+            for column, text in sorted(unread):
+                hint = _suggestion(kind, text)
+                maybe = f"; it may be {hint}: rename it so if it is" if hint else ""
+                reported.append(table.problem(
+                    f"a column the {kind.label} reads: this column is not read{maybe}",
+                    row=last, column=column_letter(column), value=text, severity="warning"))
+            return Header(last, columns, row, tuple(reported))
         score = sum(name in columns for name in required) * 100 + len(columns)
         if columns and (best is None or score > best[1]):
             best = (row, score, columns)

@@ -9,7 +9,7 @@ stated elsewhere and saying where that was.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 import attrs
@@ -122,14 +122,17 @@ class Items:
         self.names[normalize_name(info.name)].add(info.code)
 
 
-def merge_facts(info: ItemInfo, cells: Cells, *, type_column: str) -> list[Problem]:
+def merge_facts(info: ItemInfo, cells: Cells, *, type_column: str,
+                carried: Collection[str] = ()) -> list[Problem]:
     """Add a row's 领域, 事项类型 and 依据 to what is known of an item.
 
     A fact already known from elsewhere must agree (compared after `normalize_name`); a
-    blank cell states nothing.
+    blank cell states nothing. A value the row did not state but took from above (a
+    column in ``carried``) is only a guess: when it disagrees it is dropped with a note,
+    so that the row's real mistake (a duplicated item, say) is the one reported.
 
     Returns:
-        The conflicts; when there is one, nothing is added.
+        The conflicts (errors; when there is one, nothing is added) and the notes.
     """
     facts: list[tuple[str, str, Any]] = []
     domain = one_line(cells.get("领域"))
@@ -142,11 +145,17 @@ def merge_facts(info: ItemInfo, cells: Cells, *, type_column: str) -> list[Probl
     if basis:
         facts.append(("basis", "依据", basis))
     conflicts = []
-    for field, column, value in facts:
+    notes = []
+    for field, column, value in list(facts):
         known = getattr(info, field)
         if known is None:
             continue
-        if _fold(known[0]) != _fold(value):
+        if _fold(known[0]) != _fold(value) and column in carried:
+            facts.remove((field, column, value))
+            notes.append(cells.problem(
+                column, f"the carried-down {value!r} left aside: the item has {known[0]!r} "
+                f"at {known[1]}", value=value, severity="note"))
+        elif _fold(known[0]) != _fold(value):
             shown = "；".join(known[0]) if isinstance(known[0], tuple) else known[0]
             conflicts.append(cells.problem(
                 column, f"the same {column} as the item has at {known[1]}: {shown!r}"))
@@ -155,7 +164,7 @@ def merge_facts(info: ItemInfo, cells: Cells, *, type_column: str) -> list[Probl
     for field, _column, value in facts:
         if getattr(info, field) is None:
             setattr(info, field, (value, cells.place))
-    return []
+    return notes
 
 
 def read_items(tables: Sequence[Table]) -> Items:

@@ -96,9 +96,11 @@ def read_lists(
         path: a ``.xlsx`` workbook, a ``.csv`` file, or a folder holding them.
         effective: the first day the lists hold (``None``: they hold at any date). A row's
             own 生效日期 / 失效日期, if the list has those columns, take precedence.
-        on_error: ``"raise"`` (the default) raises `LoadError` listing every problem;
-            ``"collect"`` returns the graph of the rows without problems, with the
-            problems.
+        on_error: ``"raise"`` (the default) raises `LoadError` listing every error;
+            ``"collect"`` returns the graph of the rows without errors, with every
+            problem: errors, warnings (a column left unread, a section count that does
+            not match its rows) and notes (what the reader inferred: a 领域 carried down,
+            a header built from two rows, a lead marker, a wrapped name rejoined).
         limits: how much one file may hold (`DEFAULT_LIMITS` if not given): a file over
             a limit (a workbook that unzips to more than ``workbook_bytes``, a sheet of more
             than ``rows`` rows holding a value...) is one problem, found while streaming.
@@ -137,8 +139,9 @@ def read_lists(
                             limits if limits is not None else DEFAULT_LIMITS)
     if on_error == "collect":
         return graph, problems
-    if problems:
-        raise LoadError(problems)
+    errors = [p for p in problems if p.is_error]
+    if errors:
+        raise LoadError(errors)
     return graph
 
 

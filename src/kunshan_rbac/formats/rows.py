@@ -28,14 +28,32 @@ _SECTION = re.compile(
 )
 
 
+_COUNT = re.compile(r"^(.+?)\s*[（(]\s*(?:共\s*)?(\d+)\s*(?:项|条|个)?\s*[)）]$", re.DOTALL)
+
+GROUPING_UNITS = ("对应上级部门", "承接部门")
+"""Unit columns that group a list's rows when they stand left of 事项名称 (a unit merged
+down over its items): a blank cell there takes the unit above, as a blank 领域 does."""
+
+
 @attrs.frozen
 class Cells:
-    """The cleaned cells of one data row, by column name."""
+    """The cleaned cells of one data row, by column name.
+
+    Attributes:
+        table: the table.
+        header: its header.
+        row: the row (0-based).
+        texts: the cleaned text of each column the header has, by column name.
+        carried: columns whose text was not in this row but carried down, with the row
+            (0-based) it came from: a blank 领域 under a 领域 or a section row, a blank
+            grouping unit under its unit.
+    """
 
     table: Table
     header: Header
     row: int
     texts: dict[str, str]
+    carried: dict[str, int] = attrs.field(factory=dict)
 
     @property
     def place(self) -> Place:
@@ -46,18 +64,63 @@ class Cells:
         """The cleaned text of a column ('' when the header has no such column)."""
         return self.texts.get(name, "")
 
-    def problem(self, name: str, expected: str, value: Any = None) -> Problem:
+    def problem(self, name: str, expected: str, value: Any = None, *,
+                severity: str = "error") -> Problem:
         """A problem in one column of this row."""
         index = self.header.columns.get(name)
         shown = value if value is not None else (
             self.table.raw(self.row, index) if index is not None else None)
         return self.table.problem(f"{name}: {expected}", row=self.row,
-                                  column=self.header.letter(name), value=shown)
+                                  column=self.header.letter(name), value=shown,
+                                  severity=severity)
+
+    def carried_notes(self) -> list[Problem]:
+        """A note for each value carried down into this row, naming the row it came from."""
+        return [self.problem(name, f"{self.texts[name]!r} carried down from row {row + 1}",
+                             value=self.texts[name], severity="note")
+                for name, row in self.carried.items()]
 
 
-def data_rows(table: Table, header: Header, kind: TableKind) -> Iterable[Cells]:
-    """The data rows under the header, cleaned, with 领域 carried down and notes skipped."""
-    domain = ""
+@attrs.define
+class _Section:
+    """A section row (三、民生服务（6项）) and the rows read under it."""
+
+    row: int
+    domain: str
+    count: int | None
+    read: int = 0
+
+    def check(self, table: Table, reported: list[Problem]) -> None:
+        if self.count is not None and self.count != self.read:
+            reported.append(table.problem(
+                f"as many rows as the section row announces: {self.domain} announces "
+                f"{self.count}, {self.read} are under it", row=self.row,
+                value=f"{self.count}", severity="warning"))
+
+
+def _section(text: str, row: int) -> _Section:
+    """The domain a section row names, without its count (民生服务（6项） → 民生服务, 6)."""
+    counted = _COUNT.match(text)
+    if counted:
+        return _Section(row, one_line(counted.group(1)), int(counted.group(2)))
+    return _Section(row, one_line(text), None)
+
+
+def data_rows(table: Table, header: Header, kind: TableKind,
+              reported: list[Problem] | None = None) -> Iterable[Cells]:
+    """The data rows under the header, cleaned, with 领域 carried down and notes skipped.
+
+    A section row sets the 领域 of the rows below (its count, if any, stripped and checked
+    against the rows read: a mismatch is a warning added to ``reported``). A blank 领域,
+    and a blank grouping unit (`GROUPING_UNITS`), take the value above; each such value
+    is listed in `Cells.carried`.
+    """
+    listed = kind.list is not None
+    name_index = header.columns.get("事项名称")
+    grouping = [name for name in GROUPING_UNITS if name in header.columns and listed
+                and name_index is not None and header.columns[name] < name_index]
+    above: dict[str, tuple[str, int]] = {}
+    section: _Section | None = None
     in_notes = False
     for row in range(header.row + 1, len(table.rows)):
         cells = table.rows[row]
@@ -71,28 +134,36 @@ def data_rows(table: Table, header: Header, kind: TableKind) -> Iterable[Cells]:
         distinct = {text for _c, text in own}
         first = one_line(own[0][1])
         single = len(distinct) == 1
-        name_index = header.columns.get("事项名称")
         name_text = table.text(row, name_index) if name_index is not None else ""
         note = _NOTE.match(first)
         if note and (not name_text or name_text == own[0][1] or _TOTAL.match(first)):
             in_notes = True
             continue
-        section = _SECTION.match(first) if single and kind.list is not None else None
+        matched = _SECTION.match(first) if single and listed else None
+        heading = None
         if single and (in_notes or (row in table.merged_rows and len(own) > 1)):
-            if not in_notes and kind.list is not None:
-                domain = one_line(section.group(1) if section else first)
-            continue
-        if section is not None:
-            domain = one_line(section.group(1))
+            if not in_notes and listed:
+                heading = matched.group(1) if matched else first
+            else:
+                continue
+        elif matched is not None:
+            heading = matched.group(1)
+        if heading is not None:
+            if section is not None and reported is not None:
+                section.check(table, reported)
+            section = _section(heading, row)
+            above["领域"] = (section.domain, row)
             continue
         texts = {name: table.text(row, index) for name, index in header.columns.items()}
-        if "领域" in header.columns and kind.list is not None:
-            if texts["领域"]:
-                domain = one_line(texts["领域"])
-            else:
-                texts["领域"] = domain
-        elif domain and kind.list is not None:
-            texts["领域"] = domain
-        yield Cells(table, header, row, texts)
-
-
+        carried: dict[str, int] = {}
+        if listed:
+            for name in ("领域", *grouping):
+                if texts.get(name):
+                    above[name] = (one_line(texts[name]), row)
+                elif name in above:
+                    texts[name], carried[name] = above[name]
+        if section is not None:
+            section.read += 1
+        yield Cells(table, header, row, texts, carried)
+    if section is not None and reported is not None:
+        section.check(table, reported)

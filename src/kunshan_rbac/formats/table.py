@@ -59,10 +59,10 @@ class Table:
         return cells[column] if column < len(cells) else None
 
     def problem(self, expected: str, *, row: int | None = None, column: str | None = None,
-                value: Any = None) -> Problem:
+                value: Any = None, severity: str = "error") -> Problem:
         """A problem in this table; ``row`` is 0-based here and shown 1-based."""
         return Problem(self.file, self.sheet, None if row is None else row + 1, column, value,
-                       expected)
+                       expected, severity=severity)
 
     def title_text(self, before: int) -> str:
         """The text of the rows above row ``before``, joined by spaces."""

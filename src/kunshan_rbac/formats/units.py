@@ -9,6 +9,7 @@ same names and make the same suggestions.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -22,7 +23,20 @@ from .headers import TableKind, find_header
 from .rows import Cells, data_rows
 from .table import Place, Table
 
-__all__ = ["Units", "read_units", "unit_type", "unit_type_known"]
+__all__ = ["MARKERS", "Units", "read_units", "unit_type", "unit_type_known"]
+
+MARKERS = {"牵头": "lead", "主责": "lead", "主办": "lead", "配合": "assist", "协办": "assist"}
+"""Markers after a unit's name that say its part: the lead (primary) or a helper."""
+
+_MARKER = re.compile(r"[（(]\s*(" + "|".join(MARKERS) + r")\s*[)）]\s*$")
+
+
+def _marker(name: str) -> tuple[str, str | None]:
+    """A name without its marker, and the part the marker gives (``None``: no marker)."""
+    found = _MARKER.search(name)
+    if found is None:
+        return name, None
+    return name[:found.start()].strip(), MARKERS[found.group(1)]
 
 _TOWN_TYPES = {"镇", "乡", "街道", "乡镇", "镇街", "town"}
 _DEPARTMENT_TYPES = {"部门", "department"}
@@ -122,6 +136,47 @@ class Units:
             problems.append(cells.problem(column, f"a name of one unit: {name!r} fits "
                                           f"{', '.join(exc.candidates)}; use a code"))
         return None
+
+    def entries(self, cells: Cells, column: str, problems: list[Problem],
+                notes: list[Problem]) -> list[tuple[str, str, str | None]]:
+        """The units a cell names, resolved: ``(code, name, marker)`` for each.
+
+        Names are split on 、，,；;/ and line breaks, except that the lines of a name
+        wrapped in a narrow cell (昆山市住房\n和城乡建设局) are joined again when the
+        joined text names exactly one known unit. A lead marker ends a name: ``"lead"``
+        for （牵头）, （主责）, （主办）; ``"assist"`` for （配合）, （协办）. Each rejoined name
+        and each marker is a note in ``notes``; each name that names no unit, a problem.
+        """
+        found: list[tuple[str, str, str | None]] = []
+        for part in split_names(cells.get(column), lines=False):
+            lines = part.split("\n")
+            names = lines
+            if len(lines) > 1:
+                joined = "".join(lines)
+                if self._names_one(_marker(joined)[0]):
+                    names = [joined]
+                    notes.append(cells.problem(
+                        column, f"the wrapped name {joined!r} read as one unit (its lines "
+                        "joined)", value=part, severity="note"))
+            for name in names:
+                bare, marker = _marker(name.strip())
+                if not bare:
+                    continue
+                if marker is not None:
+                    notes.append(cells.problem(
+                        column, f"{bare!r} read as {'the lead' if marker == 'lead' else 'a helper'}"
+                        f" from its marker {name[len(bare):]!r}", value=name, severity="note"))
+                code = self.resolve(cells, column, bare, problems)
+                if code is not None:
+                    found.append((code, bare, marker))
+        return found
+
+    def _names_one(self, name: str) -> bool:
+        try:
+            self.lookup.unit(name)
+        except (UnknownUnitError, AmbiguousNameError):
+            return False
+        return True
 
     def department(self, cells: Cells, column: str, name: str,
                    problems: list[Problem]) -> str | None:

@@ -1,0 +1,120 @@
+"""Write the spreadsheet layout corpus: lists laid out as county and township governments
+publish them, one file per layout, under ``tests/fixtures/layouts/``.
+
+Each layout is written from the rows below (with its merged ranges for workbooks), so the
+files can be rebuilt with ``python tools/make_layouts.py``. What each file should read as
+is written by hand beside it (``<file>.expected.json``), never produced by the reader.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import openpyxl
+
+FOLDER = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "layouts"
+
+Row = list[str | int | None]
+
+WORKBOOKS: dict[str, tuple[str, list[Row], list[str]]] = {
+    # A county 权责清单-style cooperative list: attachment line, title, a header grouped
+    # over two rows (职责分工 over 部门职责 | 镇（街道）配合职责), the power-list unit
+    # column 实施主体, a section row with a count, a lead marker, a 备注 column and a
+    # 填表说明 footer.
+    "玉山镇-配合-分组表头.xlsx": (
+        "配合履职事项清单",
+        [
+            ["附件2"],
+            ["玉山镇配合履职事项清单"],
+            ["序号", "事项名称", "实施主体", "职责分工", None, "依据", "备注"],
+            [None, None, None, "部门职责", "镇（街道）配合职责", None, None],
+            ["一、城乡建设（2项）"] + [None] * 6,
+            [1, "乡村建设规划许可申请受理、初审、报送", "市自然资源和规划局（牵头）、市农业农村局",
+             "核发乡村建设规划许可证", "受理申请、初审、报送", "《城乡规划法》第四十一条", ""],
+            [2, "配合开展燃气用户安全宣传和隐患排查", "昆山市住房\n和城乡建设局",
+             "燃气安全监管", "宣传、排查、报告", "《城镇燃气管理条例》", "动态调整"],
+            ["填表说明：实施主体标注（牵头）的为主责部门。"] + [None] * 6,
+        ],
+        ["A1:G1", "A2:G2", "A3:A4", "B3:B4", "C3:C4", "D3:E3", "F3:F4", "G3:G4", "A5:G5",
+         "A8:G8"],
+    ),
+    # A township basic list with a header over three rows (履职要求 over 具体工作事项 and a
+    # second group 协同配合 over 协同部门), and 领域 merged down over its items.
+    "巴城镇-基本-三行表头.xlsx": (
+        "基本履职事项清单",
+        [
+            ["巴城镇基本履职事项清单"],
+            ["序号", "领域", "事项名称", "履职要求", None, None],
+            [None, None, None, "具体工作事项", "协同配合", None],
+            [None, None, None, None, "协同部门", "依据"],
+            [1, "生态环境", "秸秆禁烧巡查", "组织巡查、劝阻", "市生态环境局、市农业农村局",
+             "《大气污染防治法》第七十七条"],
+            [2, None, "镇级河长巡河和河湖长效管护", "巡河、协调", "市水务局", ""],
+        ],
+        ["A1:F1", "A2:A4", "B2:B4", "C2:C4", "D2:F2", "D3:D4", "E3:F3", "B5:B6"],
+    ),
+}
+
+CSVS: dict[str, str] = {
+    # A 收回事项 notice saved as CSV from a workbook whose first column (承接部门) was
+    # merged down over its items: the continuation rows are blank there.
+    "周庄镇_上级部门收回事项清单.csv": (
+        "承接部门,序号,事项名称,事项类型,工作方式,依据\n"
+        "市住建局,1,对未取得施工许可证擅自施工的处罚,行政处罚,镇网格发现线索后推送承接部门,"
+        "《建筑法》第六十四条\n"
+        ",2,对未组织竣工验收擅自交付使用的处罚,行政处罚,,《建设工程质量管理条例》第五十八条\n"
+        "市卫健委,3,对公共场所卫生违法行为的处罚,行政处罚,,《公共场所卫生管理条例》\n"
+        "备注：收回事项已受理的案件由原实施单位继续办理。,,,,,\n"
+    ),
+    # A basic list with section rows carrying counts (one count wrong), a 协同部门 name
+    # wrapped in its cell, and a basis whose quoted article holds its own ；.
+    "锦溪镇_基本履职事项清单.csv": (
+        "序号,领域,事项名称,具体工作事项,协同部门,依据\n"
+        "三、民生服务（3项）,,,,,\n"
+        "1,,最低生活保障申请受理、入户调查、审核,受理、调查,市民政局,《社会救助暂行办法》第十一条\n"
+        "2,,临时救助申请受理和小额救助,受理申请,市民政局,\n"
+        "四、城乡建设（1项）,,,,,\n"
+        "3,,住宅专项维修资金使用受理、审核和日常管理,受理、审核,\"昆山市住房\n和城乡建设局\","
+        "【法律】《城镇燃气管理条例》第四十五条 未取得燃气经营许可证从事燃气经营活动的；"
+        "由燃气管理部门责令停止违法行为；《住宅专项维修资金管理办法》\n"
+    ),
+    # A cooperative list whose grouped header was saved as CSV: the group name 责任分工
+    # in its first column and blanks after, the sub-headers on the row below; one unknown
+    # column (工作要求) with no column it could be.
+    "千灯镇_配合履职事项清单.csv": (
+        "序号,事项名称,责任分工,,镇（街道）配合职责,工作要求\n"
+        ",,责任主体,协同部门,,\n"
+        "1,配合景区旅游市场秩序整治,市文体广旅局,市市场监管局,巡查、报告,每月一次\n"
+        "2,配合古镇文物安全巡查,市文体广旅局（主责）,,巡查、报告,\n"
+    ),
+    # A basic list whose second row repeats the first row's item with 领域 left blank:
+    # the 领域 above is carried down, but the mistake reported is the duplicate.
+    "张浦镇_基本履职事项清单.csv": (
+        "序号,领域,事项名称,具体工作事项,协同部门\n"
+        "1,平安法治,矛盾纠纷排查化解和人民调解,排查、调解,市司法局\n"
+        "2,民生服务,就业困难人员认定和就业援助,受理、认定,市人社局\n"
+        "3,,矛盾纠纷排查化解和人民调解,排查、调解,市司法局\n"
+    ),
+}
+
+
+def main(folder: Path = FOLDER) -> None:
+    """Write every layout file into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, (sheet, rows, merges) in WORKBOOKS.items():
+        book = openpyxl.Workbook()
+        page = book.active
+        assert page is not None
+        page.title = sheet
+        for row in rows:
+            page.append(row)
+        for cells in merges:
+            page.merge_cells(cells)
+        book.save(folder / name)
+    for name, text in CSVS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else FOLDER)
