@@ -85,7 +85,7 @@ def owned_periods(graph: ResponsibilityGraph, *, problems: list[Problem] | None 
         OwnershipConflictError: ``problems`` is ``None`` and the records of some (item,
             town) name no single primary in some period (what ``history`` raises).
 
-    Example:
+    Examples:
         >>> import kunshan_rbac as kr
         >>> first = next(owned_periods(kr.load_sample()))
         >>> first.list, first.primary, first.start.isoformat(), first.end

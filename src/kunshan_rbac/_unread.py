@@ -31,7 +31,7 @@ class Unread:
         rows: distinct (file, sheet, row) places named by a problem.
         files: distinct (file, sheet) places named by a problem that names no row.
 
-    Example:
+    Examples:
         >>> import kunshan_rbac as kr
         >>> problems = [kr.Problem("a.csv", "a.csv", 3, "E", "市火星局", "a unit"),
         ...             kr.Problem("a.csv", "a.csv", 3, "F", "", "a date"),

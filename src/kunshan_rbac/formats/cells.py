@@ -45,7 +45,7 @@ def guard_formula(text: str) -> str:
     `unguard_formula` gives it back unchanged). Other texts, including most that start
     with an apostrophe, are left as they are.
 
-    Example:
+    Examples:
         >>> guard_formula("=1+1"), guard_formula("'=x"), guard_formula("'abc")
         ("'=1+1", "''=x", "'abc")
     """
@@ -57,7 +57,7 @@ def guard_formula(text: str) -> str:
 def unguard_formula(text: str) -> str:
     """Undo `guard_formula`: drop the apostrophe it added, and only that one.
 
-    Example:
+    Examples:
         >>> unguard_formula("'=1+1"), unguard_formula("''=x"), unguard_formula("'abc")
         ('=1+1', "'=x", "'abc")
     """
@@ -135,7 +135,7 @@ def split_basis(text: str) -> tuple[str, ...]:
     does not start a new document (a 《title》, a 【type】 or a document number such as
     农经发〔2019〕6号 near its start): a quoted article may hold ； of its own.
 
-    Example:
+    Examples:
         >>> split_basis("《消防法》第三十二条；《安全生产法》第九条")
         ('《消防法》第三十二条', '《安全生产法》第九条')
         >>> len(split_basis("【法律】《城镇燃气管理条例》第四十五条 未取得许可的；责令停止"))
@@ -170,7 +170,7 @@ def split_basis(text: str) -> tuple[str, ...]:
 def column_letter(index: int) -> str:
     """The spreadsheet letter of a 0-based column index: 0 → ``A``, 26 → ``AA``.
 
-    Example:
+    Examples:
         >>> column_letter(0), column_letter(27)
         ('A', 'AB')
     """
@@ -189,7 +189,7 @@ def derive_code(name: str) -> str:
     `normalize_name` key (UTF-8). The same name, however it is typed (full-width forms,
     spaces, punctuation), gets the same code in every town and every run.
 
-    Example:
+    Examples:
         >>> derive_code("秸秆禁烧巡查") == derive_code(" 秸秆禁烧巡查。")
         True
         >>> derive_code("秸秆禁烧巡查")

@@ -225,7 +225,7 @@ def classify(name: str) -> TableKind | None:
     Catalogues are named exactly (``单位``, ``事项``, or ``单位目录``, ``事项目录``...); a
     list is recognised by ``收回``, ``配合`` or ``基本`` anywhere in the name.
 
-    Example:
+    Examples:
         >>> classify("附件1 基本履职事项清单"), classify("单位")
         (TableKind.BASIC, TableKind.UNITS)
     """

@@ -115,7 +115,7 @@ def read_lists(
         InvalidRecordError: ``on_error`` is neither ``"raise"`` nor ``"collect"``.
         InvalidDateError: ``effective`` is not a date.
 
-    Example:
+    Examples:
         >>> import kunshan_rbac as kr, pathlib, tempfile
         >>> folder = pathlib.Path(tempfile.mkdtemp())
         >>> _ = (folder / "单位.csv").write_text(

@@ -262,7 +262,7 @@ def write_lists(
             Each file is written beside its target and then moved in place, so a file
             that was not written is left as it was.
 
-    Example:
+    Examples:
         >>> import kunshan_rbac as kr, tempfile
         >>> g = kr.ResponsibilityGraph()
         >>> g.add_unit(kr.Town("yushan", "玉山镇"))
