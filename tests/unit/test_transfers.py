@@ -489,3 +489,21 @@ def test_a_revert_on_its_transfers_day_falls_before_the_transfers_records(
         "change of the same item and town (on 2025-03-01); transfers must follow each other "
         "in date order"
     ]
+
+
+def test_delegate_without_towns_takes_only_towns_a_department_leads(
+    g: kr.ResponsibilityGraph,
+) -> None:
+    """delegate(towns=None) hands down the item in the towns where a department leads it
+    on the day, and leaves alone towns that lead it themselves or hold nothing then."""
+    g.add_unit(kr.Town("qiandeng", "千灯镇"))
+    g.add_item(kr.Item("Y", "混合事项"))
+    g.assign("Y", town="jinxi", list="cooperative", primary="zjj", secondary=["jinxi"],
+             start="2021-01-01")
+    g.assign("Y", town="zhouzhuang", list="basic", primary="zhouzhuang", start="2021-01-01")
+    g.assign("Y", town="qiandeng", list="cooperative", primary="zjj", start="2021-01-01",
+             end="2024-01-01")
+    t = g.delegate(["Y"], effective="2025-03-01")
+    assert t.towns == ("jinxi",)
+    assert g.owner("Y", town="jinxi", at="2025-03-01").primary.code == "jinxi"
+    assert g.owner("Y", town="zhouzhuang", at="2025-03-01").primary.code == "zhouzhuang"
