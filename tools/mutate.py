@@ -76,6 +76,7 @@ DEFAULT_TESTS: dict[str, list[str]] = {
     ],
     "_transfers": [
         "tests/unit/test_transfers.py",
+        "tests/unit/test_graph_arguments.py",
         "tests/property/test_transfer_properties.py",
         "tests/stateful/test_transfers_stateful.py",
     ],

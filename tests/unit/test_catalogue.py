@@ -153,3 +153,46 @@ def test_an_exact_item_name_wins_over_folded_ones() -> None:
     assert catalogue.item_code("ＡＢＣ事项") == "A-2"
     with pytest.raises(kr.AmbiguousNameError):
         catalogue.item_code("abc事项")
+
+
+def test_a_kind_picks_its_unit_among_units_of_other_kinds_with_the_name() -> None:
+    """A name that a town and a department share finds the town when a town is asked
+    for, and the department when a department is; without a kind it is ambiguous."""
+    catalogue = Catalogue()
+    catalogue.add_unit(kr.Town("zhouzhuang", "周庄镇", aliases=("周庄",)))
+    catalogue.add_unit(kr.Department("zzgw", "周庄旅游管委会", aliases=("周庄",)))
+    assert catalogue.unit_code("周庄", kind="town") == "zhouzhuang"
+    assert catalogue.unit_code("周庄", kind="department") == "zzgw"
+    with pytest.raises(kr.AmbiguousNameError):
+        catalogue.unit_code("周庄")
+
+
+def test_suggestions_for_a_kind_are_units_of_that_kind(cat: Catalogue) -> None:
+    """An unknown town name is answered with towns to try, never with departments."""
+    cat.add_unit(kr.Department("ysz", "玉山站"))
+    with pytest.raises(kr.UnknownUnitError) as info:
+        cat.unit_code("玉山真", kind="town")
+    assert "玉山镇" in info.value.suggestions
+    assert "玉山站" not in info.value.suggestions
+    with pytest.raises(kr.UnknownUnitError) as info:
+        cat.unit_code("玉山真")
+    assert {"玉山镇", "玉山站"} <= set(info.value.suggestions)
+
+
+def test_at_most_three_suggestions_are_given() -> None:
+    """However many names are close, an unknown name gets the three closest."""
+    catalogue = Catalogue()
+    for i in range(6):
+        catalogue.add_unit(kr.Department(f"d{i}", f"市第{i}管理局"))
+    with pytest.raises(kr.UnknownUnitError) as info:
+        catalogue.unit_code("市第管理局")
+    assert len(info.value.suggestions) == 3
+
+
+def test_the_prefix_rule_strips_only_the_authoritys_own_name(cat: Catalogue) -> None:
+    """A name that starts with another city's name is not cut at the length of this
+    authority's name: 太仓市住建局 is not 昆山's 住建局."""
+    with pytest.raises(kr.UnknownUnitError):
+        cat.unit_code("太仓市住建局")
+    with pytest.raises(kr.UnknownUnitError):
+        cat.unit_code("太仓住建局")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 
@@ -324,3 +325,185 @@ def test_a_record_starting_on_the_effective_date_is_a_later_change(
     with pytest.raises(kr.TransferError) as info:
         g.delegate(["ZJ-002"], towns=["jinxi"], effective="2020-06-01")
     assert "(on 2021-01-01)" in info.value.reasons[0]
+
+
+def _reasons(call: Any) -> list[str]:
+    """The reasons of the TransferError that ``call`` must raise."""
+    with pytest.raises(kr.TransferError) as info:
+        call()
+    return list(info.value.reasons)
+
+
+def test_a_name_that_cannot_be_resolved_is_one_reason(g: kr.ResponsibilityGraph) -> None:
+    """An unknown item among known ones is reported once, as unknown, and is not mistaken
+    for a repeat of the name before it."""
+    reasons = _reasons(lambda: g.reclaim(["ZF-0101", "NOPE"], towns=["jinxi"], to="zhj",
+                                         effective="2025-03-01"))
+    assert len(reasons) == 1
+    assert reasons[0].startswith("item 'NOPE': ")
+    assert "named twice" not in reasons[0]
+
+
+def test_a_town_named_twice_is_planned_once(g: kr.ResponsibilityGraph) -> None:
+    """A town named twice (by code and by name) is one reason, and the town's own
+    problems are reported once, not once per naming."""
+    reasons = _reasons(lambda: g.reclaim(["ZJ-002"], towns=["jinxi", "锦溪镇"], to="zhj",
+                                         effective="2025-03-01"))
+    assert reasons == [
+        "town '锦溪镇' is named twice",
+        "item ZJ-002 in town jinxi: the primary on 2025-03-01 is zjj, not the town; only a "
+        "town's own items can be reclaimed",
+    ]
+
+
+def test_no_holding_town_is_the_reason_when_towns_are_not_named(
+    g: kr.ResponsibilityGraph,
+) -> None:
+    """With towns=None, an item that no town leads on the day is refused with that reason
+    (not with a vaguer "nothing to move")."""
+    reasons = _reasons(lambda: g.reclaim(["ZJ-002"], to="zhj", effective="2025-03-01"))
+    assert reasons == ["item ZJ-002: no town holds it as reclaim requires on 2025-03-01"]
+    reasons = _reasons(lambda: g.delegate(["ZF-0101"], effective="2025-03-01"))
+    assert reasons == ["item ZF-0101: no town holds it as delegate requires on 2025-03-01"]
+
+
+def test_later_change_quotes_only_dates_from_the_effective_day(
+    g: kr.ResponsibilityGraph,
+) -> None:
+    """A record in force on the effective day that ends later is a later change; the
+    message quotes its end, not its start, which lies before the effective day."""
+    g.add_item(kr.Item("E", "限期事项"))
+    g.assign("E", town="jinxi", list="basic", primary="jinxi", start="2021-01-01",
+             end="2026-01-01")
+    reasons = _reasons(lambda: g.reclaim(["E"], towns=["jinxi"], to="zhj",
+                                         effective="2025-03-01"))
+    assert reasons == [
+        "item E in town jinxi: effective date 2025-03-01 falls before a later change of the "
+        "same item and town (on 2026-01-01); transfers must follow each other in date order"
+    ]
+
+
+def test_a_later_change_is_the_only_reason_for_its_item_and_town(
+    g: kr.ResponsibilityGraph,
+) -> None:
+    """An (item, town) that changes after the effective day is refused for that alone:
+    what it looks like on the day is not judged as well."""
+    g.delegate(["ZJ-002"], towns=["jinxi"], effective="2025-06-01")
+    reasons = _reasons(lambda: g.reclaim(["ZJ-002"], towns=["jinxi"], to="zhj",
+                                         effective="2025-03-01"))
+    assert reasons == [
+        "item ZJ-002 in town jinxi: effective date 2025-03-01 falls before a later change of "
+        "the same item and town (on 2025-06-01); transfers must follow each other in date "
+        "order"
+    ]
+
+
+def test_a_wrong_target_is_the_only_reason(g: kr.ResponsibilityGraph) -> None:
+    """A reclaim to a town is refused for its target alone; the items are not then
+    planned as if the town were a department."""
+    reasons = _reasons(lambda: g.reclaim(["ZF-0101"], towns=["jinxi"], to="jinxi",
+                                         effective="2025-03-01", keep_secondary=True))
+    assert reasons == [
+        "target 'jinxi' is a town, not a department; reclaimed items go to a department"
+    ]
+
+
+def test_delegating_a_towns_own_item_is_one_reason(g: kr.ResponsibilityGraph) -> None:
+    """Delegating an item a town already leads is refused with that reason alone."""
+    reasons = _reasons(lambda: g.delegate(["ZF-0101"], towns=["jinxi"],
+                                          effective="2025-03-01"))
+    assert reasons == [
+        "item ZF-0101 in town jinxi: the primary on 2025-03-01 is jinxi, a town; only a "
+        "department's lead can be delegated"
+    ]
+
+
+def test_delegate_keeps_other_assisting_departments(g: kr.ResponsibilityGraph) -> None:
+    """A delegation keeps every other assisting unit as secondary, with its duty."""
+    g.add_item(kr.Item("X", "协作事项"))
+    g.assign("X", town="jinxi", list="cooperative", primary="zjj", secondary=["jinxi", "zhj"],
+             start="2021-01-01", secondary_duty="配合")
+    g.delegate(["X"], towns=["jinxi"], effective="2025-01-01", keep_secondary=False)
+    own = g.owner("X", town="jinxi", at="2025-01-01")
+    assert own.primary.code == "jinxi"
+    assert [u.code for u in own.secondary] == ["zhj"]
+    assert [(r.unit, r.duty) for r in own.records if r.role is kr.Role.SECONDARY] == [
+        ("zhj", "配合")
+    ]
+
+
+def test_a_revert_never_leaves_a_unit_both_primary_and_secondary(
+    g: kr.ResponsibilityGraph,
+) -> None:
+    """Every transfer names exactly one primary that is not also secondary: a revert that
+    would re-open a department as both is refused, once, and changes nothing."""
+    g.add_item(kr.Item("X", "协作事项"))
+    g.assign("X", town="jinxi", list="cooperative", primary="zjj", secondary=["zjj"],
+             start="2021-01-01")
+    t = g.delegate(["X"], towns=["jinxi"], effective="2025-01-01")
+    snapshot = dumps(g)
+    reasons = _reasons(lambda: g.revert(t, effective="2025-06-01"))
+    assert reasons == [
+        "item X in town jinxi: the transfer would leave it without exactly one primary "
+        "(primary ['zjj'], secondary ['zjj'])"
+    ]
+    assert dumps(g) == snapshot
+    g.reclaim(["X"], towns=["jinxi"], to="zhj", effective="2025-06-01")
+    reasons = _reasons(lambda: g.revert(t, effective="2025-09-01"))
+    assert len(reasons) == 1
+    assert "it has changed since transfer #1" in reasons[0]
+
+
+def test_changed_since_names_what_it_is_and_what_the_transfer_left(
+    g: kr.ResponsibilityGraph,
+) -> None:
+    """A revert refused because the item changed quotes the list and lead now and the
+    list and lead the transfer left."""
+    t = g.reclaim(["ZF-0101"], towns=["zhouzhuang"], to="zhj", effective="2025-03-01")
+    g.revert(t, effective="2025-09-01")
+    reasons = _reasons(lambda: g.revert(t, effective="2026-01-01"))
+    assert reasons == [
+        "item ZF-0101 in town zhouzhuang: it has changed since transfer #1 (now basic led by "
+        "zhouzhuang, the transfer left it reclaimed led by zhj)"
+    ]
+
+
+def test_a_revert_into_a_conflict_names_the_conflict(g: kr.ResponsibilityGraph) -> None:
+    """A revert on a day where the (item, town) has two primaries is refused with that
+    reason."""
+    t = g.reclaim(["ZF-0101"], towns=["zhouzhuang"], to="zhj", effective="2025-03-01")
+    g.assign("ZF-0101", town="zhouzhuang", list="reclaimed", primary="zjj", start="2025-06-01")
+    reasons = _reasons(lambda: g.revert(t, effective="2025-09-01"))
+    assert reasons == ["item ZF-0101 in town zhouzhuang: 2 primary units on 2025-09-01"]
+
+
+def test_a_revert_on_its_transfers_day_falls_before_the_transfers_records(
+    g: kr.ResponsibilityGraph,
+) -> None:
+    """A revert may be dated on its transfer's day (it is not before it), but the records
+    the transfer opened that day are a later change, and that is the one reason."""
+    t = g.reclaim(["ZF-0101"], towns=["zhouzhuang"], to="zhj", effective="2025-03-01")
+    reasons = _reasons(lambda: g.revert(t, effective="2025-03-01"))
+    assert reasons == [
+        "item ZF-0101 in town zhouzhuang: effective date 2025-03-01 falls before a later "
+        "change of the same item and town (on 2025-03-01); transfers must follow each other "
+        "in date order"
+    ]
+
+
+def test_delegate_without_towns_takes_only_towns_a_department_leads(
+    g: kr.ResponsibilityGraph,
+) -> None:
+    """delegate(towns=None) hands down the item in the towns where a department leads it
+    on the day, and leaves alone towns that lead it themselves or hold nothing then."""
+    g.add_unit(kr.Town("qiandeng", "千灯镇"))
+    g.add_item(kr.Item("Y", "混合事项"))
+    g.assign("Y", town="jinxi", list="cooperative", primary="zjj", secondary=["jinxi"],
+             start="2021-01-01")
+    g.assign("Y", town="zhouzhuang", list="basic", primary="zhouzhuang", start="2021-01-01")
+    g.assign("Y", town="qiandeng", list="cooperative", primary="zjj", start="2021-01-01",
+             end="2024-01-01")
+    t = g.delegate(["Y"], effective="2025-03-01")
+    assert t.towns == ("jinxi",)
+    assert g.owner("Y", town="jinxi", at="2025-03-01").primary.code == "jinxi"
+    assert g.owner("Y", town="zhouzhuang", at="2025-03-01").primary.code == "zhouzhuang"
