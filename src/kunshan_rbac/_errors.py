@@ -391,12 +391,12 @@ class Problem:
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready view: the place, the value (when it is a plain value), what was
-        expected, and the whole message."""
+        expected, the severity, and the whole message."""
         value = self.value
         plain = isinstance(value, str | int | float | bool) or value is None
         return {"file": self.file, "sheet": self.sheet, "row": self.row, "column": self.column,
                 "value": value if plain else None, "expected": self.expected,
-                "message": str(self)}
+                "severity": self.severity, "message": str(self)}
 
 
 class LoadError(KunshanRbacError, ValueError):

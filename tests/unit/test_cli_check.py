@@ -388,3 +388,42 @@ def test_import_collect_then_check_is_not_silent(
     code, out, _ = run(capsys, "check", folder)
     assert code == 1
     assert "1 row not read" in out
+
+
+LAYOUTS = Path(__file__).resolve().parent.parent / "fixtures" / "layouts"
+
+
+def test_a_column_the_reader_does_not_know_is_a_load_warning_in_check(
+    capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A list whose rows all read but which has a column the reader does not know
+    (千灯镇's 工作要求): ``check`` shows the column as a load warning, not as unread rows;
+    it passes by default and fails with ``--fail-on warning``; its notes (inferences)
+    stay out of the report."""
+    lists = str(LAYOUTS / "千灯镇_配合履职事项清单.csv")
+    code, out, _ = run(capsys, "check", lists)
+    assert code == 0
+    assert "1 load warning" in out and "not read" not in out.splitlines()[0]
+    assert "'工作要求'" in out
+    code, _, _ = run(capsys, "check", lists, "--fail-on", "warning")
+    assert code == 1
+    code, out, _ = run(capsys, "check", lists, "--format", "json")
+    document = json.loads(out)
+    assert document["unread"] == {"rows": 0, "files": 0}
+    assert [p["severity"] for p in document["problems"]] == ["warning"]
+    code, out, _ = run(capsys, "check", lists, "--format", "sarif")
+    levels = [r["level"] for r in json.loads(out)["runs"][0]["results"]
+              if r["ruleId"] == "load-error"]
+    assert levels == ["warning"]
+
+
+def test_warnings_and_notes_leave_no_row_unread() -> None:
+    """`Unread` counts only problems that stopped a row being read."""
+    error = kr.Problem("a.csv", "a.csv", 3, "E", "市火星局", "a unit")
+    warning = kr.Problem("a.csv", "a.csv", 1, "F", "工作要求", "a column", severity="warning")
+    note = kr.Problem("a.csv", "a.csv", 4, "B", "", "carried down", severity="note")
+    assert kr.Unread.of([warning, note]) == kr.Unread(0, 0)
+    assert kr.Unread.of([error, warning, note]) == kr.Unread(1, 0)
+    assert not kr.check(kr.ResponsibilityGraph(), problems=[warning]).unread
+    assert kr.check(kr.ResponsibilityGraph(), problems=[warning]).ok
+    assert not kr.check(kr.ResponsibilityGraph(), problems=[error]).ok

@@ -414,7 +414,8 @@ class Report:
         lines = [self.summary()]
         if self.problems:
             lines.append("")
-            lines.append(f"load problems ({self.unread}): {len(self.problems)}")
+            lines.append(f"load problems ({self.unread}): {len(self.problems)}" if self.unread
+                         else f"load warnings: {len(self.problems)}")
             lines.extend(f"  {problem}" for problem in self.problems)
         for rule_id, found in self.by_rule().items():
             if not found:
