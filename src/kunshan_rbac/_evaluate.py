@@ -45,6 +45,7 @@ from ._analytics import require
 from ._calendar import CHINA_TZ, WorkCalendar
 from ._dates import DateLike, parse_date
 from ._deadlines import Deadlines
+from ._display import table_html
 from ._errors import (
     AmbiguousNameError,
     LoadError,
@@ -262,6 +263,25 @@ class Evaluation:
     start: datetime.date | None
     end: datetime.date | None
     per_order: Any = attrs.field(repr=False, eq=False)
+
+    def __repr__(self) -> str:
+        orders = sum(row.orders for row in self.towns.values())
+        period = (f"{self.start.isoformat() if self.start else '…'} to "
+                  f"{self.end.isoformat() if self.end else '…'}")
+        return (f"<Evaluation of {orders} orders, {period}: {len(self.towns)} towns, "
+                f"{len(self.units)} units, {len(self.items)} items, {len(self.months)} months>")
+
+    def _repr_html_(self) -> str:
+        def share(value: float | None) -> str:
+            return "" if value is None else f"{value:.1%}"
+
+        rows = [(row.name or row.key, row.orders, share(row.first_dispatch_right),
+                 share(row.on_time_done), share(row.satisfaction), share(row.reopened),
+                 row.off_list_burden) for row in self.towns.values()]
+        return table_html(
+            "工单评价（按镇街）", ("镇（街道）", "工单", "首派准确", "按时办结", "满意", "重办",
+                            "清单外负担"),
+            rows, total=len(rows), footer=[repr(self)[1:-1]])
 
     def orders_behind(
         self,

@@ -46,6 +46,7 @@ import attrs
 from . import _frames
 from ._dates import DateLike, parse_date
 from ._deadlines import Deadlines
+from ._display import fields_html
 from ._errors import KunshanRbacError
 from ._graph import ResponsibilityGraph
 from ._lexicon import Lexicon
@@ -220,6 +221,34 @@ class Route:
         assert self.ownership is not None
         return (f"{self.ownership.primary.name} ({self.ownership.list.label}): "
                 f"{self.item.code} {self.item.name} [confidence {self.confidence:.2f}]")
+
+    def __repr__(self) -> str:
+        head = f"<Route {self.town.code} {self.at.isoformat()}"
+        if self.declined or self.item is None or self.ownership is None:
+            return f"{head}: declined ({self.decline_class or 'no item fits'})>"
+        return (f"{head}: {self.item.code} -> {self.ownership.primary.code}, "
+                f"confidence {self.confidence:.2f}>")
+
+    def _repr_html_(self) -> str:
+        own = self.ownership
+        fields: list[tuple[str, object]] = [("工单", self.text), ("镇（街道）", self.town.name),
+                                            ("日期", self.at.isoformat())]
+        if self.declined or self.item is None or own is None:
+            fields += [("结果", "不派单（转人工）"), ("原因", self.reason)]
+        else:
+            fields += [
+                ("事项", f"{self.item.code} {self.item.name}"),
+                ("清单", own.list.label),
+                ("主责单位", own.primary.name),
+                ("配合单位", "、".join(u.name for u in own.secondary)),
+                ("置信度", f"{self.confidence:.2f}"),
+                ("依据", "；".join(self.basis)),
+                ("原因", self.reason),
+            ]
+        alternatives = "；".join(f"{a.item.code} {a.item.name}" for a in self.alternatives[:3])
+        if alternatives:
+            fields.append(("其他候选", alternatives))
+        return fields_html("派单结果", fields)
 
     def to_arrow(self) -> Any:
         """The route as a one-row ``pyarrow.Table`` (the ``route`` columns of the

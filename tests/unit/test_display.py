@@ -114,3 +114,31 @@ def test_ownership_str_is_one_line(g: kr.ResponsibilityGraph) -> None:
     assert "\n" not in text
     assert text.startswith(f"B-CJ-001 {o.item.name} [玉山镇]: 基本, 主责 {o.primary.name}")
     assert o.period in text
+
+
+def test_route_and_evaluation_display(g: kr.ResponsibilityGraph) -> None:
+    """A route and an evaluation show one screen with Chinese labels, escape the order's
+    text, and have a one-line repr that names what they hold."""
+    router = kr.Router(g)
+    routed = router.route(f"楼上漏水到我家了物业不管{SCRIPT}", town="周市镇", at="2025-10-01")
+    assert not routed.declined
+    assert routed.item is not None
+    assert repr(routed).startswith("<Route zhoushi 2025-10-01: ")
+    assert f"{routed.item.code} -> {routed.primary}" in repr(routed)
+    shown = routed._repr_html_()
+    assert "<script>" not in shown
+    assert "&lt;script&gt;" in shown
+    assert "主责单位" in shown
+    assert routed.item.name in shown
+    declined = router.route("天然气公司收费太贵", town="周市镇", at="2025-10-01")
+    assert declined.declined
+    assert "declined" in repr(declined)
+    assert "不派单" in declined._repr_html_()
+    ev = kr.evaluate(g, kr.load_sample_orders(), start="2025-03-01", end="2025-03-31")
+    orders = sum(row.orders for row in ev.towns.values())
+    assert repr(ev).startswith(f"<Evaluation of {orders} orders, 2025-03-01 to 2025-03-31")
+    assert "\n" not in repr(ev)
+    html = ev._repr_html_()
+    assert "工单评价" in html
+    assert "周市镇" in html
+    assert html.count("<tr>") == len(ev.towns) + 1
