@@ -26,6 +26,7 @@ import attrs
 import jsonschema
 import yaml
 
+from . import _frames
 from ._dates import parse_date
 from ._errors import KunshanRbacError, LoadError, NotAssignedError, Problem
 from ._graph import ResponsibilityGraph
@@ -123,6 +124,23 @@ class AssertionReport:
     file: str
     data: str | None
     results: tuple[AssertionResult, ...] = attrs.field(converter=_results)
+
+    def to_arrow(self) -> Any:
+        """Every expectation's result, one row each, as a ``pyarrow.Table`` (the
+        ``assertion`` columns).
+
+        Raises:
+            MissingExtraError: pyarrow is not installed.
+        """
+        return _frames.arrow("assertion", [self])
+
+    def to_pandas(self) -> Any:
+        """Every expectation's result, one row each, as a ``pandas.DataFrame`` (see `to_arrow`).
+
+        Raises:
+            MissingExtraError: pandas or pyarrow is not installed.
+        """
+        return _frames.pandas(self.to_arrow())
 
     @property
     def ok(self) -> bool:
@@ -553,3 +571,6 @@ def run_assertions(path: str | Path, *, data: str | Path | None = None) -> Asser
     runner = _Runner(load_data(chosen))
     return AssertionReport(source, chosen, tuple(runner.run(e, source) for e in expectations))
 
+
+_frames.register(AssertionResult, "assertion")
+_frames.register(AssertionReport, "assertion")

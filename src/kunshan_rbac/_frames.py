@@ -45,7 +45,7 @@ __all__ = [
 Names = Callable[[str], "str | None"]
 """A lookup from a unit or item code to its name (``None``: not known)."""
 
-_TYPES = ("string", "date", "int", "float", "bool", "strings", "ints")
+_TYPES = ("string", "date", "datetime", "int", "float", "bool", "strings", "ints")
 
 
 @attrs.frozen
@@ -54,7 +54,8 @@ class Column:
 
     Attributes:
         name: the column's name.
-        type: ``string``, ``date``, ``int``, ``float``, ``bool``, ``strings`` (a list of
+        type: ``string``, ``date``, ``datetime`` (a moment in China's time zone),
+            ``int``, ``float``, ``bool``, ``strings`` (a list of
             strings) or ``ints`` (a list of integers).
         doc: what the column holds, for the reference.
     """
@@ -421,6 +422,80 @@ def _score_rows(s: Any, _names: Names) -> Iterator[tuple[Any, ...]]:
     yield (s.town, s.name, s.orders, s.quality, s.satisfaction, s.burden, s.score, s.rank)
 
 
+_ORDER_EVENT_COLUMNS = (
+    Column("order", _S, "the order's id (工单编号)"),
+    Column("time", "datetime", "when the event happened, in China's time zone"),
+    Column("event", _S, "what happened: received, dispatched, signed, returned, done, rated..."),
+    Column("town", _S, "the town named by the event (empty when it names none)"),
+    Column("unit", _S, "the unit named by the event (empty when it names none)"),
+    Column("item", _S, "the list item named by the event (empty when it names none)"),
+    Column("text", _S, "the citizen's words, on the event that carries them"),
+    Column("detail", _S, "the event's detail: a rating, a return reason..."),
+    Column("channel", _S, "where the order came in (12345 hotline, app...)"),
+    Column("by", _S, "who dispatched: router, person, or empty"),
+    Column("kind", _S, "the order's kind (投诉, 求助...)"),
+    Column("urgent", _B, "whether the order is urgent"),
+)
+
+
+def _order_event_rows(value: Any, _names: Names) -> Iterator[tuple[Any, ...]]:
+    orders = getattr(value, "orders", None)
+    events = (e for o in orders for e in o.events) if orders is not None else (
+        value.events if hasattr(value, "events") else (value,))
+    for e in events:
+        yield (e.order, e.time, e.event, e.town, e.unit, e.item, e.text, e.detail,
+               e.channel, e.by, e.kind, e.urgent)
+
+
+_ASSERTION_COLUMNS = (
+    Column("file", _S, "the assertion file"),
+    Column("line", _I, "the expectation's line in that file"),
+    Column("test", _S, "the test's name"),
+    Column("kind", _S, "the section: owner, duties, check or route"),
+    Column("passed", _B, "whether the expectation held"),
+    Column("expected", _S, "what was expected"),
+    Column("found", _S, "what the library answered"),
+)
+
+
+def _assertion_rows(value: Any, _names: Names) -> Iterator[tuple[Any, ...]]:
+    for r in getattr(value, "results", (value,)):
+        yield (r.file, r.line, r.test, r.kind, r.passed, r.expected, r.found)
+
+
+_FINDING_COLUMNS = (
+    Column("finding", _S, "the finding's id"),
+    Column("source", _S, "what found it: evaluation or check"),
+    Column("subject", _S, "code of the unit (or item) concerned"),
+    Column("name", _S, "its readable name"),
+    Column("metric", _S, "the figure or rule that fell short"),
+    Column("value", _F, "the figure found (null: a count of violations)"),
+    Column("threshold", _F, "the threshold it was held to"),
+    Column("found", _D, "the day it was found"),
+    Column("start", _D, "first day of the period looked at"),
+    Column("end", _D, "last day of the period looked at"),
+    Column("detail", _S, "one line on what was found"),
+    Column("examples", "strings", "ids of orders or violations behind it"),
+    Column("owner", _S, "the unit owning the rectification task (null: no task)"),
+    Column("opened", _D, "the day the task was set"),
+    Column("due", _D, "the day it is due"),
+    Column("status", _S, "the task's status: open, fixed or not fixed"),
+    Column("checked", _D, "the day it was rechecked"),
+    Column("checked_value", _F, "the figure at the recheck"),
+)
+
+
+def _finding_rows(value: Any, _names: Names) -> Iterator[tuple[Any, ...]]:
+    findings = getattr(value, "findings", (value,))
+    tasks = {t.finding: t for t in getattr(value, "tasks", ())}
+    for f in findings:
+        t = tasks.get(f.id)
+        yield (f.id, f.source, f.subject, f.name, f.metric, f.value, f.threshold, f.found,
+               f.start, f.end, f.detail, list(f.examples),
+               *((t.owner, t.opened, t.due, t.status, t.checked, t.value) if t is not None
+                 else (None,) * 6))
+
+
 _PICTURE_COLUMNS = (
     *_pair("unit", "the unit pictured"),
     Column("at", _D, "the date pictured"),
@@ -469,6 +544,9 @@ FRAMES: Mapping[str, Frame] = {
         Frame("evaluation", _EVALUATION_COLUMNS, _evaluation_rows),
         Frame("town_score", _SCORE_COLUMNS, _score_rows),
         Frame("picture", _PICTURE_COLUMNS, _picture_rows),
+        Frame("order_event", _ORDER_EVENT_COLUMNS, _order_event_rows),
+        Frame("assertion", _ASSERTION_COLUMNS, _assertion_rows),
+        Frame("finding", _FINDING_COLUMNS, _finding_rows),
     )
 }
 """Every kind of table, by name."""
@@ -513,7 +591,8 @@ def _frame(kind: str) -> tuple[Frame, Callable[[Any, Names], Iterable[tuple[Any,
 
 def _arrow_type(pa: Any, name: str) -> Any:
     return {
-        "string": pa.string(), "date": pa.date32(), "int": pa.int64(), "float": pa.float64(),
+        "string": pa.string(), "date": pa.date32(), "datetime": pa.timestamp("us", tz="+08:00"),
+        "int": pa.int64(), "float": pa.float64(),
         "bool": pa.bool_(), "strings": pa.list_(pa.string()), "ints": pa.list_(pa.int64()),
     }[name]
 

@@ -22,6 +22,7 @@ from typing import Any
 import attrs
 from dateutil.parser import isoparse
 
+from . import _frames
 from ._calendar import CHINA_TZ
 from ._errors import Problem
 
@@ -319,6 +320,23 @@ class Orders:
     def __contains__(self, order_id: object) -> bool:
         return order_id in self._index
 
+    def to_arrow(self) -> Any:
+        """Every event of every order, one row each, as a ``pyarrow.Table`` (the
+        ``order_event`` columns).
+
+        Raises:
+            MissingExtraError: pyarrow is not installed.
+        """
+        return _frames.arrow("order_event", [self])
+
+    def to_pandas(self) -> Any:
+        """Every event of every order, one row each, as a ``pandas.DataFrame`` (see `to_arrow`).
+
+        Raises:
+            MissingExtraError: pandas or pyarrow is not installed.
+        """
+        return _frames.pandas(self.to_arrow())
+
     def events(self) -> Iterator[OrderEvent]:
         """Every event of every order, order by order."""
         for order in self.orders:
@@ -407,3 +425,8 @@ def check_sequence(
         seen.add(event.event)
         previous = event
     return problems
+
+
+_frames.register(OrderEvent, "order_event")
+_frames.register(Order, "order_event")
+_frames.register(Orders, "order_event")

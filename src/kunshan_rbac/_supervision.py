@@ -36,6 +36,7 @@ from typing import Any
 import attrs
 import jsonschema
 
+from . import _frames
 from ._analytics import require
 from ._calendar import WorkCalendar
 from ._dates import DateLike, parse_date
@@ -269,6 +270,24 @@ class Supervision:
     findings: tuple[Finding, ...] = attrs.field(default=(), converter=_findings)
     tasks: tuple[Rectification, ...] = attrs.field(default=(), converter=_tasks)
 
+    def to_arrow(self) -> Any:
+        """The findings, one row each with its rectification task, as a
+        ``pyarrow.Table`` (the ``finding`` columns).
+
+        Raises:
+            MissingExtraError: pyarrow is not installed.
+        """
+        return _frames.arrow("finding", [self])
+
+    def to_pandas(self) -> Any:
+        """The findings, one row each with its rectification task, as a
+        ``pandas.DataFrame`` (see `to_arrow`).
+
+        Raises:
+            MissingExtraError: pandas or pyarrow is not installed.
+        """
+        return _frames.pandas(self.to_arrow())
+
     @classmethod
     def open(
         cls,
@@ -419,3 +438,6 @@ def supervision_schema() -> dict[str, Any]:
     schema: dict[str, Any] = json.loads(text.read_text("utf-8"))
     return schema
 
+
+_frames.register(Finding, "finding")
+_frames.register(Supervision, "finding")

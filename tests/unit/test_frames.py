@@ -274,3 +274,38 @@ def test_graph_tables_can_be_narrowed_to_some_columns(g: kr.ResponsibilityGraph)
         g.to_arrow("records", columns=["nonsense"])
     with pytest.raises(kr.InvalidArgumentError, match="columns"):
         g.to_arrow("records", columns="id")
+
+
+def test_orders_assertions_and_findings_give_their_tables(
+    g: kr.ResponsibilityGraph, evaluation: kr.Evaluation, tmp_path: Path
+) -> None:
+    """Orders (one row per event, times in China's zone), an assertion report (one row
+    per expectation) and a supervision (one row per finding, with its task) convert
+    like every other result, and a list of their parts gives the same rows."""
+    orders = kr.load_sample_orders()
+    table = orders.to_arrow()
+    assert table.schema == _frames.schema("order_event")
+    assert table.num_rows == sum(len(o.events) for o in orders)
+    first = next(iter(orders))
+    assert table.slice(0, len(first.events)).to_pylist() == kr.to_arrow([first]).to_pylist()
+    assert table.column("time")[0].as_py() == first.events[0].time
+    assert list(orders.to_pandas().columns) == table.column_names
+    spec = tmp_path / "lists.yaml"
+    spec.write_text(
+        "tests:\n  - name: one\n    owner:\n"
+        "      - {item: B-CJ-043, town: 玉山镇, at: 2025-12-31, primary: 玉山镇}\n"
+        "      - {item: B-CJ-043, town: 玉山镇, at: 2024-12-31, primary: 玉山镇}\n",
+        encoding="utf-8")
+    report = kr.run_assertions(spec)
+    rows = report.to_arrow().to_pylist()
+    assert [r["passed"] for r in rows] == [r.passed for r in report.results]
+    assert [r["line"] for r in rows] == [r.line for r in report.results]
+    assert not all(r["passed"] for r in rows)
+    findings = kr.find_problems(evaluation, found="2025-03-10")
+    assert findings
+    supervision = kr.Supervision.open(findings, opened="2025-03-10")
+    frame = supervision.to_arrow()
+    assert frame.schema == _frames.schema("finding")
+    assert frame.column("finding").to_pylist() == [f.id for f in findings]
+    assert frame.column("due").to_pylist() == [t.due for t in supervision.tasks]
+    assert kr.to_arrow(list(findings)).column("owner").null_count == len(findings)
