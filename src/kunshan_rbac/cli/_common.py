@@ -4,15 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 from typing import Any
 
 from .._ci import REPORT_VERSION
 from .._dates import parse_date
-from .._errors import LoadError, Problem
-from .._graph import ResponsibilityGraph
-from .._jsonio import read_json
-from .._sample import load_sample
+from .._open import load_data as load_graph
 
 __all__ = ["JSON_VERSION", "add_at", "add_data", "add_format", "load_graph", "print_json",
            "print_result", "versioned", "wants_json"]
@@ -57,33 +53,6 @@ def add_at(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--at", metavar="DATE", help="the date to ask about, e.g. 2025-07-01 or 2025年7月1日 "
         "(default: today)"
-    )
-
-
-def load_graph(path: str | None) -> ResponsibilityGraph:
-    """The graph in ``path``, or the embedded sample when ``path`` is ``None``.
-
-    ``path`` may be a JSON data set (``.json``, ``.json.gz``), or duty lists read with
-    `kunshan_rbac.read_lists`: a ``.xlsx`` workbook, a ``.csv`` file or a folder.
-
-    Raises:
-        LoadError: the path does not exist or cannot be read; every problem is listed.
-    """
-    if path is None:
-        return load_sample()
-    target = Path(path)
-    if not target.exists():
-        raise LoadError([Problem(path, expected="an existing file or folder")])
-    if target.is_file() and target.name.endswith((".json", ".json.gz")):
-        return read_json(target)
-    if target.is_dir() or target.suffix.lower() in (".xlsx", ".xlsm", ".csv"):
-        from ..formats import read_lists
-
-        return read_lists(target)
-    raise LoadError(
-        [Problem(path, value=target.suffix or target.name,
-                 expected="a .json or .json.gz data set, a .xlsx workbook, a .csv list or a "
-                 "folder of lists")]
     )
 
 
