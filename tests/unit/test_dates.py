@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime
+import subprocess
+import sys
 import time
 
 import pytest
@@ -227,3 +229,20 @@ def test_today_is_kept_until_the_next_midnight_and_no_longer() -> None:
     moment = datetime.datetime.fromtimestamp(until)
     assert moment.time() == datetime.time()
     assert moment.date() == datetime.date.today() + datetime.timedelta(days=1)
+
+
+def test_the_first_question_in_a_fresh_process_is_answered() -> None:
+    """The very first owner() of a new interpreter, before anything has read the clock,
+    answers for today: the cached day starts out as a day that is never today."""
+    script = (
+        "import kunshan_rbac as kr\n"
+        "g = kr.ResponsibilityGraph()\n"
+        "g.add_unit(kr.Town('t1', '玉山镇'))\n"
+        "g.add_item(kr.Item('I', '事项甲'))\n"
+        "g.assign('I', town='t1', list='basic', primary='t1')\n"
+        "print(g.owner('I', town='t1').primary.code)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=False, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "t1"
