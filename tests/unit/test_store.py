@@ -308,3 +308,21 @@ def test_replace_keeps_the_other_records_and_their_order(store: RecordStore) -> 
         store.replace(records[index])
         assert list(store.records_of("I", "t1")) == records
     assert store.record_count == 3
+
+
+def test_on_the_day_a_period_ends_the_latest_period_is_at_hand(
+    store: RecordStore, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On the very day a period ends, with nothing in force that day and a later period
+    after a gap, the later period is the answer at hand, not the one that has ended."""
+    new(store, "t1", "I", "t1", start=JAN25, end=D(2025, 6, 1))
+    new(store, "d", "I", "t1", kind=RECLAIMED, start=JAN26)
+    monkeypatch.setattr(_dates.TODAY, "day", D(2025, 6, 1).toordinal())
+    monkeypatch.setattr(_dates.TODAY, "until", float("inf"))
+    slot = store.slot("I", "t1")
+    assert slot is not None
+    store.entry(slot)
+    assert (slot.lo, slot.hi) == (JAN26.toordinal(), FOREVER)
+    assert slot.only is not None
+    assert slot.only.primary.code == "d"
+    assert store.lookup("I", "t1", D(2025, 6, 1).toordinal()) is None
