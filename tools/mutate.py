@@ -73,12 +73,18 @@ DEFAULT_TESTS: dict[str, list[str]] = {
         "tests/property/test_owner_properties.py",
         "tests/property/test_transfer_properties.py",
         "tests/stateful/test_transfers_stateful.py",
+        "tests/property/test_store_properties.py",
+        "tests/stateful/test_store_stateful.py",
     ],
     "_transfers": [
         "tests/unit/test_transfers.py",
         "tests/unit/test_graph_arguments.py",
         "tests/property/test_transfer_properties.py",
         "tests/stateful/test_transfers_stateful.py",
+    ],
+    "_dates": [
+        "tests/unit/test_dates.py",
+        "tests/property/test_timeline_properties.py",
     ],
     "_graph": [
         "tests/unit/test_graph.py",

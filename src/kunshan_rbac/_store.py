@@ -178,8 +178,12 @@ class RecordStore:
                 return
             pending: dict[Key, Slot] = {}
             self._pending = pending
+            count = self._count  # the records a failed body stored are not counted
             try:
                 yield
+            except BaseException:
+                self._count = count
+                raise
             finally:
                 self._pending = None
             if len(pending) == 1:

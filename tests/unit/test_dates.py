@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import subprocess
+import sys
+import time
 
 import pytest
 from hypothesis import given
@@ -144,3 +147,102 @@ def test_in_force_agrees_with_day_numbers(a: datetime.date, b: datetime.date,
     """On any dates, in_force on dates and the comparison of day numbers agree."""
     low, high = span(a, b)
     assert in_force(a, b, day) == (low <= day_number(day) < high)
+
+
+# ---------------------------------------------------------------- open ends and the clock
+
+
+@pytest.mark.parametrize("value", [None, "", "   ", "\u3000"])
+def test_an_empty_optional_date_is_an_open_end(value: str | None) -> None:
+    """parse_optional_date reads None and blank text (a spreadsheet's empty cell) as an
+    open end, never as today."""
+    assert _dates.parse_optional_date(value) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "day"),
+    [("2025-07-01", datetime.date(2025, 7, 1)), (" 2025年7月1日 ", datetime.date(2025, 7, 1)),
+     (datetime.date(2024, 6, 1), datetime.date(2024, 6, 1))],
+)
+def test_a_given_optional_date_is_read_as_parse_date_reads_it(value: kr.DateLike,
+                                                              day: datetime.date) -> None:
+    """A non-blank optional date is read like any other date, and refused likewise."""
+    assert _dates.parse_optional_date(value) == day
+    with pytest.raises(kr.InvalidDateError):
+        _dates.parse_optional_date("2025-02-30")
+
+
+@pytest.mark.parametrize("text", ["2025-W27-2", "2025-182", "2025-0701", "2025-07-1x"])
+def test_other_iso_forms_without_a_time_are_refused(text: str) -> None:
+    """Only the documented forms are read: an ISO week date, an ordinal date or other
+    text that merely starts like an ISO date is refused rather than read as some day."""
+    with pytest.raises(kr.InvalidDateError):
+        kr.parse_date(text)
+
+
+def test_an_impossible_time_is_refused_with_its_reason() -> None:
+    """A date with an impossible time of day is refused, and the message says what is
+    wrong with it, not only that it cannot be read."""
+    with pytest.raises(kr.InvalidDateError, match=r"hour must be in 0\.\.23"):
+        kr.parse_date("2025-07-01T25:00:00")
+    with pytest.raises(kr.InvalidDateError, match="day is out of range for month"):
+        kr.parse_date("2025年2月30日")
+
+
+def test_the_last_representable_day_is_before_forever() -> None:
+    """FOREVER is the day after date.max: an open-ended validity holds on date.max, and
+    the day before FOREVER is date.max itself."""
+    assert date_of(FOREVER - 1) == datetime.date.max
+    assert span(datetime.date.max, None) == (FOREVER - 1, FOREVER)
+    assert in_force(datetime.date.max, None, datetime.date.max)
+    assert date_of(BEGINNING + 1) == datetime.date.min
+
+
+def _the_clock_says(monkeypatch: pytest.MonkeyPatch, seconds: float) -> None:
+    monkeypatch.setattr(_dates.time, "time", lambda: seconds)
+
+
+def test_at_the_cached_midnight_the_day_is_read_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Today is kept only while the clock is before the midnight it was read for: at
+    that midnight exactly the day is read from the clock again."""
+    today_ordinal()
+    midnight = _dates.TODAY.until
+    # Restore the real day afterwards (the clock below also moves date.today()).
+    monkeypatch.setattr(_dates.TODAY, "until", midnight)
+    monkeypatch.setattr(_dates.TODAY, "day", 1)  # a day that is not today
+    _the_clock_says(monkeypatch, midnight - 1.0)
+    assert day_number(None) == 1  # still within the cached day
+    _the_clock_says(monkeypatch, midnight)
+    assert day_number(None) == datetime.date.today().toordinal()
+    monkeypatch.setattr(_dates.TODAY, "day", 1)
+    monkeypatch.setattr(_dates.TODAY, "until", midnight)
+    assert today_ordinal() == datetime.date.today().toordinal()
+
+
+def test_today_is_kept_until_the_next_midnight_and_no_longer() -> None:
+    """After reading the clock, the day is good from now until the coming local
+    midnight: later than the present moment, at most a day ahead, and on a midnight."""
+    today_ordinal()
+    now = time.time()
+    until = _dates.TODAY.until
+    assert now < until <= now + 86400 + 3600  # a day, and a daylight-saving hour
+    moment = datetime.datetime.fromtimestamp(until)
+    assert moment.time() == datetime.time()
+    assert moment.date() == datetime.date.today() + datetime.timedelta(days=1)
+
+
+def test_the_first_question_in_a_fresh_process_is_answered() -> None:
+    """The very first owner() of a new interpreter, before anything has read the clock,
+    answers for today: the cached day starts out as a day that is never today."""
+    script = (
+        "import kunshan_rbac as kr\n"
+        "g = kr.ResponsibilityGraph()\n"
+        "g.add_unit(kr.Town('t1', '玉山镇'))\n"
+        "g.add_item(kr.Item('I', '事项甲'))\n"
+        "g.assign('I', town='t1', list='basic', primary='t1')\n"
+        "print(g.owner('I', town='t1').primary.code)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=False, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "t1"

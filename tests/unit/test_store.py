@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
+import pickle
 
 import pytest
 from hypothesis import given
@@ -224,3 +226,103 @@ def test_the_transfer_log(store: RecordStore) -> None:
     assert store.next_transfer_id() == 2
     assert store.transfer(1) is transfer
     assert list(store.transfers()) == [transfer]
+
+
+def test_an_ending_answer_is_never_taken_for_today_even_on_the_last_day(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """An answer at hand that ends is never taken for today without reading the clock,
+    whatever day the clock says, date.max included: its `since` is after every day."""
+    graph = kr.ResponsibilityGraph()
+    graph.add_unit(kr.Town("t1", "玉山镇"))
+    graph.add_item(kr.Item("I", "事项甲"))
+    graph.assign("I", town="t1", list="basic", primary="t1", start=JAN25, end=D(2030, 1, 1))
+    assert graph.owner("I", town="t1").primary.code == "t1"  # fills the answer at hand
+    monkeypatch.setattr(_dates.TODAY, "day", D.max.toordinal())  # the clock's last day
+    monkeypatch.setattr(_dates.TODAY, "until", float("inf"))
+    with pytest.raises(kr.NotAssignedError):
+        graph.owner("I", town="t1")
+
+
+def test_an_item_and_town_without_records_has_an_empty_timeline(store: RecordStore) -> None:
+    """entry_of and lookup of an (item, town) with no records give an empty timeline and
+    no answer, also when the town has records of other items."""
+    new(store, "t1", "J", "t1")
+    for town in ("t1", "t2"):
+        entry = store.entry_of("I", town)
+        assert entry.timeline.segments == ()
+        assert entry.at(JAN25.toordinal()) is None
+        assert store.lookup("I", town, JAN25.toordinal()) is None
+    assert store.entry_of("J", "t1").timeline.segments != ()
+
+
+def test_a_copied_store_is_a_store_of_its_own(store: RecordStore) -> None:
+    """A pickled or deep-copied store answers as the original, can be written to (it has
+    locks of its own), and writing to it leaves the original unchanged."""
+    first = new(store, "t1", "I", "t1", end=JAN25)
+    store.lookup("I", "t1", JAN25.toordinal())  # a filled cache is copied too
+    for copied in (pickle.loads(pickle.dumps(store)), copy.deepcopy(store)):
+        assert list(copied.records_of("I", "t1")) == [first]
+        day = (JAN25 - datetime.timedelta(days=1)).toordinal()
+        assert copied.lookup("I", "t1", day) == store.lookup("I", "t1", day) is not None
+        with copied.writing(), copied.batch():
+            copied.insert(copied.new_record("d", "I", "t1", PRIMARY, RECLAIMED, JAN25, None))
+            copied.insert(copied.new_record("d", "J", "t2", PRIMARY, RECLAIMED, JAN25, None))
+        assert copied.record_count == 3
+        assert isinstance(copied.lookup("I", "t1", JAN25.toordinal()), kr.Ownership)
+        copied.log_transfer(kr.Transfer(1, kr.TransferKind.RECLAIM, JAN25, ()))
+    assert store.record_count == 1
+    assert store.slot("J", "t2") is None
+    assert store.transfers() == []
+    assert store.lookup("I", "t1", JAN25.toordinal()) is None
+
+
+def test_a_failed_batch_stores_and_counts_nothing(store: RecordStore) -> None:
+    """When the body of a batch fails, nothing it wrote is published and the record
+    count stays as it was: a transfer that fails half-way leaves no trace."""
+    new(store, "t1", "I", "t1")
+
+    def fail_half_way() -> None:
+        with store.writing(), store.batch():
+            for item, town in (("J", "t1"), ("I", "t2")):
+                store.rewrite(item, town, [], [store.new_record(
+                    "d", item, town, PRIMARY, RECLAIMED, JAN25, None)])
+            raise RuntimeError("half-way")
+
+    with pytest.raises(RuntimeError):
+        fail_half_way()
+    assert store.record_count == 1
+    assert store.slot("J", "t1") is None
+    assert store.slot("I", "t2") is None
+    assert not store.has_town("t2")
+    assert [k for k, _ in store.groups()] == [("I", "t1")]
+
+
+def test_replace_keeps_the_other_records_and_their_order(store: RecordStore) -> None:
+    """Replacing the first, middle or last of several records changes only that one."""
+    records = [new(store, unit, "I", "t1", SECONDARY) for unit in ("t1", "d", "t2")]
+    for index in range(3):
+        old = records[index]
+        records[index] = kr.Record(old.id, old.unit, "I", "t1", SECONDARY, BASIC, None,
+                                   JAN25)
+        store.replace(records[index])
+        assert list(store.records_of("I", "t1")) == records
+    assert store.record_count == 3
+
+
+def test_on_the_day_a_period_ends_the_latest_period_is_at_hand(
+    store: RecordStore, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On the very day a period ends, with nothing in force that day and a later period
+    after a gap, the later period is the answer at hand, not the one that has ended."""
+    new(store, "t1", "I", "t1", start=JAN25, end=D(2025, 6, 1))
+    new(store, "d", "I", "t1", kind=RECLAIMED, start=JAN26)
+    monkeypatch.setattr(_dates.TODAY, "day", D(2025, 6, 1).toordinal())
+    monkeypatch.setattr(_dates.TODAY, "until", float("inf"))
+    slot = store.slot("I", "t1")
+    assert slot is not None
+    store.entry(slot)
+    assert (slot.lo, slot.hi) == (JAN26.toordinal(), FOREVER)
+    assert slot.only is not None
+    assert slot.only.primary.code == "d"
+    assert store.lookup("I", "t1", D(2025, 6, 1).toordinal()) is None
