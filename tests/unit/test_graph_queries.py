@@ -82,3 +82,48 @@ def test_a_conflict_open_at_its_start_is_dated_the_first_day_there_is(
         g.history("A-002", town="bacheng")
     assert caught.value.at == datetime.date.min
     assert (caught.value.item, caught.value.town) == ("A-002", "bacheng")
+
+
+def test_duties_raise_only_for_a_conflict_the_unit_is_part_of(
+    g: kr.ResponsibilityGraph,
+) -> None:
+    """`duties(unit)` raises for an (item, town) with no single primary on that day only
+    when one of the records in force then is the unit's; a conflict among other units in
+    a pair the unit once held is left out, without error. The error names the pair and
+    the day, and quotes only the records in force."""
+    g.add_unit(kr.Department("scj", "市市场监督管理局"))
+    g.assign("A-001", town="bacheng", list="basic", primary="zjj", start="2024-03-01")
+    with pytest.raises(kr.OwnershipConflictError) as caught:
+        g.duties("zjj", at="2024-05-01")
+    error = caught.value
+    assert (error.item, error.town, error.at) == ("A-001", "bacheng", datetime.date(2024, 5, 1))
+    assert {r.unit for r in error.records} == {"bacheng", "zjj"}
+    assert [(o.town.code, o.item.code) for o in g.duties("zjj", at="2024-02-29")] == [
+        ("yushan", "A-001"), ("yushan", "A-002"),
+    ]
+    # scj once assisted A-002 in yushan; later two others conflict there.
+    g.assign("A-002", town="bacheng", list="basic", primary="bacheng", secondary=["scj"],
+             start="2020-01-01", end="2021-01-01")
+    g.assign("A-002", town="bacheng", list="basic", primary="zjj", start="2022-01-01")
+    g.assign("A-002", town="bacheng", list="basic", primary="yushan", start="2022-01-01")
+    assert g.duties("scj", at="2022-06-01") == []
+    assert [(o.item.code, o.town.code) for o in g.duties("scj", at="2020-06-01")] == [
+        ("A-002", "bacheng")
+    ]
+
+
+def test_duties_are_ordered_by_town_then_item_and_filtered(g: kr.ResponsibilityGraph) -> None:
+    """`duties` lists a unit's (item, town) pairs ordered by town code then item code,
+    as primary and as secondary, and `role=` / `list=` keep only the matching ones."""
+    g.assign("A-002", town="bacheng", list="cooperative", primary="zjj", start="2020-01-01")
+    pairs = [(o.town.code, o.item.code) for o in g.duties("zjj", at="2024-01-01")]
+    assert pairs == [("bacheng", "A-002"), ("yushan", "A-001"), ("yushan", "A-002")]
+    primary = g.duties("zjj", at="2024-01-01", role="primary")
+    assert [(o.town.code, o.item.code) for o in primary] == [
+        ("bacheng", "A-002"), ("yushan", "A-002"),
+    ]
+    secondary = g.duties("zjj", at="2024-01-01", role=kr.Role.SECONDARY)
+    assert [(o.town.code, o.item.code) for o in secondary] == [("yushan", "A-001")]
+    basic = g.duties("zjj", at="2024-01-01", list="basic")
+    assert [(o.town.code, o.item.code) for o in basic] == [("yushan", "A-001")]
+    assert g.duties("zjj", at="2024-01-01", role="primary", list="basic") == []
