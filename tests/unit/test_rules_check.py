@@ -13,7 +13,7 @@ import kunshan_rbac as kr
 
 @pytest.mark.parametrize("parameter", ["select", "ignore"])
 @pytest.mark.parametrize("value", [[1], ["one-primary", None], (b"one-primary",)])
-def test_a_rule_id_that_is_not_a_string_is_a_type_error(parameter: str, value: object) -> None:
+def test_a_rule_id_that_is_not_a_string_is_a_type_error(parameter: str, value: Any) -> None:
     """`select` and `ignore` take rule ids as strings: anything else among them is a
     `TypeError` naming the value, not an "unknown rule" error."""
     with pytest.raises(TypeError, match="rule ids are strings") as caught:
@@ -60,3 +60,14 @@ def test_violations_are_ordered_by_rule_town_item_unit_period_and_record() -> No
     assert [x.message for x in report.violations] == ["zz", *(w.message for w in wanted)]
     report = kr.check(kr.ResponsibilityGraph(), rules=[scrambled, first_said])
     assert [x.message for x in report.violations] == [*(w.message for w in wanted), "zz"]
+
+
+def test_the_deprecation_warning_for_a_positional_date_points_at_the_caller() -> None:
+    """Passing the date positionally still works, with a `DeprecationWarning` reported at
+    the caller's line (so that the user sees which of their calls to change), and
+    gives the same report as ``at=``."""
+    graph = kr.ResponsibilityGraph()
+    with pytest.warns(DeprecationWarning, match=r"check\(graph, at=") as caught:
+        report = kr.check(graph, "2025-07-01")  # type: ignore[call-arg]
+    assert caught[0].filename == __file__
+    assert report == kr.check(graph, at="2025-07-01")
