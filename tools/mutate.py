@@ -95,11 +95,14 @@ DEFAULT_TESTS: dict[str, list[str]] = {
     "_graph": [
         "tests/unit/test_graph.py",
         "tests/unit/test_graph_arguments.py",
+        "tests/unit/test_graph_queries.py",
+        "tests/property/test_graph_queries_properties.py",
         "tests/property/test_owner_properties.py",
         "tests/property/test_transfer_properties.py",
     ],
     "_rules": [
         "tests/unit/test_rules.py",
+        "tests/unit/test_rules_check.py",
         "tests/property/test_rules_properties.py",
     ],
 }

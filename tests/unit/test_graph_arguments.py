@@ -20,6 +20,8 @@ TOWN = G.records()[0].town
         (lambda g, v: g.owner(v, town=TOWN), "item"),
         (lambda g, v: g.owner(ITEM, town=v), "town"),
         (lambda g, v: g.owner(ITEM, town=TOWN, at=v), "at"),
+        (lambda g, v: g.owner(v, town=TOWN, at="2025-07-01"), "item"),
+        (lambda g, v: g.owner(ITEM, town=v, at="2025-07-01"), "town"),
         (lambda g, v: g.history(v, town=TOWN), "item"),
         (lambda g, v: g.explain(ITEM, town=v), "town"),
         (lambda g, v: g.duties(v), "unit"),
