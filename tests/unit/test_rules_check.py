@@ -24,7 +24,8 @@ def test_a_rule_id_that_is_not_a_string_is_a_type_error(parameter: str, value: A
 def test_violations_are_ordered_by_rule_town_item_unit_period_and_record() -> None:
     """A report lists violations by rule (built-in ones first, then custom rules in the
     order given), then town, item, unit, period start and record, whatever order the
-    rules produced them in; a missing town, item, unit, start or record sorts first."""
+    rules produced them in; a missing town, item, unit, start or record sorts first (before
+    record 0: a graph read from JSON may number its records from 0)."""
     day = datetime.date
 
     def v(message: str, **where: Any) -> kr.Violation:
@@ -38,6 +39,7 @@ def test_violations_are_ordered_by_rule_town_item_unit_period_and_record() -> No
         v("town and item", town="t1", item="I1"),
         v("open start", town="t1", item="I1", unit="u1"),
         v("no record", town="t1", item="I1", unit="u1", start=day(2024, 1, 1)),
+        v("a record 0", town="t1", item="I1", unit="u1", start=day(2024, 1, 1), record=0),
         v("record 1", town="t1", item="I1", unit="u1", start=day(2024, 1, 1), record=1),
         v("record 2", town="t1", item="I1", unit="u1", start=day(2024, 1, 1), record=2),
         v("later start", town="t1", item="I1", unit="u1", start=day(2025, 1, 1)),
