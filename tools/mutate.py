@@ -11,6 +11,18 @@ Usage (from the repository root, in the project's virtual environment)::
     python tools/mutate.py --module _timeline --jobs 2 --out tools/mutation/_timeline.json
     python tools/mutate.py --module _store --tests tests/unit/test_store.py --limit 50
     python tools/mutate.py --module _timeline --list          # only list the mutants
+    python tools/mutate.py --module _rules --list             # every file of a subpackage
+    python tools/mutate.py --module _rules/_values --list     # one file of a subpackage
+
+A module is a file of the package (``_timeline`` is ``src/kunshan_rbac/_timeline.py``,
+``_rules/_values`` is ``src/kunshan_rbac/_rules/_values.py``) or a subpackage (``_rules``:
+every ``.py`` file under ``src/kunshan_rbac/_rules/``, in sorted path order). Mutant ids
+run through the files in that order, so the ids of one file are the same whether it is
+mutated alone or with its package (``--module _rules/_values`` numbers its mutants as
+``--module _rules`` does), and they are stable for as long as the package's source is
+unchanged; every mutant is reported with its file
+and line (``src/kunshan_rbac/_rules/_values.py:120``). ``--only`` takes ids or ranges
+(``--only 72-281 396``).
 
 Why a small mutator of our own rather than mutmut or cosmic-ray:
 
@@ -88,8 +100,16 @@ DEFAULT_TESTS: dict[str, list[str]] = {
     ],
     "_graph": [
         "tests/unit/test_graph.py",
+        "tests/unit/test_graph_arguments.py",
+        "tests/unit/test_graph_queries.py",
+        "tests/property/test_graph_queries_properties.py",
         "tests/property/test_owner_properties.py",
         "tests/property/test_transfer_properties.py",
+    ],
+    "_rules": [
+        "tests/unit/test_rules.py",
+        "tests/unit/test_rules_check.py",
+        "tests/property/test_rules_properties.py",
     ],
 }
 
@@ -122,6 +142,7 @@ class Mutant:
     mutated: str
     status: str = "pending"
     seconds: float = 0.0
+    site: int | None = None  # the number of the mutation within its file (None: == id)
 
 
 def _text(node: ast.AST) -> str:
@@ -258,15 +279,41 @@ class _Mutator(ast.NodeTransformer):
         return node
 
 
-def mutants_of(path: Path) -> list[Mutant]:
-    """All mutants of one source file, numbered in walk order."""
+def mutants_of(path: Path, first: int = 0) -> list[Mutant]:
+    """All mutants of one source file, numbered in walk order from ``first``."""
     mutator = _Mutator(None)
     mutator.visit(ast.parse(path.read_text(encoding="utf-8")))
-    rel = str(path.relative_to(ROOT))
+    rel = path.relative_to(ROOT).as_posix()
     return [
-        Mutant(i, rel, line, op, before, after)
+        Mutant(first + i, rel, line, op, before, after, site=i)
         for i, (line, op, before, after) in enumerate(mutator.sites)
     ]
+
+
+def module_files(name: str) -> list[Path]:
+    """The source files of a module name: one file, or every file of a subpackage."""
+    base = PACKAGE / name
+    if base.is_dir():
+        return sorted(p for p in base.rglob("*.py") if "__pycache__" not in p.parts)
+    path = base.with_name(base.name + ".py")
+    return [path] if path.is_file() else []
+
+
+def mutants_of_files(paths: list[Path]) -> list[Mutant]:
+    """The mutants of several files, numbered on from one file to the next."""
+    mutants: list[Mutant] = []
+    for path in paths:
+        mutants += mutants_of(path, first=len(mutants))
+    return mutants
+
+
+def _ids(values: list[str]) -> list[int]:
+    """``--only`` values: ids (``12``) and inclusive ranges (``12-40``)."""
+    ids: list[int] = []
+    for value in values:
+        low, dash, high = value.partition("-")
+        ids += range(int(low), int(high) + 1) if dash else [int(low)]
+    return ids
 
 
 def mutated_source(path: Path, target: int) -> str:
@@ -311,11 +358,16 @@ def _copies(n: int, base: Path) -> Iterator[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--module", required=True, help="e.g. _timeline or _rules/_engine")
+    parser.add_argument(
+        "--module", required=True,
+        help="a module file (_timeline, _rules/_values) or a subpackage (_rules: all its files)",
+    )
     parser.add_argument("--tests", nargs="+", help="test paths (default: see DEFAULT_TESTS)")
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--limit", type=int, help="run only the first N mutants")
-    parser.add_argument("--only", type=int, nargs="+", help="run only these mutant ids")
+    parser.add_argument(
+        "--only", nargs="+", metavar="ID", help="run only these mutant ids (12, or 12-40)"
+    )
     parser.add_argument("--timeout", type=float, help="seconds per mutant (default 3x baseline)")
     parser.add_argument("--out", type=Path, help="write the report as JSON here")
     parser.add_argument(
@@ -326,14 +378,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list", action="store_true", help="list the mutants and stop")
     args = parser.parse_args(argv)
 
-    name = args.module.removesuffix(".py")
-    path = PACKAGE / f"{name}.py"
-    if not path.is_file():
-        parser.error(f"no module {path}")
+    name = args.module.removesuffix(".py").removesuffix("/").replace(os.sep, "/")
+    paths = module_files(name)
+    if not paths:
+        parser.error(f"no module {PACKAGE / name}.py and no subpackage {PACKAGE / name}")
+    top = name.split("/")[0]
     tests = args.tests or DEFAULT_TESTS.get(
-        name, [f"tests/unit/test_{name.lstrip('_')}.py", "tests/property", "tests/stateful"]
+        name,
+        DEFAULT_TESTS.get(
+            top, [f"tests/unit/test_{top.lstrip('_')}.py", "tests/property", "tests/stateful"]
+        ),
     )
-    mutants = mutants_of(path)
+    package = module_files(top) if "/" in name else paths
+    chosen = {p.relative_to(ROOT).as_posix() for p in paths}
+    mutants = [m for m in mutants_of_files(package) if m.file in chosen]
     if args.list:
         for m in mutants:
             print(f"#{m.id} {m.file}:{m.line} {m.operator}: {m.original} -> {m.mutated}")
@@ -342,13 +400,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.survivors_of:
         report = json.loads(args.survivors_of.read_text(encoding="utf-8"))
         earlier = {m["id"]: Mutant(**m) for m in report["mutants"]}
-        if [(m.line, m.operator, m.original) for m in mutants] != [
-            (m.line, m.operator, m.original) for m in earlier.values()
-        ]:
-            parser.error(f"{args.survivors_of} was made from another version of {path.name}")
-        args.only = [i for i, m in earlier.items() if m.status == "survived"]
+        now = {m.id: (m.file, m.line, m.operator, m.original) for m in mutants}
+        if any(now.get(i) != (m.file, m.line, m.operator, m.original)
+               for i, m in earlier.items()):
+            parser.error(f"{args.survivors_of} was made from another version of {name}")
+        args.only = [str(i) for i, m in earlier.items() if m.status == "survived"]
     if args.only:
-        wanted = set(args.only)
+        wanted = set(_ids(args.only))
         mutants = [m for m in mutants if m.id in wanted]
     if args.limit:
         mutants = mutants[: args.limit]
@@ -365,13 +423,14 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         timeout = args.timeout or max(30.0, 3 * seconds)
         print(f"baseline: {seconds:.1f}s; {len(mutants)} mutants, timeout {timeout:.0f}s each")
-        rel = path.relative_to(PACKAGE)
 
         def run(mutant: Mutant) -> Mutant:
             src = workers.get()
-            target = src / "kunshan_rbac" / rel
+            path = ROOT / mutant.file
+            target = src / "kunshan_rbac" / path.relative_to(PACKAGE)
+            site = mutant.id if mutant.site is None else mutant.site
             try:
-                target.write_text(mutated_source(path, mutant.id), encoding="utf-8")
+                target.write_text(mutated_source(path, site), encoding="utf-8")
                 mutant.status, mutant.seconds = _run_pytest(src, tests, timeout)
             finally:
                 shutil.copyfile(path, target)

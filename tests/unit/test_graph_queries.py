@@ -1,0 +1,129 @@
+"""Tests of the graph's questions at their edges: today's answer, the order and the
+filters of `records`."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+import kunshan_rbac as kr
+
+
+@pytest.fixture
+def g() -> kr.ResponsibilityGraph:
+    """Two towns, a department, two items; records made in an order that interleaves the
+    (item, town) pairs, so that record ids are not grouped by pair."""
+    graph = kr.ResponsibilityGraph()
+    graph.add_unit(kr.Town("yushan", "玉山镇"))
+    graph.add_unit(kr.Town("bacheng", "巴城镇"))
+    graph.add_unit(kr.Department("zjj", "市住房和城乡建设局", aliases=("市住建局",)))
+    graph.add_item(kr.Item("A-001", "住宅专项维修资金使用受理"))
+    graph.add_item(kr.Item("A-002", "配合开展燃气用户安全宣传"))
+    graph.assign("A-002", town="yushan", list="basic", primary="yushan", start="2020-01-01",
+                 end="2023-01-01")
+    graph.assign("A-001", town="yushan", list="basic", primary="yushan", secondary=["zjj"],
+                 start="2020-01-01")
+    graph.assign("A-001", town="bacheng", list="basic", primary="bacheng", start="2020-01-01")
+    graph.assign("A-002", town="yushan", list="cooperative", primary="zjj",
+                 secondary=["yushan"], start="2023-01-01")
+    return graph
+
+
+def test_owner_without_a_date_is_todays_answer(g: kr.ResponsibilityGraph) -> None:
+    """`owner(item, town=...)` with no date answers for today, by code and by name, the
+    same as asking with today's date (the fast path for today returns the answer)."""
+    today = datetime.date.today()
+    expected = g.owner("A-001", town="yushan", at=today)
+    assert expected.primary.code == "yushan"
+    assert g.owner("A-001", town="yushan") == expected
+    assert g.owner("A-001", town="yushan") == expected  # again, from what the first left
+    assert g.owner("住宅专项维修资金使用受理", town="玉山镇") == expected
+    assert g.owner("A-002", town="yushan") == g.owner("A-002", town="yushan", at=today)
+    assert g.owner("A-002", town="yushan").primary.code == "zjj"
+
+
+def test_records_of_a_town_or_unit_are_ordered_by_id(g: kr.ResponsibilityGraph) -> None:
+    """`records(town=...)` and `records(unit=...)` list records in the order they were
+    made (by id), not grouped by item, and hold only that town's or unit's records."""
+    ids = [r.id for r in g.records(town="yushan")]
+    assert ids == sorted(ids)
+    assert [(r.item, r.unit) for r in g.records(town="玉山镇")] == [
+        ("A-002", "yushan"), ("A-001", "yushan"), ("A-001", "zjj"), ("A-002", "zjj"),
+        ("A-002", "yushan"),
+    ]
+    assert [(r.item, r.town) for r in g.records(unit="市住建局")] == [
+        ("A-001", "yushan"), ("A-002", "yushan"),
+    ]
+    assert [r.town for r in g.records(item="A-001")] == ["yushan", "yushan", "bacheng"]
+    assert [r.unit for r in g.records(item="A-001", town="bacheng")] == ["bacheng"]
+
+
+def test_a_conflict_in_history_names_its_pair_and_first_day(g: kr.ResponsibilityGraph) -> None:
+    """`history` raises for a period with no single primary, naming the item and town by
+    code (whatever names were asked with) and the period's first day as ``at``."""
+    g.assign("A-001", town="bacheng", list="basic", primary="zjj", start="2024-03-01")
+    with pytest.raises(kr.OwnershipConflictError) as caught:
+        g.history("住宅专项维修资金使用受理", town="巴城镇")
+    error = caught.value
+    assert (error.item, error.town, error.at) == ("A-001", "bacheng", datetime.date(2024, 3, 1))
+    assert error.candidates == ("bacheng", "zjj")
+    assert "2024-03-01" in str(error)
+
+
+def test_a_conflict_open_at_its_start_is_dated_the_first_day_there_is(
+    g: kr.ResponsibilityGraph,
+) -> None:
+    """A conflict in records with no start date holds from the beginning of time: the
+    error's ``at`` is `datetime.date.min`, the first day a date can name."""
+    g.assign("A-002", town="bacheng", list="basic", primary="bacheng")
+    g.assign("A-002", town="bacheng", list="basic", primary="zjj")
+    with pytest.raises(kr.OwnershipConflictError) as caught:
+        g.history("A-002", town="bacheng")
+    assert caught.value.at == datetime.date.min
+    assert (caught.value.item, caught.value.town) == ("A-002", "bacheng")
+
+
+def test_duties_raise_only_for_a_conflict_the_unit_is_part_of(
+    g: kr.ResponsibilityGraph,
+) -> None:
+    """`duties(unit)` raises for an (item, town) with no single primary on that day only
+    when one of the records in force then is the unit's; a conflict among other units in
+    a pair the unit once held is left out, without error. The error names the pair and
+    the day, and quotes only the records in force."""
+    g.add_unit(kr.Department("scj", "市市场监督管理局"))
+    g.assign("A-001", town="bacheng", list="basic", primary="zjj", start="2024-03-01")
+    with pytest.raises(kr.OwnershipConflictError) as caught:
+        g.duties("zjj", at="2024-05-01")
+    error = caught.value
+    assert (error.item, error.town, error.at) == ("A-001", "bacheng", datetime.date(2024, 5, 1))
+    assert {r.unit for r in error.records} == {"bacheng", "zjj"}
+    assert [(o.town.code, o.item.code) for o in g.duties("zjj", at="2024-02-29")] == [
+        ("yushan", "A-001"), ("yushan", "A-002"),
+    ]
+    # scj once assisted A-002 in yushan; later two others conflict there.
+    g.assign("A-002", town="bacheng", list="basic", primary="bacheng", secondary=["scj"],
+             start="2020-01-01", end="2021-01-01")
+    g.assign("A-002", town="bacheng", list="basic", primary="zjj", start="2022-01-01")
+    g.assign("A-002", town="bacheng", list="basic", primary="yushan", start="2022-01-01")
+    assert g.duties("scj", at="2022-06-01") == []
+    assert [(o.item.code, o.town.code) for o in g.duties("scj", at="2020-06-01")] == [
+        ("A-002", "bacheng")
+    ]
+
+
+def test_duties_are_ordered_by_town_then_item_and_filtered(g: kr.ResponsibilityGraph) -> None:
+    """`duties` lists a unit's (item, town) pairs ordered by town code then item code,
+    as primary and as secondary, and `role=` / `list=` keep only the matching ones."""
+    g.assign("A-002", town="bacheng", list="cooperative", primary="zjj", start="2020-01-01")
+    pairs = [(o.town.code, o.item.code) for o in g.duties("zjj", at="2024-01-01")]
+    assert pairs == [("bacheng", "A-002"), ("yushan", "A-001"), ("yushan", "A-002")]
+    primary = g.duties("zjj", at="2024-01-01", role="primary")
+    assert [(o.town.code, o.item.code) for o in primary] == [
+        ("bacheng", "A-002"), ("yushan", "A-002"),
+    ]
+    secondary = g.duties("zjj", at="2024-01-01", role=kr.Role.SECONDARY)
+    assert [(o.town.code, o.item.code) for o in secondary] == [("yushan", "A-001")]
+    basic = g.duties("zjj", at="2024-01-01", list="basic")
+    assert [(o.town.code, o.item.code) for o in basic] == [("yushan", "A-001")]
+    assert g.duties("zjj", at="2024-01-01", role="primary", list="basic") == []
