@@ -291,6 +291,8 @@ def growth() -> str:
     saved: dict[str, dict[str, dict[str, Any]]] = {}
     for path in sorted(RESULTS.glob("*.json")):
         run = json.loads(path.read_text(encoding="utf-8"))
+        if "results" not in run:
+            continue  # another benchmark's file
         saved.setdefault(run["shape"], {})[run["scale"]] = run
     if not saved:
         return "no saved results in benchmarks/results/"
@@ -321,6 +323,7 @@ def report() -> str:
     parts = []
     order = {scale: index for index, scale in enumerate(SCALES)}
     runs = [json.loads(p.read_text(encoding="utf-8")) for p in sorted(RESULTS.glob("*.json"))]
+    runs = [r for r in runs if "results" in r]  # other benchmarks' files share the folder
     runs.sort(key=lambda r: (r["shape"], order[r["scale"]]))
     for run in runs:
         parts.append(

@@ -334,6 +334,69 @@ class RecordStore:
         self._count += len(added)
         self._put(Slot(item, town, (*records, *added)))
 
+    def next_record_id(self) -> int:
+        """The id `new_record` would give next; a writer that numbers a run of new
+        records itself (a bulk transfer) starts there and stores them with
+        `rewrite_many`, which allocates later ids above them."""
+        return self._next_id
+
+    def rewrite_many(
+        self, rows: Iterable[tuple[str, str, Sequence[Record], Sequence[Record]]]
+    ) -> None:
+        """`rewrite` for many (item, town) at once, published in one step: each row is
+        ``(item, town, changed, added)`` as `rewrite` takes them, and no (item, town)
+        appears twice.
+
+        The caller holds the writer lock (`writing`). The new slots go through
+        `batch`, so readers see every row's new records or none of them.
+
+        Raises:
+            KeyError: a changed record's id is not stored for its (item, town); nothing
+                is changed.
+        """
+        keys: list[Key] = []
+        added_units: list[str] = []
+        count = 0
+        top = self._next_id - 1
+        with self.batch():
+            pending = self._pending  # None only if a caller's batch publishes at once
+            by_town = self._by_town
+            publish = self._publish
+            for item, town, changed, added in rows:
+                key = (item, town)
+                old = pending.get(key) if pending is not None else None
+                if old is None:
+                    slots = by_town.get(town)
+                    old = slots.get(item) if slots is not None else None
+                records = old.records if old is not None else ()
+                if changed:
+                    if len(changed) == 1 == len(records) and changed[0].id == records[0].id:
+                        records = (changed[0],)  # the usual case: one record, ended
+                    else:
+                        swap = {r.id: r for r in changed}
+                        records = tuple([swap.pop(r.id, r) for r in records])
+                        if swap:
+                            raise KeyError(next(iter(swap)))
+                for record in added:
+                    keys.append(key)
+                    added_units.append(record.unit)
+                    if record.id > top:
+                        top = record.id
+                count += len(added)
+                slot = Slot(item, town, (*records, *added))
+                if pending is not None:
+                    pending[key] = slot
+                else:
+                    publish(slot)
+            # Before the batch publishes: the index may name a key a moment early
+            # (readers skip it), never late.
+            by_unit = self._by_unit
+            for unit, key in zip(added_units, keys, strict=True):
+                by_unit[unit].add(key)
+            self._count += count
+            if top >= self._next_id:
+                self._next_id = top + 1
+
     def record(self, item: str, town: str, record_id: int) -> Record:
         """The stored record with this id among those of (item, town).
 

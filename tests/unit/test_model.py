@@ -85,6 +85,21 @@ def test_record_validity() -> None:
     assert record.period == "2024-01-01 – 2024-02-01"
 
 
+def test_trusted_moves_equal_validated_ones() -> None:
+    """The transfers' fast move constructor builds the same value as the checked one."""
+    from kunshan_rbac._model import _trusted_move
+
+    fields = ("ZJ-001", "yushan", "yushan", "zjj", kr.ListKind.BASIC, kr.ListKind.RECLAIMED,
+              (3, 4), (9,))
+    trusted = _trusted_move(*fields)
+    checked = kr.Move(*fields)
+    assert trusted == checked
+    assert hash(trusted) == hash(checked)
+    assert repr(trusted) == repr(checked)
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        trusted.item = "x"  # type: ignore[misc]
+
+
 def test_trusted_records_equal_validated_ones() -> None:
     """The graph's fast record constructor builds the same value as the checked one."""
     from kunshan_rbac._model import _trusted_record
