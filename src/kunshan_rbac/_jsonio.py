@@ -744,7 +744,7 @@ class _Builder:
                 if item != run_item or town != run_town:
                     if run:
                         runs.append(run)
-                        if len(runs) >= 4096:
+                        if len(runs) >= 256:
                             insert(runs)
                             runs = []
                         run = []
