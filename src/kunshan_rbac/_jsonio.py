@@ -699,7 +699,7 @@ class _Builder:
 
         What `record` does for each row, written out for the rows `_RECORD_ROW` matches
         (every row `write_json` writes without escapes, but the last), a thousand lines
-        at a time, with the records stored a few thousand (item, town) runs at a time:
+        at a time, with the records stored a few hundred (item, town) runs at a time:
         at national scale each microsecond per row is a quarter of a minute. Any other
         row is parsed, checked against the schema (``check``) and added by `record`.
         Anything out of place raises `_NotPlain`, or the error `add_record` would raise.

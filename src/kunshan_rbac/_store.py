@@ -301,7 +301,7 @@ class RecordStore:
 
     def insert_runs(self, runs: Iterable[Sequence[Record]]) -> None:
         """Store several runs, each as `insert_run` stores it, in this order and in one
-        step: what a reader does with a file's records, a few thousand runs at a time.
+        step: what a reader does with a file's records, a few hundred runs at a time.
 
         The caller makes sure that every record of a run names its first record's item
         and town, and that every id is unused.
