@@ -215,3 +215,58 @@ def test_seen_ids_behave_as_a_set(added: list[Any], asked: list[Any]) -> None:
         reference.add(number)
     for number in [*added, *asked]:
         assert (number in seen) == (number in reference), number
+
+
+@given(st.lists(st.integers(0, 1 << 16), max_size=80), st.lists(st.integers(0, 1 << 22),
+                                                                max_size=20))
+def test_fresh_ids_behave_as_a_set(added: list[int], sparse: list[int]) -> None:
+    """add_fresh answers whether an id is new exactly as a set does, and leaves the ids
+    seen as `add` does, with ids in the bitmap, past it and in the set of the rest."""
+    seen, reference = _jsonio._Ids(), set()
+    for number in sparse:
+        seen.add(number)
+        reference.add(number)
+    for number in added:
+        assert seen.add_fresh(number) == (number not in reference), number
+        reference.add(number)
+    for number in [*added, *sparse]:
+        assert number in seen
+
+
+# ------------------------------------------------------------------ bulk rows
+
+
+
+def _sample_lines() -> list[str]:
+    return _jsonio.dumps(kr.load_sample()).split("\n")[:-1]
+
+
+@pytest.mark.parametrize(("offset", "change"), [
+    (1, "escape a character"),        # the first row
+    (1024, "escape a character"),     # the last row of a block of lines
+    (1025, "duplicate the line"),     # the first row of the next block
+    (2049, "drop the trailing comma"),
+    (5000, "name an unknown code"),
+    (-1, "add a trailing comma"),     # the last row
+    (-1, "escape a character"),
+])
+def test_rows_across_blocks_read_as_the_whole_reader_reads_them(
+        tmp_path: Path, offset: int, change: str) -> None:
+    """The records section is read a block of lines at a time: a row with escapes, or
+    one with a problem, at the edges of a block or at the ends of the section gives the
+    graph, or the located problems, that the whole-document reader gives."""
+    lines = _sample_lines()
+    first = lines.index('"records":[')
+    last = lines.index('"transfers":[') - 2
+    assert last - first > 5000  # the sample spans several blocks
+    index = last if offset < 0 else first + offset
+    changed = dict(_CHANGES)[change](lines[index])
+    lines[index] = changed
+    text = "\n".join(lines) + "\n"
+    path = tmp_path / "g.json"
+    path.write_text(text, encoding="utf-8")
+    outcome = _outcome(lambda: kr.read_json(path))
+    assert outcome == _outcome(lambda: _jsonio.loads(text, source=str(path)))
+    if change == "escape a character" and outcome[0] == "graph":
+        # A row with escapes is read in place, without falling back to the whole reader.
+        _same(_streamed(path), _jsonio.loads(text))
