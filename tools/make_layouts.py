@@ -54,6 +54,34 @@ WORKBOOKS: dict[str, tuple[str, list[Row], list[str]]] = {
         ],
         ["A1:F1", "A2:A4", "B2:B4", "C2:C4", "D2:F2", "D3:D4", "E3:F3", "B5:B6"],
     ),
+    # A 双随机一公开 随机抽查事项清单 attached to a 收回 notice: the inspection items the
+    # departments take back, under the inspection list's own headers (序号 | 抽查类别 |
+    # 抽查事项 | 检查对象 | 检查方式 | 检查依据 | 实施主体 | 备注), the list named only in the
+    # title row (the sheet is named 随机抽查事项清单), 抽查类别 merged down over its items,
+    # a joint inspection led by a marked department, a wrapped department name and a
+    # footer. 检查对象, 检查方式 (how the department inspects: no column of the reclaimed
+    # list) and 备注 are reported, not read.
+    "周市镇-收回-双随机抽查事项.xlsx": (
+        "随机抽查事项清单",
+        [
+            ["附件3"],
+            ["周市镇上级部门收回事项清单（“双随机、一公开”随机抽查事项）"],
+            ["序号", "抽查类别", "抽查事项", "检查对象", "检查方式", "检查依据", "实施主体",
+             "备注"],
+            [1, "建设工程质量检查", "对在建建设工程质量的抽查", "在建房屋建筑和市政基础设施工程",
+             "现场检查", "《建设工程质量管理条例》；《江苏省建设工程质量管理条例》", "市住建局",
+             None],
+            [2, None, "对建筑施工企业安全生产条件的抽查", "建筑施工企业", "现场检查、书面检查",
+             "《安全生产许可证条例》", "昆山市住房\n和城乡建设局", None],
+            [3, "燃气安全检查", "对燃气经营企业经营行为的抽查", "燃气经营企业", "现场检查",
+             "《城镇燃气管理条例》第四十五条", "市住建局（牵头）、市应急管理局", "部门联合抽查"],
+            [4, "公共场所卫生检查", "对公共场所卫生状况的抽查", "住宿、沐浴、美容美发场所",
+             "现场检查", "《公共场所卫生管理条例》", "市卫健委", None],
+            ["注：抽查比例和频次按年度抽查计划执行；镇综合行政执法局发现问题线索及时推送实施主体。"]
+            + [None] * 7,
+        ],
+        ["A1:H1", "A2:H2", "B4:B5", "A8:H8"],
+    ),
 }
 
 CSVS: dict[str, str] = {
@@ -81,7 +109,7 @@ CSVS: dict[str, str] = {
     ),
     # A cooperative list whose grouped header was saved as CSV: the group name 责任分工
     # in its first column and blanks after, the sub-headers on the row below; one unknown
-    # column (工作要求) with no column it could be.
+    # column (工作要求), a duty by its words, whose town side is already read.
     "千灯镇_配合履职事项清单.csv": (
         "序号,事项名称,责任分工,,镇（街道）配合职责,工作要求\n"
         ",,责任主体,协同部门,,\n"

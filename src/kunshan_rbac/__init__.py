@@ -72,6 +72,7 @@ from ._model import (
 from ._openfga import OpenFGAExport, to_openfga
 from ._orders import Order, OrderEvent, Orders
 from ._orders_io import read_orders, write_orders
+from ._origin import Inference, InferenceKind, Origin
 from ._ownership_table import ownership_table
 from ._picture import Picture, PictureEntry, PictureRole
 from ._router import Alternative, Route, Router
@@ -144,6 +145,8 @@ __all__ = [
     "Finding",
     "HandlingTemplate",
     "Holiday",
+    "Inference",
+    "InferenceKind",
     "InvalidArgumentError",
     "InvalidDateError",
     "InvalidRecordError",
@@ -165,6 +168,7 @@ __all__ = [
     "OrderEvent",
     "Orders",
     "OrdersBehind",
+    "Origin",
     "Ownership",
     "OwnershipConflictError",
     "Picture",

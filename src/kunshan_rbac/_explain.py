@@ -1,10 +1,11 @@
-"""Answers that say why: the records, dates, documents and transfers behind an owner."""
+"""Answers that say why: the records, dates, documents and transfers behind an owner,
+and, for records read from spreadsheets, the rows they came from."""
 
 from __future__ import annotations
 
 import datetime
 from collections.abc import Iterator, Mapping
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import attrs
 
@@ -12,25 +13,30 @@ from . import _frames
 from ._catalogue import Catalogue
 from ._display import table_html
 from ._model import Item, ListKind, Ownership, Record, Role, Town, Transfer
+from ._origin import Origin
 from ._store import RecordStore
 from ._timeline import Segment
 
 __all__ = ["Explanation", "explain"]
 
 
-class _Names(Mapping[str, str]):
-    """A read-only copy of a code-to-name mapping (which, unlike a mapping proxy,
-    pickles and copies with the value holding it)."""
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+class _Names(Mapping[_K, _V], Generic[_K, _V]):
+    """A read-only copy of a mapping (which, unlike a mapping proxy, pickles and copies
+    with the value holding it)."""
 
     __slots__ = ("_names",)
 
-    def __init__(self, names: Mapping[str, str]) -> None:
+    def __init__(self, names: Mapping[_K, _V]) -> None:
         self._names = dict(names)
 
-    def __getitem__(self, code: str) -> str:
-        return self._names[code]
+    def __getitem__(self, key: _K) -> _V:
+        return self._names[key]
 
-    def __iter__(self) -> Iterator[str]:
+    def __iter__(self) -> Iterator[_K]:
         return iter(self._names)
 
     def __len__(self) -> int:
@@ -45,6 +51,10 @@ class _Names(Mapping[str, str]):
 
 def _frozen_names(names: Mapping[str, str]) -> Mapping[str, str]:
     return names if isinstance(names, _Names) else _Names(names)
+
+
+def _frozen_origins(origins: Mapping[int, Origin]) -> Mapping[int, Origin]:
+    return origins if isinstance(origins, _Names) else _Names(origins)
 
 
 @attrs.frozen
@@ -62,6 +72,9 @@ class Explanation:
         transfers: the transfers that moved the item in the town.
         unit_names: code to display name of every unit mentioned (a read-only
             mapping).
+        origins: where each record read from a spreadsheet came from, by record id (a
+            read-only mapping; records built through the API, read from JSON or opened
+            by a transfer are not in it). See `kunshan_rbac.ResponsibilityGraph.origin`.
     """
 
     item: Item
@@ -74,6 +87,9 @@ class Explanation:
     transfers: tuple[Transfer, ...]
     unit_names: Mapping[str, str] = attrs.field(
         repr=False, eq=False, converter=_frozen_names
+    )
+    origins: Mapping[int, Origin] = attrs.field(
+        factory=dict, repr=False, eq=False, converter=_frozen_origins
     )
 
     def _unit(self, code: str) -> str:
@@ -123,7 +139,55 @@ class Explanation:
         if self.transfers:
             lines.append("  transfers:")
             lines += [f"    {t}" for t in self.transfers]
+        read = self._read_from()
+        if read:
+            lines.append("  read from:")
+            for ids, origin in read:
+                lines.append(f"    {', '.join(f'#{i}' for i in ids)}: {origin.place}")
+                lines += [f"      {inference}" for inference in origin.inferences]
         return "\n".join(lines)
+
+    def _read_from(self) -> list[tuple[list[int], Origin]]:
+        """Each origin with the ids of the records read from it, in record order."""
+        grouped: dict[Origin, list[int]] = {}
+        for record in self.records:
+            origin = self.origins.get(record.id)
+            if origin is not None:
+                grouped.setdefault(origin, []).append(record.id)
+        return [(ids, origin) for origin, ids in grouped.items()]
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready view: the answer (or why there is none), every record with
+        whether it is in force and, when it was read from a spreadsheet, its origin
+        (`Origin.to_dict`: file, sheet, row, header rows and what was inferred), and the
+        transfers.
+        """
+        own = self.ownership
+        in_force = {r.id for r in self.in_force}
+        return {
+            "item": {"code": self.item.code, "name": self.item.name},
+            "town": {"code": self.town.code, "name": self.town.name},
+            "at": self.at.isoformat(),
+            "ownership": own.to_dict() if own is not None else None,
+            "problem": self.problem,
+            "basis": list(self.item.basis),
+            "records": [self._record_dict(r, r.id in in_force) for r in self.records],
+            "transfers": [{"id": t.id, "kind": t.kind.value, "effective": t.effective.isoformat(),
+                           "ref": t.ref, "text": str(t)} for t in self.transfers],
+        }
+
+    def _record_dict(self, record: Record, in_force: bool) -> dict[str, Any]:
+        origin = self.origins.get(record.id)
+        return {
+            "id": record.id, "in_force": in_force,
+            "unit": {"code": record.unit, "name": self.unit_names.get(record.unit, record.unit)},
+            "role": record.role.value, "list": record.list.value,
+            "start": record.start.isoformat() if record.start else None,
+            "end": record.end.isoformat() if record.end else None,
+            "duty": record.duty, "source": record.source, "grant": record.grant,
+            "opened_by": record.opened_by, "closed_by": record.closed_by,
+            "origin": origin.to_dict() if origin is not None else None,
+        }
 
     def to_arrow(self) -> Any:
         """Every record of the item in the town as a ``pyarrow.Table`` (the
@@ -143,6 +207,10 @@ class Explanation:
         """
         return _frames.pandas(self.to_arrow())
 
+    def _origin_text(self, record: Record) -> str:
+        origin = self.origins.get(record.id)
+        return str(origin) if origin is not None else ""
+
     def __repr__(self) -> str:
         own = self.ownership
         answer = (f"{own.list.value}, primary {own.primary.code}" if own is not None
@@ -158,9 +226,11 @@ class Explanation:
                     + (f"；次责 {secondary}" if secondary else "") + f"；{own.period}")
         else:
             head = f"无责任主体：{self.problem}"
+        read = bool(self.origins)  # a column 读自 (read from) only for records read from lists
         rows = (
             ("在效" if r in self.in_force else "", f"#{r.id}", r.role.label,
-             self._unit(r.unit), r.list.short, r.period, r.source, r.duty)
+             self._unit(r.unit), r.list.short, r.period, r.source, r.duty,
+             *((self._origin_text(r),) if read else ()))
             for r in (*self.in_force, *(r for r in self.records if r not in self.in_force))
         )
         footer = [str(t) for t in self.transfers[:5]]
@@ -168,7 +238,8 @@ class Explanation:
             footer.append(f"… {len(self.transfers) - 5} more transfer(s)")
         return table_html(
             f"{self.item.code} {self.item.name} — {self.town.name} {self.at.isoformat()}：{head}",
-            ("", "记录", "角色", "单位", "清单", "有效期", "文号", "职责"), rows,
+            ("", "记录", "角色", "单位", "清单", "有效期", "文号", "职责",
+             *(("读自",) if read else ())), rows,
             total=len(self.records), footer=footer,
         )
 
@@ -202,4 +273,6 @@ def explain(
     mentioned = {r.unit for r in records}
     names = {c: catalogue.unit_map[c].name for c in mentioned}
     primary_first = tuple(sorted(in_force, key=lambda r: (r.role is not Role.PRIMARY, r.id)))
-    return Explanation(item, town, at, ownership, problem, primary_first, records, transfers, names)
+    origins = {r.id: o for r in records if (o := store.origin_of(r.id)) is not None}
+    return Explanation(item, town, at, ownership, problem, primary_first, records, transfers, names,
+                       origins)

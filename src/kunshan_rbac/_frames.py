@@ -189,7 +189,10 @@ def _explanation_rows(e: Any, names: Names) -> Iterator[tuple[Any, ...]]:
         return known.get(code) or names(code)
 
     for r in e.records:
-        yield (e.at, r in e.in_force, *_record_row(r, lookup))
+        origin = e.origins.get(r.id)
+        read = ((origin.file, origin.sheet, origin.row, [str(i) for i in origin.inferences])
+                if origin is not None else (None, None, None, []))
+        yield (e.at, r in e.in_force, *_record_row(r, lookup), *read)
 
 
 _ITEM_COLUMNS = (
@@ -533,6 +536,14 @@ FRAMES: Mapping[str, Frame] = {
             Column("at", _D, "the date explained"),
             Column("in_force", _B, "whether the record is in force on that date"),
             *_RECORD_COLUMNS,
+            Column("origin_file", _S, "the file the record was read from (null: not read "
+                   "from a list)"),
+            Column("origin_sheet", _S, "the sheet it was read from (null: a CSV file, or "
+                   "not read from a list)"),
+            Column("origin_row", _I, "the row it was read from, as the spreadsheet numbers "
+                   "it (null: not read from a list)"),
+            Column("inferences", "strings", "what the reader inferred to read that row "
+                   "(header rows, values carried down, markers, rejoined names)"),
         ), _explanation_rows),
         Frame("item", _ITEM_COLUMNS, _item_rows),
         Frame("unit", _UNIT_COLUMNS, _unit_rows),

@@ -52,6 +52,7 @@ from ._model import (
     Transfer,
     Unit,
 )
+from ._origin import Origin
 from ._picture import Picture, picture
 from ._store import RecordStore, Slot
 from ._timeline import Segment
@@ -556,6 +557,39 @@ class ResponsibilityGraph:
         key = (catalogue.item_code(item, parameter="item"),
                catalogue.unit_code(town, kind="town", parameter="town"))
         return explain(catalogue, self._store, key, parse_date(at))
+
+    def origin(self, record: Record | int) -> Origin | None:
+        """Where a record was read from: the spreadsheet row, and what the reader inferred.
+
+        `kunshan_rbac.read_lists` records an `Origin` for every record a list row makes:
+        the file, sheet and row, the header's rows, and each value carried down, marker
+        read and wrapped name rejoined. A record opened by a transfer has none (the
+        transfer is its origin: ``record.opened_by``); one a transfer ended keeps its
+        own. Records built through the API or read from JSON have none: `write_json`
+        does not save origins.
+
+        Args:
+            record: a record of this graph, or its id.
+
+        Returns:
+            The `Origin`, or ``None`` when the record was not read from a list.
+
+        Raises:
+            InvalidArgumentError: ``record`` is neither a `Record` nor an id.
+
+        Examples:
+            >>> import kunshan_rbac as kr
+            >>> g = kr.load_sample()
+            >>> g.origin(g.records()[0]) is None    # the sample is read from JSON
+            True
+        """
+        if isinstance(record, Record):
+            record_id = record.id
+        elif isinstance(record, int) and not isinstance(record, bool):
+            record_id = record
+        else:
+            raise InvalidArgumentError("record", record, "a Record or a record id (an int)")
+        return self._store.origin_of(record_id)
 
     def transfers(
         self, *, item: str | None = None, town: str | None = None, unit: str | None = None

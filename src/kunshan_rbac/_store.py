@@ -32,6 +32,7 @@ import attrs
 from ._catalogue import Catalogue
 from ._dates import FOREVER, today_ordinal
 from ._model import ListKind, Ownership, Record, Role, Town, Transfer, _trusted_record
+from ._origin import Origin
 from ._timeline import Segment, Timeline, build_timeline
 
 __all__ = ["Entry", "RecordStore", "Slot"]
@@ -612,4 +613,27 @@ class RecordStore:
             if transfer.id == transfer_id:
                 return transfer
         return None
+
+    # ------------------------------------------------------------------ origins
+
+    # Where records were read from, by record id: a side table that exists only once a
+    # reader records an origin (the class-level ``None`` stands for it until then), so a
+    # store filled through the API or from JSON holds nothing more and pays nothing.
+    # Ids are never reused, so an origin stays with its record: a transfer that ends a
+    # record keeps its id (and its origin); the records it opens have new ids and none.
+    _origins: dict[int, Origin] | None = None
+
+    def record_origin(self, record_ids: Iterable[int], origin: Origin) -> None:
+        """Remember where the records with these ids were read from (a spreadsheet row)."""
+        with self._lock:
+            origins = self._origins
+            if origins is None:
+                origins = self._origins = {}
+            for record_id in record_ids:
+                origins[record_id] = origin
+
+    def origin_of(self, record_id: int) -> Origin | None:
+        """Where the record with this id was read from, or ``None`` when no reader said."""
+        origins = self._origins
+        return origins.get(record_id) if origins is not None else None
 

@@ -2,8 +2,10 @@
 
 Generated cooperative and reclaimed rows are written as a grouped header, with wrapped
 unit names, under section rows with counts, with a lead marker naming the primary among
-several units, or as a CSV whose grouping unit column is blank on continuation rows; each
-reads back to the rows it was made from, with no error and no warning.
+several units, as a CSV whose grouping unit column is blank on continuation rows, or as a
+双随机 inspection list (随机抽查事项清单: 抽查类别, 抽查事项, 检查依据, 实施主体) of
+reclaimed items; each reads back to the rows it was made from, with no error and no
+warning, and every record knows the row it came from.
 """
 
 from __future__ import annotations
@@ -25,7 +27,9 @@ DEPARTMENTS = {
 }
 ITEMS = [f"配合开展第{n}类隐患排查" for n in range(1, 13)]
 DOMAINS = ["城乡建设", "民生服务", "平安法治"]
-LAYOUTS = ("grouped", "wrapped", "sections", "lead", "grouping")
+LAYOUTS = ("grouped", "wrapped", "sections", "lead", "grouping", "inspection")
+LISTS = {"inspection": ("上级部门收回事项清单", "reclaimed")}
+"""The list a layout is rendered as, when not the cooperative list."""
 
 rows_strategy = st.lists(
     st.tuples(st.sampled_from(ITEMS), st.sampled_from(sorted(DEPARTMENTS)),
@@ -45,6 +49,14 @@ def _render(layout: str, rows: list[tuple[str, str, str, str, int]]) -> str:
     out = io.StringIO()
     table = csv.writer(out, lineterminator="\n")
     rows = sorted(rows, key=lambda r: (r[3], r[1], r[0]))
+    if layout == "inspection":
+        table.writerow(["序号", "抽查类别", "抽查事项", "检查依据", "实施主体"])
+        for number, (item, lead, helper, domain, _cut) in enumerate(rows, start=1):
+            unit = DEPARTMENTS[lead]
+            if helper != lead:
+                unit = f"{unit}（牵头）、{DEPARTMENTS[helper]}"
+            table.writerow([number, domain, item, "《安全生产法》；《消防法》第三十二条", unit])
+        return out.getvalue()
     if layout == "grouping":
         table.writerow(["对应上级部门", "序号", "领域", "事项名称", "镇街配合职责"])
         previous = None
@@ -80,8 +92,8 @@ def _expected(layout: str, rows: list[tuple[str, str, str, str, int]]
               ) -> set[tuple[str, str, tuple[str, ...], str]]:
     found = set()
     for item, lead, helper, domain, _cut in rows:
-        secondary = {"yushan"}
-        if layout == "lead" and helper != lead:
+        secondary = set() if layout == "inspection" else {"yushan"}
+        if layout in ("lead", "inspection") and helper != lead:
             secondary.add(helper)
         found.add((item, lead, tuple(sorted(secondary)), domain))
     return found
@@ -93,13 +105,15 @@ def test_a_list_in_any_layout_reads_back_to_its_rows(
 ) -> None:
     """Rendered in a published layout, generated rows read back unchanged, with nothing
     reported beyond notes."""
+    label, kind = LISTS.get(layout, ("配合履职事项清单", "cooperative"))
     with tempfile.TemporaryDirectory() as name:
-        path = Path(name) / "玉山镇_配合履职事项清单.csv"
+        path = Path(name) / f"玉山镇_{label}.csv"
         path.write_text(_render(layout, rows), encoding="utf-8")
         graph, problems = kr.read_lists(path, effective=DAY, on_error="collect")
     assert [str(p) for p in problems if p.severity != "note"] == []
+    assert all(graph.origin(r) is not None for r in graph.records())
     read = set()
-    for item in graph.items_on("cooperative", town="yushan", at=DAY):
+    for item in graph.items_on(kind, town="yushan", at=DAY):
         answer = graph.owner(item.code, town="yushan", at=DAY)
         read.add((item.name, answer.primary.code,
                   tuple(sorted(u.code for u in answer.secondary)), item.domain))

@@ -13,11 +13,11 @@ import sys
 from collections.abc import Sequence
 
 from .._errors import KunshanRbacError, LoadError
-from . import _authz, _check, _evaluate, _files, _history, _queries, _route, _test
+from . import _authz, _check, _evaluate, _explain, _files, _history, _queries, _route, _test
 
 __all__ = ["main"]
 
-_COMMANDS = (_queries, _history, _check, _files, _route, _evaluate, _test, _authz)
+_COMMANDS = (_queries, _explain, _history, _check, _files, _route, _evaluate, _test, _authz)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -40,6 +40,9 @@ def register(commands: Any) -> None:
     add_at(who)
     add_data(who)
     add_format(who)
+    who.add_argument("--explain", action="store_true",
+                     help="with --format json, add the explanation (records, documents, "
+                     "transfers and where each record was read from) under 'explanation'")
     who.set_defaults(func=_who_owns)
 
     duties = commands.add_parser(
@@ -77,15 +80,22 @@ def _who_owns(args: argparse.Namespace) -> int:
         ownership = graph.owner(args.item, town=args.town, at=day)
     except NotAssignedError as exc:
         if wants_json(args):
-            print_result({"owner": None, "reason": str(exc)})
+            print_result({"owner": None, "reason": str(exc), **_explained(graph, args, day)})
         else:
             print(graph.explain(args.item, town=args.town, at=day))
         return 1
     if wants_json(args):
-        print_result(ownership.to_dict())
+        print_result({**ownership.to_dict(), **_explained(graph, args, day)})
     else:
         print(graph.explain(args.item, town=args.town, at=day))
     return 0
+
+
+def _explained(graph: Any, args: argparse.Namespace, day: Any) -> dict[str, Any]:
+    """``{"explanation": ...}`` when ``--explain`` was given, else nothing."""
+    if not args.explain:
+        return {}
+    return {"explanation": graph.explain(args.item, town=args.town, at=day).to_dict()}
 
 
 def _duties(args: argparse.Namespace) -> int:

@@ -1,22 +1,25 @@
 """List rows to records, and records to the graph: the last steps of reading lists.
 
 `read_list` reads one list table of a town into `ListRow`s (a row with any problem is
-left out whole, and its problems reported); `Rows` keeps the rows, refusing a second row
-for the same item and town over an overlapping period; `build_graph` turns the units,
-items and rows into a `kunshan_rbac.ResponsibilityGraph`.
+left out whole, and its problems reported), each with its `kunshan_rbac.Origin`: where
+it is and what was inferred to read it; `Rows` keeps the rows, refusing a second row for
+the same item and town over an overlapping period; `build_graph` turns the units, items
+and rows into a `kunshan_rbac.ResponsibilityGraph`, recording each record's origin.
 """
 
 from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Collection, Sequence
 
 import attrs
 
 from .._dates import parse_date, span
 from .._errors import KunshanRbacError, Problem
-from .._graph import ResponsibilityGraph
+from .._graph import ResponsibilityGraph, store_of
 from .._model import Item, ListKind
+from .._origin import Inference, InferenceKind, Origin
 from .cells import normalize_name, one_line
 from .headers import TableKind, find_header
 from .items import Items, fact, merge_facts
@@ -24,7 +27,7 @@ from .rows import Cells, data_rows
 from .table import Place, Table
 from .units import Units
 
-__all__ = ["ListRow", "Rows", "build_graph", "read_list"]
+__all__ = ["ListRow", "Rows", "build_graph", "origin", "read_list"]
 
 _NAME = "事项名称"
 _START = "生效日期"
@@ -35,7 +38,7 @@ _GRANT = "赋权文号"
 
 @attrs.define
 class ListRow:
-    """One row of a list, read: the record it makes, and where it is."""
+    """One row of a list, read: the record it makes, and where it came from."""
 
     cells: Cells
     kind: ListKind
@@ -48,6 +51,7 @@ class ListRow:
     start: datetime.date | None
     end: datetime.date | None
     grant: str = ""
+    origin: Origin | None = None
 
     @property
     def place(self) -> Place:
@@ -155,6 +159,7 @@ def _list_row(cells: Cells, kind: ListKind, town: str, units: Units, items: Item
               effective: datetime.date | None, found: list[Problem],
               notes: list[Problem]) -> ListRow | None:
     problems: list[Problem] = []
+    inferred: list[Inference] = []
     name = one_line(cells.get(_NAME))
     if not normalize_name(name):
         problems.append(cells.problem(_NAME, "the item's name"))
@@ -166,7 +171,7 @@ def _list_row(cells: Cells, kind: ListKind, town: str, units: Units, items: Item
         duty = cells.get("具体工作事项")
     else:
         column = "对应上级部门" if kind is ListKind.COOPERATIVE else "承接部门"
-        primary, helpers = _primary(cells, column, town, units, problems, notes)
+        primary, helpers = _primary(cells, column, town, units, problems, notes, inferred)
         if kind is ListKind.COOPERATIVE:
             duty = cells.get("上级部门职责")
             secondary_duty = cells.get("镇街配合职责")
@@ -176,7 +181,7 @@ def _list_row(cells: Cells, kind: ListKind, town: str, units: Units, items: Item
             if secondary_duty:
                 secondary.append(town)
         secondary += [code for code in helpers if code not in secondary]
-    for code, partner, marker in units.entries(cells, _PARTNERS, problems, notes):
+    for code, partner, marker in units.entries(cells, _PARTNERS, problems, notes, inferred):
         if marker == "lead":
             problems.append(cells.problem(
                 _PARTNERS, f"helpers only: {partner!r} is marked as the lead; name the lead "
@@ -188,8 +193,10 @@ def _list_row(cells: Cells, kind: ListKind, town: str, units: Units, items: Item
             continue
         secondary.append(code)
     info = items.find(cells, name, problems) if normalize_name(name) else None
+    set_aside: set[str] = set()
     if not problems and info is not None:
-        merged = merge_facts(info, cells, type_column="事项类型", carried=cells.carried)
+        merged = merge_facts(info, cells, type_column="事项类型", carried=cells.carried,
+                             set_aside=set_aside)
         problems += [p for p in merged if p.is_error]
         notes += [p for p in merged if not p.is_error]
     if problems or info is None:
@@ -197,11 +204,30 @@ def _list_row(cells: Cells, kind: ListKind, town: str, units: Units, items: Item
         return None
     items.keep(info)
     return ListRow(cells, kind, town, info.code, primary, secondary, duty, secondary_duty,
-                   start, end, grant=cells.get(_GRANT))
+                   start, end, grant=cells.get(_GRANT),
+                   origin=origin(cells, inferred, set_aside))
+
+
+def origin(cells: Cells, inferred: Sequence[Inference], set_aside: Collection[str] = ()
+           ) -> Origin:
+    """Where a row is and what was inferred to read it: the header built from several
+    rows, each value carried down (but not one set aside for disagreeing with the item),
+    then ``inferred`` (markers and rejoined names, in reading order)."""
+    header = cells.header
+    first = header.first if header.first is not None else header.row
+    found: list[Inference] = []
+    if first != header.row:
+        found.append(Inference(InferenceKind.HEADER, rows=(first + 1, header.row + 1)))
+    found += [Inference(InferenceKind.CARRIED, name, one_line(cells.get(name)),
+                        rows=(row + 1,))
+              for name, row in cells.carried.items() if name not in set_aside]
+    place = cells.place
+    return Origin(place.file, place.sheet, place.row, (first + 1, header.row + 1),
+                  (*found, *inferred))
 
 
 def _primary(cells: Cells, column: str, town: str, units: Units, problems: list[Problem],
-             notes: list[Problem]) -> tuple[str, list[str]]:
+             notes: list[Problem], inferred: list[Inference]) -> tuple[str, list[str]]:
     """The department a cooperative or reclaimed row names as primary, and its helpers.
 
     One department, or several of which exactly one is marked as the lead (（牵头）,
@@ -212,7 +238,7 @@ def _primary(cells: Cells, column: str, town: str, units: Units, problems: list[
                                       "the cell is empty"))
         return town, []
     before = len(problems)
-    entries = units.entries(cells, column, problems, notes)
+    entries = units.entries(cells, column, problems, notes, inferred)
     if len(problems) > before:
         return town, []
     leads = [entry for entry in entries if entry[2] == "lead"]
@@ -235,10 +261,12 @@ def build_graph(units: Units, items: Items, rows: Rows) -> tuple[ResponsibilityG
     """The graph of the rows kept, and the problems found while building it.
 
     With an item catalogue every item of it is added; without one, only the items some
-    row names.
+    row names. Each record a row makes gets the row's origin
+    (`kunshan_rbac.ResponsibilityGraph.origin`).
     """
     problems: list[Problem] = []
     graph = ResponsibilityGraph()
+    store = store_of(graph)
     for unit in units.lookup.units():
         graph.add_unit(unit)
     used = {row.item for row in rows.rows}
@@ -265,11 +293,14 @@ def build_graph(units: Units, items: Items, rows: Rows) -> tuple[ResponsibilityG
                 _NAME, f"an item that can be loaded; item {row.item} cannot"))
             continue
         try:
-            graph.assign(
+            records = graph.assign(
                 row.item, town=row.town, list=row.kind, primary=row.primary,
                 secondary=row.secondary, start=row.start, end=row.end, duty=row.duty,
                 secondary_duty=row.secondary_duty, grant=row.grant,
             )
         except KunshanRbacError as exc:
             problems.append(row.cells.problem(_NAME, str(exc)))
+            continue
+        if row.origin is not None:
+            store.record_origin((record.id for record in records), row.origin)
     return graph, problems

@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 import enum
 import re
+from collections.abc import Collection
 
 import attrs
 
@@ -85,11 +86,13 @@ class Column:
 
 _SEQ = Column("序号", ("序",))
 _DOMAIN = Column(
-    "领域", ("类别", "事项类别", "所属领域", "领域类别", "分类", "一级分类", "履职领域", "职责领域")
+    "领域", ("类别", "事项类别", "所属领域", "领域类别", "分类", "一级分类", "履职领域", "职责领域",
+             "抽查类别", "抽查领域")
 )
 _NAME_SYNONYMS = (
     "履职事项", "履职事项名称", "事项", "名称", "职责事项", "职权名称", "项目名称", "收回事项",
-    "配合事项", "基本履职事项", "配合履职事项", "收回事项名称",
+    "配合事项", "基本履职事项", "配合履职事项", "收回事项名称", "抽查事项", "检查事项",
+    "抽查事项名称",
 )
 _NAME = Column("事项名称", _NAME_SYNONYMS, required=True)
 _WORK = Column(
@@ -105,11 +108,13 @@ _PARTNERS = Column(
 _BASIS = Column(
     "依据",
     ("事项依据", "法律依据", "政策依据", "实施依据", "设定依据", "履职依据", "依据文件",
-     "法律法规依据", "设立依据", "法定依据"),
+     "法律法规依据", "设立依据", "法定依据", "检查依据", "抽查依据"),
 )
-_POWER_UNIT = ("实施主体", "事项主体", "实施部门", "责任主体", "主办单位", "承办单位")
-"""Unit column names of power lists (权责清单) and other published lists: accepted for the
-department that leads, with less weight than the duty lists' own names."""
+_POWER_UNIT = ("实施主体", "事项主体", "实施部门", "责任主体", "主办单位", "承办单位", "检查主体",
+               "抽查主体", "实施单位")
+"""Unit column names of power lists (权责清单), 双随机 inspection lists (随机抽查事项清单) and
+other published lists: accepted for the department that leads, with less weight than the
+duty lists' own names."""
 
 _DEPARTMENT = Column(
     "对应上级部门",
@@ -330,25 +335,125 @@ def _depth(table: Table, row: int, synonyms: dict[str, tuple[int, str]]) -> int:
     return 1
 
 
-def _suggestion(kind: TableKind, text: str) -> str:
-    """What an unread header text might be, for the warning that reports it."""
+_NO_COLUMN = ("联系", "电话", "备注", "时限", "期限", "对象", "比例", "频次", "周期", "人员",
+              "层级", "基数")
+"""Words of headers that no list column holds (contacts, remarks, time limits, the
+parties inspected, sampling figures): such a column is reported without a hint."""
+
+_SORT_WORDS = {
+    "grant": ("赋权", "下放", "委托", "授权"),
+    "basis": ("依据", "法规", "法律", "条例", "规章", "条款", "文件"),
+    "unit": ("主体", "单位", "部门", "机构", "机关", "科室", "处室"),
+    "duty": ("职责", "方式", "内容", "工作", "任务", "措施", "要求"),
+    "role": ("牵头", "主责", "主办", "配合", "协同", "协办", "协助"),
+    "domain": ("领域", "类别", "分类"),
+    "type": ("类型",),
+    "code": ("编码", "代码"),
+    "name": ("事项",),
+}
+"""The words that say what a header holds. A header's head noun comes last in Chinese
+(部门职责 is a duty, 职责部门 a unit), so the sort whose word ends latest wins; 名称 is
+no word of its own (法规名称 names a basis)."""
+
+_HELPER_WORDS = ("配合", "协同", "协办", "协助", "参与", "联合", "相关")
+_PRIMARY_WORDS = ("牵头", "主责", "主办", "责任", "实施", "承接", "执法", "主管", "检查", "抽查",
+                  "发起")
+_DEPARTMENT_WORDS = ("部门", "上级", "县级", "市级", "区级")
+_TOWN_WORDS = ("镇", "街道", "乡")
+
+_LEAD_UNIT = {TableKind.COOPERATIVE: "对应上级部门", TableKind.RECLAIMED: "承接部门"}
+"""The column of the unit that answers fully, on lists where a department does."""
+
+_DUTIES: dict[str, dict[TableKind, tuple[str, ...]]] = {
+    "town": {TableKind.BASIC: ("具体工作事项",), TableKind.COOPERATIVE: ("镇街配合职责",),
+             TableKind.RECLAIMED: ("工作方式",)},
+    "helper": {TableKind.COOPERATIVE: ("镇街配合职责",), TableKind.RECLAIMED: ("工作方式",)},
+    "department": {TableKind.COOPERATIVE: ("上级部门职责",)},
+    "primary": {TableKind.BASIC: ("具体工作事项",), TableKind.COOPERATIVE: ("上级部门职责",)},
+    "": {TableKind.BASIC: ("具体工作事项",),
+         TableKind.COOPERATIVE: ("上级部门职责", "镇街配合职责"),
+         TableKind.RECLAIMED: ("工作方式",)},
+}
+"""The duty columns of each list by whose duty a header names: the town's, the
+helpers', the department's, the primary unit's, or nobody's in particular."""
+
+
+def _has(text: str, words: tuple[str, ...]) -> bool:
+    return any(word in text for word in words)
+
+
+def _sort(text: str) -> str:
+    """What a header holds by its words: the sort (`_SORT_WORDS`) whose word ends last."""
+    best, end = "", -1
+    for sort, words in _SORT_WORDS.items():
+        for word in words:
+            found = text.rfind(word)
+            if found >= 0 and found + len(word) > end:
+                best, end = sort, found + len(word)
+    return best
+
+
+def _keyword_hint(kind: TableKind, text: str) -> tuple[str, tuple[str, ...]]:
+    """What a header's words say it holds (a role, a unit, a duty, a basis...) and the
+    columns of this list that may hold it (none when no column does).
+
+    Words decide before spelling: 配合单位 is a unit column of helpers (协同部门), not the
+    town's duty; 法规名称 is a basis, not an item's name; 部门职责 is the department's
+    duty, 镇街工作方式 the town's.
+    """
+    if _has(text, _NO_COLUMN):
+        return "", ()
+    sort = _sort(text)
+    helper = _has(text, _HELPER_WORDS)
+    if sort == "unit" or (sort == "role" and not _has(text, _SORT_WORDS["duty"])):
+        if helper:
+            return sort, ("协同部门",)
+        lead = _LEAD_UNIT.get(kind)
+        if _has(text, _PRIMARY_WORDS):
+            return sort, (lead,) if lead else ()
+        return sort, (lead or "协同部门",)
+    if sort in ("duty", "role"):
+        whose = ("town" if _has(text, _TOWN_WORDS) else "helper" if helper else
+                 "department" if _has(text, _DEPARTMENT_WORDS) else
+                 "primary" if _has(text, _PRIMARY_WORDS) else "")
+        return "duty", _DUTIES[whose].get(kind, ())
+    column = {"grant": "赋权文号", "basis": "依据", "domain": "领域", "type": "事项类型",
+              "code": "事项编码", "name": "事项名称"}.get(sort)
+    return sort, (column,) if column else ()
+
+
+def _suggestion(kind: TableKind, text: str) -> tuple[str, tuple[str, ...]]:
+    """What an unread header text might be: ``(sort, columns)``, by the header's words
+    (`_keyword_hint`), else by its spelling (``sort`` is then '')."""
+    sort, hints = _keyword_hint(kind, _header_forms(text)[0])
+    if sort or _has(text, _NO_COLUMN):
+        return sort, hints
     keys = {normalize_name(n): c.name for c in COLUMNS[kind] for n in (c.name, *c.synonyms)}
     close = difflib.get_close_matches(_header_forms(text)[1], list(keys), n=1, cutoff=0.6)
-    if close:
-        return keys[close[0]]
-    hints = (("依据", "依据"), ("方式", "工作方式"), ("类型", "事项类型"), ("编码", "事项编码"),
-             ("领域", "领域"), ("类别", "领域"), ("协同", "协同部门"), ("配合", "镇街配合职责"))
-    for word, name in hints:
-        if word in text and any(c.name == name for c in COLUMNS[kind]):
-            return name
-    if any(word in text for word in ("主体", "部门", "单位", "机构")):
-        unit = "对应上级部门" if kind is TableKind.COOPERATIVE else (
-            "承接部门" if kind is TableKind.RECLAIMED else "协同部门")
-        return unit if any(c.name == unit for c in COLUMNS[kind]) else ""
-    if any(word in text for word in ("职责", "内容", "工作")):
-        duty = {TableKind.BASIC: "具体工作事项", TableKind.COOPERATIVE: "上级部门职责",
-                TableKind.RECLAIMED: "工作方式"}.get(kind, "")
-        return duty
+    return "", (keys[close[0]],) if close else ()
+
+
+_SORTS = {"grant": "a grant", "basis": "a basis", "unit": "a unit", "duty": "a duty",
+          "role": "a role", "domain": "a 领域", "type": "a type", "code": "a code",
+          "name": "an item's name"}
+
+
+def _unread(kind: TableKind, text: str, taken: Collection[str]) -> str:
+    """The end of the warning for a header column that is not read: what its name looks
+    like and the column it may be, when this list reads one it does not read yet."""
+    sort, hints = _suggestion(kind, text)
+    readable = {c.name for c in COLUMNS[kind]}
+    free = [h for h in hints if h in readable and h not in taken]
+    looks = f"its name looks like {_SORTS[sort]} column" if sort else ""
+    if free:
+        return f"; {looks + ': ' if looks else ''}it may be {' or '.join(free)}: rename " \
+            "it so if it is"
+    used = [h for h in hints if h in taken]
+    if used:
+        return f"; {looks or 'its name is close to ' + used[0]}, but {used[0]} is read " \
+            "from another column"
+    if looks:
+        return f"; {looks}, but the {kind.label} has no such column"
     return ""
 
 
@@ -365,7 +470,7 @@ def find_header(table: Table, kind: TableKind) -> Header | list[Problem]:
     """
     synonyms = _SYNONYMS[kind]
     required = [c.name for c in COLUMNS[kind] if c.required]
-    best: tuple[int, int, dict[str, int]] | None = None
+    best: tuple[int, int, dict[str, int], list[tuple[int, str]]] | None = None
     for row in range(min(HEADER_SCAN_ROWS, len(table.rows))):
         depth = _depth(table, row, synonyms) if _own(table, row) else 1
         last = row + depth - 1
@@ -404,28 +509,37 @@ def find_header(table: Table, kind: TableKind) -> Header | list[Problem]:
                     f"a header built from rows {row + 1}–{last + 1} (a grouped header: each "
                     "column named by its lowest header cell)", row=row, severity="note"))
             for column, text in sorted(unread):
-                hint = _suggestion(kind, text)
-                maybe = f"; it may be {hint}: rename it so if it is" if hint else ""
+                maybe = _unread(kind, text, columns)
                 reported.append(table.problem(
                     f"a column the {kind.label} reads: this column is not read{maybe}",
                     row=last, column=column_letter(column), value=text, severity="warning"))
             return Header(last, columns, row, tuple(reported))
         score = sum(name in columns for name in required) * 100 + len(columns)
         if columns and (best is None or score > best[1]):
-            best = (row, score, columns)
+            best = (row, score, columns, unread)
     names = ", ".join(c.name for c in LAYOUTS[kind])
     if best is None or best[1] < 100:
         return [table.problem(
             f"a header row naming the columns of the {kind.label} ({names}) within the first "
             f"{HEADER_SCAN_ROWS} rows")]
-    row, _score, columns = best
+    row, _score, columns, unread = best
     return [
         table.problem(
             f"a column {column.name} in the header row of the {kind.label} "
-            f"(also accepted: {'、'.join(column.synonyms[:6])})",
+            f"(also accepted: {'、'.join(column.synonyms[:6])})"
+            + _candidates(kind, column.name, unread),
             row=row, column=column.name)
         for column in COLUMNS[kind]
         if column.required and column.name not in columns
     ]
+
+
+def _candidates(kind: TableKind, name: str, unread: list[tuple[int, str]]) -> str:
+    """The unread header columns whose words say they may be the missing column ``name``."""
+    found = [f"{column_letter(column)} ({text})" for column, text in sorted(unread)
+             if name in _suggestion(kind, text)[1]]
+    if not found:
+        return ""
+    return f"; column {', '.join(found)} may be it: rename it so if it is"
 
 

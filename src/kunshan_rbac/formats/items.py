@@ -123,13 +123,15 @@ class Items:
 
 
 def merge_facts(info: ItemInfo, cells: Cells, *, type_column: str,
-                carried: Collection[str] = ()) -> list[Problem]:
+                carried: Collection[str] = (), set_aside: set[str] | None = None
+                ) -> list[Problem]:
     """Add a row's 领域, 事项类型 and 依据 to what is known of an item.
 
     A fact already known from elsewhere must agree (compared after `normalize_name`); a
     blank cell states nothing. A value the row did not state but took from above (a
     column in ``carried``) is only a guess: when it disagrees it is dropped with a note,
-    so that the row's real mistake (a duplicated item, say) is the one reported.
+    so that the row's real mistake (a duplicated item, say) is the one reported; its
+    column is added to ``set_aside`` when given.
 
     Returns:
         The conflicts (errors; when there is one, nothing is added) and the notes.
@@ -152,6 +154,8 @@ def merge_facts(info: ItemInfo, cells: Cells, *, type_column: str,
             continue
         if _fold(known[0]) != _fold(value) and column in carried:
             facts.remove((field, column, value))
+            if set_aside is not None:
+                set_aside.add(column)
             notes.append(cells.problem(
                 column, f"the carried-down {value!r} left aside: the item has {known[0]!r} "
                 f"at {known[1]}", value=value, severity="note"))

@@ -18,6 +18,7 @@ import attrs
 from .._errors import AmbiguousNameError, KunshanRbacError, Problem, UnknownUnitError
 from .._graph import ResponsibilityGraph
 from .._model import Authority, Department, Town, Unit
+from .._origin import Inference, InferenceKind
 from .cells import normalize_name, one_line, split_names
 from .headers import TableKind, find_header
 from .rows import Cells, data_rows
@@ -138,14 +139,16 @@ class Units:
         return None
 
     def entries(self, cells: Cells, column: str, problems: list[Problem],
-                notes: list[Problem]) -> list[tuple[str, str, str | None]]:
+                notes: list[Problem], inferred: list[Inference] | None = None
+                ) -> list[tuple[str, str, str | None]]:
         """The units a cell names, resolved: ``(code, name, marker)`` for each.
 
         Names are split on 、，,；;/ and line breaks, except that the lines of a name
         wrapped in a narrow cell (昆山市住房\n和城乡建设局) are joined again when the
         joined text names exactly one known unit. A lead marker ends a name: ``"lead"``
         for （牵头）, （主责）, （主办）; ``"assist"`` for （配合）, （协办）. Each rejoined name
-        and each marker is a note in ``notes``; each name that names no unit, a problem.
+        and each marker is a note in ``notes`` (and an `Inference` in ``inferred``, when
+        given); each name that names no unit, a problem.
         """
         found: list[tuple[str, str, str | None]] = []
         for part in split_names(cells.get(column), lines=False):
@@ -158,6 +161,9 @@ class Units:
                     notes.append(cells.problem(
                         column, f"the wrapped name {joined!r} read as one unit (its lines "
                         "joined)", value=part, severity="note"))
+                    if inferred is not None:
+                        inferred.append(Inference(InferenceKind.REJOINED, column, joined,
+                                                  written=part))
             for name in names:
                 bare, marker = _marker(name.strip())
                 if not bare:
@@ -166,6 +172,9 @@ class Units:
                     notes.append(cells.problem(
                         column, f"{bare!r} read as {'the lead' if marker == 'lead' else 'a helper'}"
                         f" from its marker {name[len(bare):]!r}", value=name, severity="note"))
+                    if inferred is not None:
+                        kind = InferenceKind.LEAD if marker == "lead" else InferenceKind.HELPER
+                        inferred.append(Inference(kind, column, bare, written=name.strip()))
                 code = self.resolve(cells, column, bare, problems)
                 if code is not None:
                     found.append((code, bare, marker))
