@@ -47,20 +47,12 @@ Holders = dict[int, dict[str, list[str]]]
 """A duty's holders: by period number, the units of each role."""
 
 
-def _periods_of(graph: ResponsibilityGraph) -> list[Period]:
-    """The distinct periods of the grants, in the order they are first met."""
-    index: dict[Period, int] = {}
-    for row in grant_rows(graph):
-        for period in row[5]:
-            index.setdefault(period, len(index))
-    return list(index)
-
-
-def _duties(rows: Iterable[GrantRow], periods: tuple[Period, ...]
+def _duties(rows: Iterable[GrantRow], index: dict[Period, int]
             ) -> Iterator[tuple[str, tuple[str, str, str], Holders]]:
     """Each duty with its (item, town, list) and its holders, one duty at a time (the
-    grants of a duty come one after another), periods numbered as in ``periods``."""
-    index = {period: k for k, period in enumerate(periods)}
+    grants of a duty come one after another), periods numbered by ``index``; a period
+    not in it is added with the next number, so ``index`` ends holding every period in
+    the order first met."""
     last: tuple[str, str, str] | None = None
     holders: Holders = {}
     for item, town, kind, unit, role, spans in rows:
@@ -70,10 +62,12 @@ def _duties(rows: Iterable[GrantRow], periods: tuple[Period, ...]
                 yield duty_id(last[0], last[1], ListKind(last[2])), last, holders
             last, holders = key, {}
         for period in spans:
-            slot = holders.get(index[period])
+            k = index.get(period)
+            if k is None:
+                k = index[period] = len(index)
+            slot = holders.get(k)
             if slot is None:
-                slot = holders[index[period]] = {Role.PRIMARY.value: [],
-                                                 Role.SECONDARY.value: []}
+                slot = holders[k] = {Role.PRIMARY.value: [], Role.SECONDARY.value: []}
             slot[role.value].append(unit)
     if last is not None:
         yield duty_id(last[0], last[1], ListKind(last[2])), last, holders
@@ -93,8 +87,14 @@ def _catalogue(graph: ResponsibilityGraph) -> Iterator[dict[str, Any]]:
 class CedarExport:
     """The lists as Cedar schema, policies and entities; made by `to_cedar`.
 
+    The graph is read once to write the files: ``write`` numbers the periods as it
+    meets them while it streams ``entities.json``, then writes the schema and policies,
+    which name them. Reading `periods` (or `schema`, `policies`) before writing takes a
+    pass of its own; the numbering is the same either way.
+
     Attributes:
         periods: the distinct validity periods, in the order of their names ``p0``, ``p1``...
+            (given, or read from the graph when first asked for).
         schema: the schema in Cedar's JSON schema format.
         schema_text: the same schema in Cedar's human-readable format.
         policies: the policy set, as Cedar text.
@@ -105,10 +105,50 @@ class CedarExport:
     """
 
     graph: ResponsibilityGraph = attrs.field(repr=False, eq=False)
-    periods: tuple[Period, ...]
+    given_periods: tuple[Period, ...] | None = attrs.field(default=None, alias="periods",
+                                                           repr=False)
     holders: dict[str, Holders] | None = attrs.field(default=None, repr=False, eq=False)
     duties: dict[str, tuple[str, str, str]] | None = attrs.field(default=None, repr=False,
                                                                   eq=False)
+    known: list[tuple[Period, ...]] = attrs.field(factory=list, init=False, repr=False,
+                                                  eq=False)
+    """Empty, or the periods read by the first full pass over the graph."""
+
+    @property
+    def periods(self) -> tuple[Period, ...]:
+        """The distinct validity periods, in the order of their names ``p0``, ``p1``...
+
+        Raises:
+            ExportError: read from the graph, some (item, town) has no single primary
+                in some period.
+        """
+        if self.given_periods is not None:
+            return self.given_periods
+        if not self.known:
+            index: dict[Period, int] = {}
+            for _ in _duties(grant_rows(self.graph), index):
+                pass
+            self.known.append(tuple(index))
+        return self.known[0]
+
+    def _index(self) -> dict[Period, int]:
+        """The period numbers to write the duties with: the given or known ones, or an
+        empty map that the pass fills in the order it meets them (the same numbers)."""
+        if self.given_periods is not None:
+            return {period: k for k, period in enumerate(self.given_periods)}
+        return {period: k for k, period in enumerate(self.known[0])} if self.known else {}
+
+    def _read(self, index: dict[Period, int]) -> None:
+        """Keep the periods of a full pass that numbered them in ``index``.
+
+        Raises:
+            ValueError: the periods were given and the graph has one they lack.
+        """
+        if self.given_periods is not None:
+            if len(index) != len(self.given_periods):
+                raise ValueError("the graph has validity periods that the given ones lack")
+        elif not self.known:
+            self.known.append(tuple(index))
 
     @property
     def schema(self) -> dict[str, Any]:
@@ -185,11 +225,12 @@ class CedarExport:
     def entities(self) -> Iterator[dict[str, Any]]:
         """Every unit and item (with its parent) and every duty with its holders."""
         yield from _catalogue(self.graph)
+        index = self._index()
         if self.holders is not None and self.duties is not None:
             given: Iterable[tuple[str, tuple[str, str, str], Holders]] = (
                 (duty, key, self.holders[duty]) for duty, key in self.duties.items())
         else:
-            given = _duties(grant_rows(self.graph), self.periods)
+            given = _duties(grant_rows(self.graph), index)
         for duty, (item_code, town, kind), holders in given:
             attributes: dict[str, Any] = {"item": {"__entity": _uid("Item", item_code)},
                                           "town": {"__entity": _uid("Unit", town)},
@@ -198,6 +239,8 @@ class CedarExport:
                 attributes[f"p{k}"] = {role: [{"__entity": _uid("Unit", u)} for u in units]
                                        for role, units in slot.items()}
             yield {"uid": _uid("Duty", duty), "attrs": attributes, "parents": []}
+        if self.holders is None or self.duties is None:
+            self._read(index)
 
     def _entity_lines(self) -> Iterator[str]:
         """`entities` as the lines of ``entities.json``, the duties written out as text
@@ -220,8 +263,8 @@ class CedarExport:
                                         f'{json.dumps(code, ensure_ascii=False)}}}}}')
             return found
 
-        for duty, (item_code, town, kind), holders in _duties(grant_rows(self.graph),
-                                                              self.periods):
+        index = self._index()
+        for duty, (item_code, town, kind), holders in _duties(grant_rows(self.graph), index):
             item_id = json.dumps(item_code, ensure_ascii=False)
             held = "".join(
                 f',"p{k}":{{"primary":[{",".join(unit_ref(u) for u in slot["primary"])}],'
@@ -232,6 +275,7 @@ class CedarExport:
                     f'"town":{unit_ref(town)},"list":"{kind}"{held}}},"parents":[]}}')
             yield text if first else "," + text
             first = False
+        self._read(index)
         yield "]"
 
     def requests(self, dates: Iterable[datetime.date]
@@ -258,16 +302,20 @@ class CedarExport:
         a request with its expected ``decision``, into ``folder``.
 
         Raises:
+            ExportError: some (item, town) has no single primary in some period; no file
+                is written.
             OSError: the folder cannot be written.
         """
         out = Path(folder)
         out.mkdir(parents=True, exist_ok=True)
         written = [out / "schema.cedarschema", out / "schema.cedarschema.json",
                    out / "policies.cedar", out / "entities.json"]
+        # The entities first: their one pass over the graph numbers the periods that the
+        # schema and policies name.
+        replace_stream(written[3], self._entity_lines())
         replace_text(written[0], self.schema_text)
         replace_text(written[1], json.dumps(self.schema, indent=2) + "\n")
         replace_text(written[2], self.policies)
-        replace_stream(written[3], self._entity_lines())
         if requests:
             chosen = probe_dates(self.graph) if dates is None else tuple(dates)
             written.append(out / "requests.jsonl")
@@ -294,10 +342,9 @@ def to_cedar(graph: ResponsibilityGraph) -> CedarExport:
         graph: the graph to export.
 
     Returns:
-        The `CedarExport`.
-
-    Raises:
-        ExportError: some (item, town) has no single primary in some period.
+        The `CedarExport`. Nothing is read from the graph until its files, entities or
+        periods are asked for; those raise `ExportError` when some (item, town) has no
+        single primary in some period.
 
     Examples:
         >>> import kunshan_rbac as kr
@@ -306,4 +353,4 @@ def to_cedar(graph: ResponsibilityGraph) -> CedarExport:
         >>> len(export.periods), start.isoformat(), end
         (5, '2021-01-01', None)
     """
-    return CedarExport(graph, tuple(_periods_of(graph)))
+    return CedarExport(graph)
