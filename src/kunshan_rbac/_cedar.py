@@ -24,9 +24,9 @@ from typing import Any
 
 import attrs
 
-from ._authz import GrantRow, Period, answers, duty_id, grant_rows, probe_dates
+from ._authz import VALUES, GrantRow, Period, answers, duty_id, encode, grant_rows, probe_dates
 from ._graph import ResponsibilityGraph
-from ._model import ListKind, Role
+from ._model import ListKind
 from ._outfile import replace_stream, replace_text
 
 __all__ = ["NAMESPACE", "CedarExport", "to_cedar"]
@@ -53,24 +53,37 @@ def _duties(rows: Iterable[GrantRow], index: dict[Period, int]
     grants of a duty come one after another), periods numbered by ``index``; a period
     not in it is added with the next number, so ``index`` ends holding every period in
     the order first met."""
-    last: tuple[str, str, str] | None = None
+    ids: dict[str, str] = {}  # each code's encoded id, made once
+    last: tuple[str, str, ListKind] | None = None
     holders: Holders = {}
     for item, town, kind, unit, role, spans in rows:
-        key = (item, town, kind.value)
-        if key != last:
+        if last is None or item != last[0] or town != last[1] or kind is not last[2]:
             if last is not None:
-                yield duty_id(last[0], last[1], ListKind(last[2])), last, holders
-            last, holders = key, {}
+                yield _duty(last, ids), (last[0], last[1], VALUES[last[2]]), holders
+            last, holders = (item, town, kind), {}
+        held = VALUES[role]
         for period in spans:
             k = index.get(period)
             if k is None:
                 k = index[period] = len(index)
             slot = holders.get(k)
             if slot is None:
-                slot = holders[k] = {Role.PRIMARY.value: [], Role.SECONDARY.value: []}
-            slot[role.value].append(unit)
+                slot = holders[k] = {"primary": [], "secondary": []}
+            slot[held].append(unit)
     if last is not None:
-        yield duty_id(last[0], last[1], ListKind(last[2])), last, holders
+        yield _duty(last, ids), (last[0], last[1], VALUES[last[2]]), holders
+
+
+def _duty(key: tuple[str, str, ListKind], ids: dict[str, str]) -> str:
+    """`duty_id` of ``key``, with each code's id made once in ``ids``."""
+    item, town, kind = key
+    item_id = ids.get(item)
+    if item_id is None:
+        item_id = ids[item] = encode(item)
+    town_id = ids.get(town)
+    if town_id is None:
+        town_id = ids[town] = encode(town)
+    return f"{item_id}|{town_id}|{VALUES[kind]}"
 
 
 def _catalogue(graph: ResponsibilityGraph) -> Iterator[dict[str, Any]]:
@@ -264,8 +277,11 @@ class CedarExport:
             return found
 
         index = self._index()
+        items: dict[str, str] = {}
         for duty, (item_code, town, kind), holders in _duties(grant_rows(self.graph), index):
-            item_id = json.dumps(item_code, ensure_ascii=False)
+            item_id = items.get(item_code)
+            if item_id is None:
+                item_id = items[item_code] = json.dumps(item_code, ensure_ascii=False)
             held = "".join(
                 f',"p{k}":{{"primary":[{",".join(unit_ref(u) for u in slot["primary"])}],'
                 f'"secondary":[{",".join(unit_ref(u) for u in slot["secondary"])}]}}'

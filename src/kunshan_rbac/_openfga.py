@@ -20,7 +20,7 @@ from typing import Any
 
 import attrs
 
-from ._authz import GrantRow, Period, answers, duty_id, encode, grant_rows, probe_dates
+from ._authz import VALUES, GrantRow, Period, answers, duty_id, encode, grant_rows, probe_dates
 from ._graph import ResponsibilityGraph
 from ._model import Item, Role, Unit
 from ._outfile import replace_stream, replace_text
@@ -240,7 +240,7 @@ class OpenFGAExport:
                 yield text if first else "," + text
                 first = False
                 yield f',{{"user":"unit:{texts.id(town)}","relation":"town","object":"{duty}"}}'
-            text = (f'{{"user":"unit:{texts.id(unit)}","relation":"{role.value}",'
+            text = (f'{{"user":"unit:{texts.id(unit)}","relation":"{VALUES[role]}",'
                     f'"object":"{duty}","condition":{_condition_json(periods, texts)}}}')
             yield text if first else "," + text
             first = False
@@ -330,7 +330,7 @@ def _duties(rows: Iterable[GrantRow], texts: _Texts
     last = ""
     for row in rows:
         item, town, kind = row[0], row[1], row[2]
-        duty = f"duty:{texts.id(item)}|{texts.id(town)}|{kind.value}"
+        duty = f"duty:{texts.id(item)}|{texts.id(town)}|{VALUES[kind]}"
         yield row, duty, duty != last
         last = duty
 

@@ -23,7 +23,7 @@ from typing import Any
 
 import attrs
 
-from ._authz import Period, answers, grant_rows, probe_dates
+from ._authz import VALUES, Period, answers, grant_rows, probe_dates
 from ._graph import ResponsibilityGraph
 from ._model import Item, ListKind, Unit
 from ._openfga import timestamp
@@ -138,12 +138,12 @@ class SpiceDBExport:
             item_id = ids.get(item_code) or ids.setdefault(item_code, spicedb_id(item_code))
             town_id = ids.get(town) or ids.setdefault(town, spicedb_id(town))
             unit_id = ids.get(holder) or ids.setdefault(holder, spicedb_id(holder))
-            resource = f"duty:{item_id}|{town_id}|{kind.value}"
+            resource = f"duty:{item_id}|{town_id}|{VALUES[kind]}"
             if resource != last:  # a duty's grants come one after another
                 last = resource
                 yield f"{resource}#item@item:{item_id}"
                 yield f"{resource}#town@unit:{town_id}"
-            yield f"{resource}#{role.value}@unit:{unit_id}[{_caveat(periods, stamps)}]"
+            yield f"{resource}#{VALUES[role]}@unit:{unit_id}[{_caveat(periods, stamps)}]"
 
     def assertions(self, dates: Iterable[datetime.date]) -> tuple[list[str], list[str]]:
         """The library's answers as ``assertTrue`` and ``assertFalse`` lines."""
