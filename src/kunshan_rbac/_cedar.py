@@ -26,7 +26,7 @@ import attrs
 
 from ._authz import VALUES, GrantRow, Period, answers, duty_id, encode, grant_rows, probe_dates
 from ._graph import ResponsibilityGraph
-from ._model import ListKind
+from ._model import ListKind, Role
 from ._outfile import replace_stream, replace_text
 
 __all__ = ["NAMESPACE", "CedarExport", "to_cedar"]
@@ -55,13 +55,16 @@ def _duties(rows: Iterable[GrantRow], index: dict[Period, int]
     the order first met."""
     ids: dict[str, str] = {}  # each code's encoded id, made once
     last: tuple[str, str, ListKind] | None = None
+    last_item = last_town = ""
     holders: Holders = {}
+    primary = Role.PRIMARY
     for item, town, kind, unit, role, spans in rows:
-        if last is None or item != last[0] or town != last[1] or kind is not last[2]:
+        if last is None or item != last_item or town != last_town or kind is not last[2]:
             if last is not None:
-                yield _duty(last, ids), (last[0], last[1], VALUES[last[2]]), holders
+                yield _duty(last, ids), (last_item, last_town, VALUES[last[2]]), holders
             last, holders = (item, town, kind), {}
-        held = VALUES[role]
+            last_item, last_town = item, town
+        held = "primary" if role is primary else "secondary"
         for period in spans:
             k = index.get(period)
             if k is None:
@@ -282,10 +285,15 @@ class CedarExport:
             item_id = items.get(item_code)
             if item_id is None:
                 item_id = items[item_code] = json.dumps(item_code, ensure_ascii=False)
-            held = "".join(
-                f',"p{k}":{{"primary":[{",".join(unit_ref(u) for u in slot["primary"])}],'
-                f'"secondary":[{",".join(unit_ref(u) for u in slot["secondary"])}]}}'
-                for k, slot in sorted(holders.items()))
+            if len(holders) == 1:  # the usual case: holders in one period
+                [(k, slot)] = holders.items()
+                held = (f',"p{k}":{{"primary":[{",".join(map(unit_ref, slot["primary"]))}],'
+                        f'"secondary":[{",".join(map(unit_ref, slot["secondary"]))}]}}')
+            else:
+                held = "".join([
+                    f',"p{k}":{{"primary":[{",".join(map(unit_ref, slot["primary"]))}],'
+                    f'"secondary":[{",".join(map(unit_ref, slot["secondary"]))}]}}'
+                    for k, slot in sorted(holders.items())])
             text = (f'{{"uid":{{"type":"{NAMESPACE}::Duty","id":"{duty}"}},"attrs":{{'
                     f'"item":{{"__entity":{{"type":"{NAMESPACE}::Item","id":{item_id}}}}},'
                     f'"town":{unit_ref(town)},"list":"{kind}"{held}}},"parents":[]}}')
