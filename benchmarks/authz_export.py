@@ -17,6 +17,9 @@ here fails for being slow.
 
 ``--skip-json`` leaves the ``write_json`` baseline out (at national scale it holds every
 record as a dict and then the whole text: more memory than a shared machine may have).
+``--traced`` adds, after the timed runs of each row, one run under ``tracemalloc``: the
+peak of the bytes Python allocated during it (the export's own memory, exact, even where
+it reuses memory the process already holds and so does not raise the resident set).
 ``--only NAME ...`` measures only the rows whose name starts with one of the names, in
 that order.
 """
@@ -30,6 +33,7 @@ import statistics
 import sys
 import tempfile
 import time
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
@@ -96,6 +100,18 @@ def measure(run: Callable[[Path], object]) -> tuple[float, float, int, int]:
     return seconds, cpu, peak, size
 
 
+def traced(run: Callable[[Path], object]) -> int:
+    """One run under ``tracemalloc``: the peak of the bytes allocated during it."""
+    with tempfile.TemporaryDirectory() as folder:
+        gc.collect()
+        tracemalloc.start()
+        try:
+            run(Path(folder))
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", choices=sorted(SCALES), default="province")
@@ -103,6 +119,8 @@ def main() -> int:
     parser.add_argument("--shape", choices=sorted(SHAPES), default="sample")
     parser.add_argument("--repeat", type=int, default=7, help="timed runs of each (default 7)")
     parser.add_argument("--skip-json", action="store_true", help="leave write_json out")
+    parser.add_argument("--traced", action="store_true",
+                        help="one more run of each under tracemalloc: its allocation peak")
     parser.add_argument("--only", nargs="+", metavar="NAME",
                         help="only the rows whose name starts with one of these")
     args = parser.parse_args()
@@ -115,7 +133,8 @@ def main() -> int:
     print(f"Python {platform.python_version()}, kunshan-rbac {kr.__version__}, "
           f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
     print(f"{'export':<40} {'median s':>9} {'min s':>8} {'max s':>8} {'CPU s':>7} "
-          f"{'extra peak MiB':>15} {'written MiB':>12}", flush=True)
+          f"{'extra peak MiB':>15} {'written MiB':>12}"
+          + (f" {'traced peak MiB':>16}" if args.traced else ""), flush=True)
     chosen = exports(graph, baseline=not args.skip_json)
     if args.only:  # in the order given
         chosen = {name: run for prefix in args.only for name, run in chosen.items()
@@ -130,7 +149,8 @@ def main() -> int:
             peaks.append(peak)
         print(f"{name:<40} {statistics.median(times):>9.2f} {min(times):>8.2f} "
               f"{max(times):>8.2f} {statistics.median(cpus):>7.1f} "
-              f"{max(peaks) / 2**20:>15.0f} {size / 2**20:>12.0f}", flush=True)
+              f"{max(peaks) / 2**20:>15.0f} {size / 2**20:>12.0f}"
+              + (f" {traced(run) / 2**20:>16.1f}" if args.traced else ""), flush=True)
     print(f"({args.repeat} timed runs each; CPU s: median CPU seconds of the process; extra "
           "peak: the largest rise of the resident set over the resident set before a run, "
           f"the built graph not counted)")

@@ -121,12 +121,12 @@ class CedarExport:
     """
 
     graph: ResponsibilityGraph = attrs.field(repr=False, eq=False)
-    given_periods: tuple[Period, ...] | None = attrs.field(default=None, alias="periods",
+    _given_periods: tuple[Period, ...] | None = attrs.field(default=None, alias="periods",
                                                            repr=False)
     holders: dict[str, Holders] | None = attrs.field(default=None, repr=False, eq=False)
     duties: dict[str, tuple[str, str, str]] | None = attrs.field(default=None, repr=False,
                                                                   eq=False)
-    known: list[tuple[Period, ...]] = attrs.field(factory=list, init=False, repr=False,
+    _known: list[tuple[Period, ...]] = attrs.field(factory=list, init=False, repr=False,
                                                   eq=False)
     """Empty, or the periods read by the first full pass over the graph."""
 
@@ -138,21 +138,21 @@ class CedarExport:
             ExportError: read from the graph, some (item, town) has no single primary
                 in some period.
         """
-        if self.given_periods is not None:
-            return self.given_periods
-        if not self.known:
+        if self._given_periods is not None:
+            return self._given_periods
+        if not self._known:
             index: dict[Period, int] = {}
             for _ in _duties(grant_rows(self.graph), index):
                 pass
-            self.known.append(tuple(index))
-        return self.known[0]
+            self._known.append(tuple(index))
+        return self._known[0]
 
     def _index(self) -> dict[Period, int]:
         """The period numbers to write the duties with: the given or known ones, or an
         empty map that the pass fills in the order it meets them (the same numbers)."""
-        if self.given_periods is not None:
-            return {period: k for k, period in enumerate(self.given_periods)}
-        return {period: k for k, period in enumerate(self.known[0])} if self.known else {}
+        if self._given_periods is not None:
+            return {period: k for k, period in enumerate(self._given_periods)}
+        return {period: k for k, period in enumerate(self._known[0])} if self._known else {}
 
     def _read(self, index: dict[Period, int]) -> None:
         """Keep the periods of a full pass that numbered them in ``index``.
@@ -160,11 +160,11 @@ class CedarExport:
         Raises:
             ValueError: the periods were given and the graph has one they lack.
         """
-        if self.given_periods is not None:
-            if len(index) != len(self.given_periods):
+        if self._given_periods is not None:
+            if len(index) != len(self._given_periods):
                 raise ValueError("the graph has validity periods that the given ones lack")
-        elif not self.known:
-            self.known.append(tuple(index))
+        elif not self._known:
+            self._known.append(tuple(index))
 
     @property
     def schema(self) -> dict[str, Any]:
