@@ -25,6 +25,7 @@ from typing import Any
 import attrs
 
 from ._authz import VALUES, GrantRow, Period, answers, duty_id, encode, grant_rows, probe_dates
+from ._errors import ExportError, Problem
 from ._graph import ResponsibilityGraph
 from ._model import ListKind, Role
 from ._outfile import replace_stream, replace_text
@@ -158,11 +159,17 @@ class CedarExport:
         """Keep the periods of a full pass that numbered them in ``index``.
 
         Raises:
-            ValueError: the periods were given and the graph has one they lack.
+            ExportError: the periods were given and the graph has some they lack (the
+                policies would not cover them).
         """
         if self._given_periods is not None:
             if len(index) != len(self._given_periods):
-                raise ValueError("the graph has validity periods that the given ones lack")
+                missing = [f"{s or 'always'} to {e or 'open'}"
+                           for s, e in list(index)[len(self._given_periods):]]
+                raise ExportError([Problem(
+                    "cedar export", column="periods", value=", ".join(missing[:5]),
+                    expected=f"only the {len(self._given_periods)} validity periods given "
+                    "to CedarExport")])
         elif not self._known:
             self._known.append(tuple(index))
 

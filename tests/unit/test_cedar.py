@@ -135,8 +135,9 @@ def test_given_periods_must_cover_the_graph(tmp_path: Path) -> None:
     its policies would not cover, and leaves no entities file."""
     g = tricky()
     periods = kr.to_cedar(g).periods
-    with pytest.raises(ValueError, match="periods"):
+    with pytest.raises(kr.ExportError) as caught:
         kr.CedarExport(g, periods[:-1]).write(tmp_path, requests=False)
+    assert caught.value.problems[0].column == "periods"
     assert not (tmp_path / "entities.json").exists()
 
 
