@@ -6,14 +6,22 @@
 Builds the synthetic data set of the scale (``_data.Dataset``, ``sample`` or ``issue``
 shape) through the public API, then writes, into a temporary folder, the OpenFGA store
 (model and tuples, without tests), the Cedar files (without requests), the SpiceDB files
-(without the validation file) and, as the baseline, ``write_json``. Each is timed
-``--repeat`` times (median, min, max of wall-clock seconds). Memory is the process's peak
+(without the validation file) and, as baselines, ``write_json`` and the one pass over the
+graph that every export makes (its grants read and dropped, nothing written). Each is
+timed ``--repeat`` times (median, min, max of wall-clock seconds; median CPU seconds of
+this process beside them, since the machine may be shared). Memory is the process's peak
 resident set during each run minus its resident set before it (the kernel's high-water
 mark, reset before every run through ``/proc/self/clear_refs``; Linux only), the largest
-over the runs. Nothing here fails for being slow.
+over the runs: what the export adds to the built graph, not the graph itself. Nothing
+here fails for being slow.
 
-``--skip-json`` leaves the baseline out (at national scale ``write_json`` holds every
+``--skip-json`` leaves the ``write_json`` baseline out (at national scale it holds every
 record as a dict and then the whole text: more memory than a shared machine may have).
+``--traced`` adds, after the timed runs of each row, one run under ``tracemalloc``: the
+peak of the bytes Python allocated during it (the export's own memory, exact, even where
+it reuses memory the process already holds and so does not raise the resident set).
+``--only NAME ...`` measures only the rows whose name starts with one of the names, in
+that order.
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ import statistics
 import sys
 import tempfile
 import time
+import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
@@ -34,6 +43,7 @@ from _backends import Library
 from _data import SCALES, SHAPES, Dataset
 
 import kunshan_rbac as kr
+from kunshan_rbac._authz import grant_rows
 
 
 def build(towns: int, shape: str = "sample") -> kr.ResponsibilityGraph:
@@ -51,6 +61,8 @@ def exports(graph: kr.ResponsibilityGraph, *, baseline: bool = True
             ) -> dict[str, Callable[[Path], object]]:
     """What is measured: each writes into a folder."""
     found: dict[str, Callable[[Path], object]] = {}
+    found["grants pass, nothing written (baseline)"] = lambda out: sum(
+        1 for _ in grant_rows(graph))
     if baseline:
         found["write_json (baseline)"] = lambda out: kr.write_json(graph, out / "lists.json")
     found["openfga (model + tuples)"] = lambda out: kr.to_openfga(graph).write(out, tests=False)
@@ -74,18 +86,30 @@ def _reset_peak() -> None:
     Path("/proc/self/clear_refs").write_text("5")
 
 
-def measure(run: Callable[[Path], object]) -> tuple[float, int, int]:
-    """One run: (seconds, extra peak resident bytes, bytes written)."""
+def measure(run: Callable[[Path], object]) -> tuple[float, float, int, int]:
+    """One run: (seconds, CPU seconds, extra peak resident bytes, bytes written)."""
     with tempfile.TemporaryDirectory() as folder:
         gc.collect()
         _reset_peak()
         before = _status("VmRSS")
-        begin = time.perf_counter()
+        begin, cpu = time.perf_counter(), time.process_time()
         run(Path(folder))
-        seconds = time.perf_counter() - begin
+        seconds, cpu = time.perf_counter() - begin, time.process_time() - cpu
         peak = _status("VmHWM") - before
         size = sum(p.stat().st_size for p in Path(folder).iterdir())
-    return seconds, peak, size
+    return seconds, cpu, peak, size
+
+
+def traced(run: Callable[[Path], object]) -> int:
+    """One run under ``tracemalloc``: the peak of the bytes allocated during it."""
+    with tempfile.TemporaryDirectory() as folder:
+        gc.collect()
+        tracemalloc.start()
+        try:
+            run(Path(folder))
+            return tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
 
 
 def main() -> int:
@@ -95,28 +119,41 @@ def main() -> int:
     parser.add_argument("--shape", choices=sorted(SHAPES), default="sample")
     parser.add_argument("--repeat", type=int, default=7, help="timed runs of each (default 7)")
     parser.add_argument("--skip-json", action="store_true", help="leave write_json out")
+    parser.add_argument("--traced", action="store_true",
+                        help="one more run of each under tracemalloc: its allocation peak")
+    parser.add_argument("--only", nargs="+", metavar="NAME",
+                        help="only the rows whose name starts with one of these")
     args = parser.parse_args()
     towns = args.towns or SCALES[args.scale]
     started = time.perf_counter()
     graph = build(towns, args.shape)
     print(f"{towns} towns ({args.shape} shape): {graph!r}, built in "
-          f"{time.perf_counter() - started:.1f} s; resident {_status('VmRSS') / 2**30:.2f} GiB")
+          f"{time.perf_counter() - started:.1f} s; resident {_status('VmRSS') / 2**30:.2f} GiB "
+          f"(peak while building {_status('VmHWM') / 2**30:.2f} GiB)")
     print(f"Python {platform.python_version()}, kunshan-rbac {kr.__version__}, "
           f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
-    print(f"{'export':<36} {'median s':>9} {'min s':>8} {'max s':>8} {'extra peak MiB':>15} "
-          f"{'written MiB':>12}")
-    for name, run in exports(graph, baseline=not args.skip_json).items():
-        times, peaks = [], []
+    print(f"{'export':<40} {'median s':>9} {'min s':>8} {'max s':>8} {'CPU s':>7} "
+          f"{'extra peak MiB':>15} {'written MiB':>12}"
+          + (f" {'traced peak MiB':>16}" if args.traced else ""), flush=True)
+    chosen = exports(graph, baseline=not args.skip_json)
+    if args.only:  # in the order given
+        chosen = {name: run for prefix in args.only for name, run in chosen.items()
+                  if name.startswith(prefix)}
+    for name, run in chosen.items():
+        times, cpus, peaks = [], [], []
         size = 0
         for _ in range(args.repeat):
-            seconds, peak, size = measure(run)
+            seconds, cpu, peak, size = measure(run)
             times.append(seconds)
+            cpus.append(cpu)
             peaks.append(peak)
-        print(f"{name:<36} {statistics.median(times):>9.2f} {min(times):>8.2f} "
-              f"{max(times):>8.2f} {max(peaks) / 2**20:>15.0f} {size / 2**20:>12.0f}",
-              flush=True)
-    print(f"({args.repeat} timed runs each; extra peak: the largest rise of the resident set "
-          "over the resident set before a run)")
+        print(f"{name:<40} {statistics.median(times):>9.2f} {min(times):>8.2f} "
+              f"{max(times):>8.2f} {statistics.median(cpus):>7.1f} "
+              f"{max(peaks) / 2**20:>15.0f} {size / 2**20:>12.0f}"
+              + (f" {traced(run) / 2**20:>16.1f}" if args.traced else ""), flush=True)
+    print(f"({args.repeat} timed runs each; CPU s: median CPU seconds of the process; extra "
+          "peak: the largest rise of the resident set over the resident set before a run, "
+          f"the built graph not counted)")
     return 0
 
 

@@ -21,15 +21,20 @@ import attrs
 from ._errors import ExportError, NotAssignedError, OwnershipConflictError, Problem
 from ._graph import ResponsibilityGraph, store_of
 from ._model import ListKind, Ownership, Record, Role
+from ._store import Slot
 from ._timeline import build_timeline
 
-__all__ = ["Answer", "Grant", "GrantRow", "OwnedPeriod", "Period", "answers", "duty_id", "encode",
-           "grant_rows", "grants", "keys", "owned_periods", "probe_dates"]
+__all__ = ["VALUES", "Answer", "Grant", "GrantRow", "OwnedPeriod", "Period", "answers", "duty_id",
+           "encode", "grant_rows", "grants", "keys", "owned_periods", "probe_dates"]
 
 Period = tuple[datetime.date | None, datetime.date | None]
 """A half-open validity ``[start, end)``; ``None`` for an open end."""
 
 _SAFE = re.compile(r"^[A-Za-z0-9_.-]+$")
+
+VALUES: dict[ListKind | Role, str] = {**{k: k.value for k in ListKind},
+                                     **{r: r.value for r in Role}}
+"""Each list's and role's value (`Enum.value` is slow to read millions of times)."""
 
 
 def encode(code: str) -> str:
@@ -92,44 +97,46 @@ def owned_periods(graph: ResponsibilityGraph, *, problems: list[Problem] | None 
         (ListKind.BASIC, 'bacheng', '2021-01-01', None)
     """
     by_town = store_of(graph).by_town  # read once: one version of the store
-    primary = Role.PRIMARY
     for town, slots in sorted(by_town.items()):
         for item, slot in sorted(slots.items()):
-            entry = slot.entry
-            if entry is None:
-                records = slot.records
-                first = records[0]
-                start, end = first.start, first.end
-                if start is None or end is None or start < end:
-                    if len(records) == 1:
-                        # The usual case, as `build_timeline` answers it: one primary record.
-                        if first.role is primary:
-                            yield OwnedPeriod(item, town, first.list, start, end, first.unit, ())
-                            continue
-                    else:
-                        same = _same_span(records, start, end)
-                        if same is not None:
-                            yield OwnedPeriod(item, town, same[0], start, end, same[1], same[2])
-                            continue
-                segments = build_timeline(records).segments
+            yield from _slot_periods(item, town, slot, problems)
+
+
+def _slot_periods(item: str, town: str, slot: Slot, problems: list[Problem] | None
+                  ) -> list[OwnedPeriod]:
+    """The periods of one (item, town), as `owned_periods` gives them (none when its
+    records name no single primary in some period: put in ``problems``, or raised)."""
+    entry = slot.entry
+    if entry is None:
+        records = slot.records
+        first = records[0]
+        start, end = first.start, first.end
+        if start is None or end is None or start < end:
+            if len(records) == 1:
+                # The usual case, as `build_timeline` answers it: one primary record.
+                if first.role is Role.PRIMARY:
+                    return [OwnedPeriod(item, town, first.list, start, end, first.unit, ())]
             else:
-                segments = entry.timeline.segments
-            found = []
-            for segment in segments:
-                if segment.primary is None or segment.list is None:
-                    at = datetime.date.fromordinal(max(segment.start, 1))
-                    if problems is None:
-                        raise OwnershipConflictError(item, town, at, segment.records,
-                                                     segment.problem)
-                    problems.append(Problem(
-                        "authorization export", sheet=town, column=item, value=at.isoformat(),
-                        expected=f"one primary at every date ({segment.problem}); "
-                        "kr.check(graph, select='one-primary') lists them"))
-                    break
-                found.append(OwnedPeriod(item, town, segment.list, segment.start_date,
-                                         segment.end_date, segment.primary, segment.secondary))
-            else:
-                yield from found
+                same = _same_span(records, start, end)
+                if same is not None:
+                    return [OwnedPeriod(item, town, same[0], start, end, same[1], same[2])]
+        segments = build_timeline(records).segments
+    else:
+        segments = entry.timeline.segments
+    found = []
+    for segment in segments:
+        if segment.primary is None or segment.list is None:
+            at = datetime.date.fromordinal(max(segment.start, 1))
+            if problems is None:
+                raise OwnershipConflictError(item, town, at, segment.records, segment.problem)
+            problems.append(Problem(
+                "authorization export", sheet=town, column=item, value=at.isoformat(),
+                expected=f"one primary at every date ({segment.problem}); "
+                "kr.check(graph, select='one-primary') lists them"))
+            return []
+        found.append(OwnedPeriod(item, town, segment.list, segment.start_date,
+                                 segment.end_date, segment.primary, segment.secondary))
+    return found
 
 
 def _same_span(records: Sequence[Record], start: datetime.date | None,
@@ -175,6 +182,8 @@ def keys(graph: ResponsibilityGraph) -> list[tuple[str, str]]:
 
 
 def _join(periods: list[Period]) -> tuple[Period, ...]:
+    if len(periods) == 1:
+        return (periods[0],)
     periods.sort(key=lambda p: p[0] or datetime.date.min)
     joined: list[Period] = []
     for start, end in periods:
@@ -185,22 +194,37 @@ def _join(periods: list[Period]) -> tuple[Period, ...]:
     return tuple(joined)
 
 
+_KINDS = {kind.value: kind for kind in ListKind}
+_ROLES = {role.value: role for role in Role}
+
+
 def _grants_of(periods: list[OwnedPeriod]) -> Iterator[GrantRow]:
-    """The grants of one (item, town), from its periods."""
+    """The grants of one (item, town), from its periods, ordered by list, unit and role
+    (keyed by the values, which are quicker to hash and order than the enums)."""
     first = periods[0]
     item, town = first.item, first.town
     if len(periods) == 1 and not first.secondary:
         yield item, town, first.list, first.primary, Role.PRIMARY, ((first.start, first.end),)
         return
-    found: dict[tuple[ListKind, str, Role], list[Period]] = {}
+    found: dict[tuple[str, str, str], list[Period]] = {}
     for own in periods:
         period = (own.start, own.end)
-        found.setdefault((own.list, own.primary, Role.PRIMARY), []).append(period)
+        kind = VALUES[own.list]
+        key = (kind, own.primary, "primary")
+        spans = found.get(key)
+        if spans is None:
+            found[key] = [period]
+        else:
+            spans.append(period)
         for helper in own.secondary:
-            found.setdefault((own.list, helper, Role.SECONDARY), []).append(period)
-    for (kind, unit, role), spans in sorted(found.items(), key=lambda e: (
-            e[0][0].value, e[0][1], e[0][2].value)):
-        yield item, town, kind, unit, role, _join(spans)
+            key = (kind, helper, "secondary")
+            spans = found.get(key)
+            if spans is None:
+                found[key] = [period]
+            else:
+                spans.append(period)
+    for (kind, unit, role), spans in sorted(found.items()):
+        yield item, town, _KINDS[kind], unit, _ROLES[role], _join(spans)
 
 
 def grant_rows(graph: ResponsibilityGraph) -> Iterator[GrantRow]:
@@ -210,18 +234,20 @@ def grant_rows(graph: ResponsibilityGraph) -> Iterator[GrantRow]:
         ExportError: as `grants`.
     """
     problems: list[Problem] = []
-    key: tuple[str, str] | None = None
-    pending: list[OwnedPeriod] = []
-    for own in owned_periods(graph, problems=problems):
-        if (own.item, own.town) != key:
-            if pending:
-                yield from _grants_of(pending)
-            key = (own.item, own.town)
-            pending = [own]
-        else:
-            pending.append(own)
-    if pending:
-        yield from _grants_of(pending)
+    primary = Role.PRIMARY
+    for town, slots in sorted(store_of(graph).by_town.items()):
+        for item, slot in sorted(slots.items()):
+            if slot.entry is None and len(slot.records) == 1:
+                # The usual case: one primary record, one grant (as `_slot_periods` and
+                # `_grants_of` would give it, without the objects between).
+                first = slot.records[0]
+                start, end = first.start, first.end
+                if first.role is primary and (start is None or end is None or start < end):
+                    yield item, town, first.list, first.unit, primary, ((start, end),)
+                    continue
+            periods = _slot_periods(item, town, slot, problems)
+            if periods:
+                yield from _grants_of(periods)
     if problems:
         raise ExportError(problems)
 

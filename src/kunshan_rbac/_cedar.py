@@ -24,7 +24,8 @@ from typing import Any
 
 import attrs
 
-from ._authz import GrantRow, Period, answers, duty_id, grant_rows, probe_dates
+from ._authz import VALUES, GrantRow, Period, answers, duty_id, encode, grant_rows, probe_dates
+from ._errors import ExportError, Problem
 from ._graph import ResponsibilityGraph
 from ._model import ListKind, Role
 from ._outfile import replace_stream, replace_text
@@ -47,36 +48,46 @@ Holders = dict[int, dict[str, list[str]]]
 """A duty's holders: by period number, the units of each role."""
 
 
-def _periods_of(graph: ResponsibilityGraph) -> list[Period]:
-    """The distinct periods of the grants, in the order they are first met."""
-    index: dict[Period, int] = {}
-    for row in grant_rows(graph):
-        for period in row[5]:
-            index.setdefault(period, len(index))
-    return list(index)
-
-
-def _duties(rows: Iterable[GrantRow], periods: tuple[Period, ...]
+def _duties(rows: Iterable[GrantRow], index: dict[Period, int]
             ) -> Iterator[tuple[str, tuple[str, str, str], Holders]]:
     """Each duty with its (item, town, list) and its holders, one duty at a time (the
-    grants of a duty come one after another), periods numbered as in ``periods``."""
-    index = {period: k for k, period in enumerate(periods)}
-    last: tuple[str, str, str] | None = None
+    grants of a duty come one after another), periods numbered by ``index``; a period
+    not in it is added with the next number, so ``index`` ends holding every period in
+    the order first met."""
+    ids: dict[str, str] = {}  # each code's encoded id, made once
+    last: tuple[str, str, ListKind] | None = None
+    last_item = last_town = ""
     holders: Holders = {}
+    primary = Role.PRIMARY
     for item, town, kind, unit, role, spans in rows:
-        key = (item, town, kind.value)
-        if key != last:
+        if last is None or item != last_item or town != last_town or kind is not last[2]:
             if last is not None:
-                yield duty_id(last[0], last[1], ListKind(last[2])), last, holders
-            last, holders = key, {}
+                yield _duty(last, ids), (last_item, last_town, VALUES[last[2]]), holders
+            last, holders = (item, town, kind), {}
+            last_item, last_town = item, town
+        held = "primary" if role is primary else "secondary"
         for period in spans:
-            slot = holders.get(index[period])
+            k = index.get(period)
+            if k is None:
+                k = index[period] = len(index)
+            slot = holders.get(k)
             if slot is None:
-                slot = holders[index[period]] = {Role.PRIMARY.value: [],
-                                                 Role.SECONDARY.value: []}
-            slot[role.value].append(unit)
+                slot = holders[k] = {"primary": [], "secondary": []}
+            slot[held].append(unit)
     if last is not None:
-        yield duty_id(last[0], last[1], ListKind(last[2])), last, holders
+        yield _duty(last, ids), (last[0], last[1], VALUES[last[2]]), holders
+
+
+def _duty(key: tuple[str, str, ListKind], ids: dict[str, str]) -> str:
+    """`duty_id` of ``key``, with each code's id made once in ``ids``."""
+    item, town, kind = key
+    item_id = ids.get(item)
+    if item_id is None:
+        item_id = ids[item] = encode(item)
+    town_id = ids.get(town)
+    if town_id is None:
+        town_id = ids[town] = encode(town)
+    return f"{item_id}|{town_id}|{VALUES[kind]}"
 
 
 def _catalogue(graph: ResponsibilityGraph) -> Iterator[dict[str, Any]]:
@@ -93,8 +104,14 @@ def _catalogue(graph: ResponsibilityGraph) -> Iterator[dict[str, Any]]:
 class CedarExport:
     """The lists as Cedar schema, policies and entities; made by `to_cedar`.
 
+    The graph is read once to write the files: ``write`` numbers the periods as it
+    meets them while it streams ``entities.json``, then writes the schema and policies,
+    which name them. Reading `periods` (or `schema`, `policies`) before writing takes a
+    pass of its own; the numbering is the same either way.
+
     Attributes:
         periods: the distinct validity periods, in the order of their names ``p0``, ``p1``...
+            (given, or read from the graph when first asked for).
         schema: the schema in Cedar's JSON schema format.
         schema_text: the same schema in Cedar's human-readable format.
         policies: the policy set, as Cedar text.
@@ -105,10 +122,56 @@ class CedarExport:
     """
 
     graph: ResponsibilityGraph = attrs.field(repr=False, eq=False)
-    periods: tuple[Period, ...]
+    _given_periods: tuple[Period, ...] | None = attrs.field(default=None, alias="periods",
+                                                           repr=False)
     holders: dict[str, Holders] | None = attrs.field(default=None, repr=False, eq=False)
     duties: dict[str, tuple[str, str, str]] | None = attrs.field(default=None, repr=False,
                                                                   eq=False)
+    _known: list[tuple[Period, ...]] = attrs.field(factory=list, init=False, repr=False,
+                                                  eq=False)
+    """Empty, or the periods read by the first full pass over the graph."""
+
+    @property
+    def periods(self) -> tuple[Period, ...]:
+        """The distinct validity periods, in the order of their names ``p0``, ``p1``...
+
+        Raises:
+            ExportError: read from the graph, some (item, town) has no single primary
+                in some period.
+        """
+        if self._given_periods is not None:
+            return self._given_periods
+        if not self._known:
+            index: dict[Period, int] = {}
+            for _ in _duties(grant_rows(self.graph), index):
+                pass
+            self._known.append(tuple(index))
+        return self._known[0]
+
+    def _index(self) -> dict[Period, int]:
+        """The period numbers to write the duties with: the given or known ones, or an
+        empty map that the pass fills in the order it meets them (the same numbers)."""
+        if self._given_periods is not None:
+            return {period: k for k, period in enumerate(self._given_periods)}
+        return {period: k for k, period in enumerate(self._known[0])} if self._known else {}
+
+    def _read(self, index: dict[Period, int]) -> None:
+        """Keep the periods of a full pass that numbered them in ``index``.
+
+        Raises:
+            ExportError: the periods were given and the graph has some they lack (the
+                policies would not cover them).
+        """
+        if self._given_periods is not None:
+            if len(index) != len(self._given_periods):
+                missing = [f"{s or 'always'} to {e or 'open'}"
+                           for s, e in list(index)[len(self._given_periods):]]
+                raise ExportError([Problem(
+                    "cedar export", column="periods", value=", ".join(missing[:5]),
+                    expected=f"only the {len(self._given_periods)} validity periods given "
+                    "to CedarExport")])
+        elif not self._known:
+            self._known.append(tuple(index))
 
     @property
     def schema(self) -> dict[str, Any]:
@@ -185,11 +248,12 @@ class CedarExport:
     def entities(self) -> Iterator[dict[str, Any]]:
         """Every unit and item (with its parent) and every duty with its holders."""
         yield from _catalogue(self.graph)
+        index = self._index()
         if self.holders is not None and self.duties is not None:
             given: Iterable[tuple[str, tuple[str, str, str], Holders]] = (
                 (duty, key, self.holders[duty]) for duty, key in self.duties.items())
         else:
-            given = _duties(grant_rows(self.graph), self.periods)
+            given = _duties(grant_rows(self.graph), index)
         for duty, (item_code, town, kind), holders in given:
             attributes: dict[str, Any] = {"item": {"__entity": _uid("Item", item_code)},
                                           "town": {"__entity": _uid("Unit", town)},
@@ -198,6 +262,8 @@ class CedarExport:
                 attributes[f"p{k}"] = {role: [{"__entity": _uid("Unit", u)} for u in units]
                                        for role, units in slot.items()}
             yield {"uid": _uid("Duty", duty), "attrs": attributes, "parents": []}
+        if self.holders is None or self.duties is None:
+            self._read(index)
 
     def _entity_lines(self) -> Iterator[str]:
         """`entities` as the lines of ``entities.json``, the duties written out as text
@@ -220,18 +286,27 @@ class CedarExport:
                                         f'{json.dumps(code, ensure_ascii=False)}}}}}')
             return found
 
-        for duty, (item_code, town, kind), holders in _duties(grant_rows(self.graph),
-                                                              self.periods):
-            item_id = json.dumps(item_code, ensure_ascii=False)
-            held = "".join(
-                f',"p{k}":{{"primary":[{",".join(unit_ref(u) for u in slot["primary"])}],'
-                f'"secondary":[{",".join(unit_ref(u) for u in slot["secondary"])}]}}'
-                for k, slot in sorted(holders.items()))
+        index = self._index()
+        items: dict[str, str] = {}
+        for duty, (item_code, town, kind), holders in _duties(grant_rows(self.graph), index):
+            item_id = items.get(item_code)
+            if item_id is None:
+                item_id = items[item_code] = json.dumps(item_code, ensure_ascii=False)
+            if len(holders) == 1:  # the usual case: holders in one period
+                [(k, slot)] = holders.items()
+                held = (f',"p{k}":{{"primary":[{",".join(map(unit_ref, slot["primary"]))}],'
+                        f'"secondary":[{",".join(map(unit_ref, slot["secondary"]))}]}}')
+            else:
+                held = "".join([
+                    f',"p{k}":{{"primary":[{",".join(map(unit_ref, slot["primary"]))}],'
+                    f'"secondary":[{",".join(map(unit_ref, slot["secondary"]))}]}}'
+                    for k, slot in sorted(holders.items())])
             text = (f'{{"uid":{{"type":"{NAMESPACE}::Duty","id":"{duty}"}},"attrs":{{'
                     f'"item":{{"__entity":{{"type":"{NAMESPACE}::Item","id":{item_id}}}}},'
                     f'"town":{unit_ref(town)},"list":"{kind}"{held}}},"parents":[]}}')
             yield text if first else "," + text
             first = False
+        self._read(index)
         yield "]"
 
     def requests(self, dates: Iterable[datetime.date]
@@ -258,16 +333,20 @@ class CedarExport:
         a request with its expected ``decision``, into ``folder``.
 
         Raises:
+            ExportError: some (item, town) has no single primary in some period; no file
+                is written.
             OSError: the folder cannot be written.
         """
         out = Path(folder)
         out.mkdir(parents=True, exist_ok=True)
         written = [out / "schema.cedarschema", out / "schema.cedarschema.json",
                    out / "policies.cedar", out / "entities.json"]
+        # The entities first: their one pass over the graph numbers the periods that the
+        # schema and policies name.
+        replace_stream(written[3], self._entity_lines())
         replace_text(written[0], self.schema_text)
         replace_text(written[1], json.dumps(self.schema, indent=2) + "\n")
         replace_text(written[2], self.policies)
-        replace_stream(written[3], self._entity_lines())
         if requests:
             chosen = probe_dates(self.graph) if dates is None else tuple(dates)
             written.append(out / "requests.jsonl")
@@ -294,10 +373,9 @@ def to_cedar(graph: ResponsibilityGraph) -> CedarExport:
         graph: the graph to export.
 
     Returns:
-        The `CedarExport`.
-
-    Raises:
-        ExportError: some (item, town) has no single primary in some period.
+        The `CedarExport`. Nothing is read from the graph until its files, entities or
+        periods are asked for; those raise `ExportError` when some (item, town) has no
+        single primary in some period.
 
     Examples:
         >>> import kunshan_rbac as kr
@@ -306,4 +384,4 @@ def to_cedar(graph: ResponsibilityGraph) -> CedarExport:
         >>> len(export.periods), start.isoformat(), end
         (5, '2021-01-01', None)
     """
-    return CedarExport(graph, tuple(_periods_of(graph)))
+    return CedarExport(graph)

@@ -20,9 +20,9 @@ from typing import Any
 
 import attrs
 
-from ._authz import GrantRow, Period, answers, duty_id, encode, grant_rows, probe_dates
+from ._authz import VALUES, GrantRow, Period, answers, duty_id, encode, grant_rows, probe_dates
 from ._graph import ResponsibilityGraph
-from ._model import Item, Role, Unit
+from ._model import Item, ListKind, Role, Unit
 from ._outfile import replace_stream, replace_text
 
 __all__ = ["MODEL_DSL", "OpenFGAExport", "timestamp", "to_openfga"]
@@ -232,16 +232,22 @@ class OpenFGAExport:
             yield text if first else "," + text
             first = False
         texts = _Texts()
+        ids = texts.ids  # filled by `_duties` for items and towns
+        conditions: dict[tuple[Period, ...], str] = {}  # each distinct one written once
+        primary = Role.PRIMARY
         for row, duty, new in _duties(grant_rows(self.graph), texts):
             item, town, _, unit, role, periods = row
             if new:
-                text = (f'{{"user":"item:{texts.id(item)}","relation":"item",'
-                        f'"object":"{duty}"}}')
+                text = f'{{"user":"item:{ids[item]}","relation":"item","object":"{duty}"}}'
                 yield text if first else "," + text
                 first = False
-                yield f',{{"user":"unit:{texts.id(town)}","relation":"town","object":"{duty}"}}'
-            text = (f'{{"user":"unit:{texts.id(unit)}","relation":"{role.value}",'
-                    f'"object":"{duty}","condition":{_condition_json(periods, texts)}}}')
+                yield f',{{"user":"unit:{ids[town]}","relation":"town","object":"{duty}"}}'
+            condition = conditions.get(periods)
+            if condition is None:
+                condition = conditions[periods] = _condition_json(periods, texts)
+            text = (f'{{"user":"unit:{ids.get(unit) or texts.id(unit)}","relation":"'
+                    f'{"primary" if role is primary else "secondary"}",'
+                    f'"object":"{duty}","condition":{condition}}}')
             yield text if first else "," + text
             first = False
         yield "]"
@@ -327,12 +333,16 @@ def _duties(rows: Iterable[GrantRow], texts: _Texts
             ) -> Iterator[tuple[GrantRow, str, bool]]:
     """Each grant with its duty object, and whether it is the duty's first grant (the
     grants of a duty come one after another, so no set of every duty is kept)."""
-    last = ""
+    duty = last_item = last_town = ""
+    last_kind: ListKind | None = None
     for row in rows:
         item, town, kind = row[0], row[1], row[2]
-        duty = f"duty:{texts.id(item)}|{texts.id(town)}|{kind.value}"
-        yield row, duty, duty != last
-        last = duty
+        if item != last_item or town != last_town or kind is not last_kind:
+            duty = f"duty:{texts.id(item)}|{texts.id(town)}|{VALUES[kind]}"
+            last_item, last_town, last_kind = item, town, kind
+            yield row, duty, True
+        else:
+            yield row, duty, False
 
 
 def to_openfga(graph: ResponsibilityGraph) -> OpenFGAExport:

@@ -23,9 +23,9 @@ from typing import Any
 
 import attrs
 
-from ._authz import Period, answers, grant_rows, probe_dates
+from ._authz import VALUES, Period, answers, grant_rows, probe_dates
 from ._graph import ResponsibilityGraph
-from ._model import Item, ListKind, Unit
+from ._model import Item, ListKind, Role, Unit
 from ._openfga import timestamp
 from ._outfile import replace_stream, replace_text
 
@@ -133,17 +133,23 @@ class SpiceDBExport:
                 yield line
         ids: dict[str, str] = {}
         stamps: dict[tuple[Period, ...], str] = {}
-        last = ""
+        resource = last_item = last_town = ""
+        last_kind: ListKind | None = None
+        primary = Role.PRIMARY
         for item_code, town, kind, holder, role, periods in grant_rows(self.graph):
-            item_id = ids.get(item_code) or ids.setdefault(item_code, spicedb_id(item_code))
-            town_id = ids.get(town) or ids.setdefault(town, spicedb_id(town))
-            unit_id = ids.get(holder) or ids.setdefault(holder, spicedb_id(holder))
-            resource = f"duty:{item_id}|{town_id}|{kind.value}"
-            if resource != last:  # a duty's grants come one after another
-                last = resource
+            if item_code != last_item or town != last_town or kind is not last_kind:
+                # a duty's grants come one after another
+                last_item, last_town, last_kind = item_code, town, kind
+                item_id = ids.get(item_code) or ids.setdefault(item_code,
+                                                               spicedb_id(item_code))
+                town_id = ids.get(town) or ids.setdefault(town, spicedb_id(town))
+                resource = f"duty:{item_id}|{town_id}|{VALUES[kind]}"
                 yield f"{resource}#item@item:{item_id}"
                 yield f"{resource}#town@unit:{town_id}"
-            yield f"{resource}#{role.value}@unit:{unit_id}[{_caveat(periods, stamps)}]"
+            unit_id = ids.get(holder) or ids.setdefault(holder, spicedb_id(holder))
+            caveat = stamps.get(periods) or _caveat(periods, stamps)
+            yield (f"{resource}#{'primary' if role is primary else 'secondary'}"
+                   f"@unit:{unit_id}[{caveat}]")
 
     def assertions(self, dates: Iterable[datetime.date]) -> tuple[list[str], list[str]]:
         """The library's answers as ``assertTrue`` and ``assertFalse`` lines."""

@@ -92,3 +92,60 @@ def test_entities_file_is_the_entities_as_json(tmp_path: Path) -> None:
     kr.CedarExport(g, export.periods, holders, keys).write(tmp_path / "given", requests=False)
     assert (tmp_path / "given" / "entities.json").read_text(encoding="utf-8") == "\n".join(
         lines) + "\n"
+
+
+def test_write_reads_the_graph_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """write() walks the graph's grants once: the entities' pass numbers the periods that
+    the schema and policies name."""
+    import kunshan_rbac._cedar as cedar_module
+
+    passes = []
+    real = cedar_module.grant_rows
+
+    def counted(graph: kr.ResponsibilityGraph) -> object:
+        passes.append(graph)
+        return real(graph)
+
+    monkeypatch.setattr(cedar_module, "grant_rows", counted)
+    kr.to_cedar(tricky()).write(tmp_path, requests=False)
+    assert len(passes) == 1
+
+
+def test_one_pass_writes_what_two_passes_write(tmp_path: Path) -> None:
+    """The files written in one pass are byte for byte those written when the periods
+    were read first, in a pass of their own, and those of an export given its periods."""
+    g = tricky()
+    kr.to_cedar(g).write(tmp_path / "one", requests=False)
+    first = kr.to_cedar(g)
+    periods = first.periods
+    assert len(periods) > 2
+    first.write(tmp_path / "two", requests=False)
+    kr.CedarExport(g, periods).write(tmp_path / "given", requests=False)
+    names = sorted(p.name for p in (tmp_path / "one").iterdir())
+    assert names == ["entities.json", "policies.cedar", "schema.cedarschema",
+                     "schema.cedarschema.json"]
+    for name in names:
+        one = (tmp_path / "one" / name).read_bytes()
+        assert one == (tmp_path / "two" / name).read_bytes(), name
+        assert one == (tmp_path / "given" / name).read_bytes(), name
+
+
+def test_given_periods_must_cover_the_graph(tmp_path: Path) -> None:
+    """An export given fewer periods than the graph has refuses to write entities that
+    its policies would not cover, and leaves no entities file."""
+    g = tricky()
+    periods = kr.to_cedar(g).periods
+    with pytest.raises(kr.ExportError) as caught:
+        kr.CedarExport(g, periods[:-1]).write(tmp_path, requests=False)
+    assert caught.value.problems[0].column == "periods"
+    assert not (tmp_path / "entities.json").exists()
+
+
+def test_an_export_error_leaves_no_file(tmp_path: Path) -> None:
+    """Data with two primaries at once: writing raises ExportError (after the one pass)
+    and leaves no entities file behind."""
+    g = tricky()
+    g.assign("B-2", town="town-b", list="basic", primary="zjj", start="2022-01-01")
+    with pytest.raises(kr.ExportError):
+        kr.to_cedar(g).write(tmp_path, requests=False)
+    assert not (tmp_path / "entities.json").exists()
