@@ -53,6 +53,7 @@ from ._model import (
     Unit,
 )
 from ._origin import Origin
+from ._pause import collection_paused
 from ._picture import Picture, picture
 from ._store import RecordStore, Slot
 from ._timeline import Segment
@@ -657,7 +658,7 @@ class ResponsibilityGraph:
         _date("effective", effective, optional=False)
         if not isinstance(keep_secondary, bool):
             raise InvalidArgumentError("keep_secondary", keep_secondary, "True or False")
-        with self._store.writing():  # one writer: plan and apply as one
+        with self._store.writing(), collection_paused():  # one writer: plan and apply as one
             planner, fields = plan_reclaim(
                 self._catalogue, self._store, items, towns=towns, to=to, effective=effective,
                 ref=ref, reason=reason, keep_secondary=keep_secondary, duty=duty,
@@ -709,7 +710,7 @@ class ResponsibilityGraph:
         _date("effective", effective, optional=False)
         if not isinstance(keep_secondary, bool):
             raise InvalidArgumentError("keep_secondary", keep_secondary, "True or False")
-        with self._store.writing():  # one writer: plan and apply as one
+        with self._store.writing(), collection_paused():  # one writer: plan and apply as one
             planner, fields = plan_delegate(
                 self._catalogue, self._store, items, towns=towns, effective=effective, ref=ref,
                 reason=reason, keep_secondary=keep_secondary, duty=duty,
@@ -743,7 +744,7 @@ class ResponsibilityGraph:
         if not isinstance(transfer, (Transfer, int)) or isinstance(transfer, bool):
             raise InvalidArgumentError("transfer", transfer, "a Transfer or its id")
         _date("effective", effective, optional=False)
-        with self._store.writing():  # one writer: plan and apply as one
+        with self._store.writing(), collection_paused():  # one writer: plan and apply as one
             planner, fields = plan_revert(
                 self._catalogue, self._store, transfer, effective=effective, ref=ref, reason=reason
             )

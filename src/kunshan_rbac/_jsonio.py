@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import datetime
 import functools
-import gc
 import gzip
 import itertools
 import json
@@ -52,6 +51,7 @@ from ._model import (
     Unit,
     _trusted_record,
 )
+from ._pause import collection_paused
 from ._transfers import Move, Transfer, TransferKind
 
 __all__ = ["FORMAT", "VERSION", "dumps", "loads", "read_json", "schema", "unit_from_dict",
@@ -1069,17 +1069,10 @@ def read_json(path: str | Path, *, limits: Limits | None = None) -> Responsibili
     # A file as `write_json` lays it out is read line by line, never held whole; any
     # other layout, and any file with a problem, is read whole, so that every problem
     # is found and placed as `loads` places it.
-    collecting = gc.isenabled()
     try:
-        # The graph is millions of objects without cycles, made in one go: collecting
-        # meanwhile would walk them again and again for nothing.
-        gc.disable()
-        with read_lines(path, source, limits) as lines:
+        with collection_paused(), read_lines(path, source, limits) as lines:
             return _stream(lines)
     except _NotPlain:
         pass
-    finally:
-        if collecting:
-            gc.enable()
     text = decode_utf8(read_bytes(path, source, limits), source)
     return loads(text, source=source, limits=limits)
