@@ -116,6 +116,8 @@ class StoreMachine(RuleBasedStateMachine):
         chosen = data.draw(st.lists(keys, min_size=1, max_size=4, unique=True))
         before = self.store.by_town
         before_slots = {t: dict(s) for t, s in before.items()}
+        held = {t: before.get(t) for t in {key[1] for key in chosen}}
+        held_slots = {t: dict(s) if s is not None else None for t, s in held.items()}
         planned: dict[tuple[str, str], list[kr.Record]] = {}
         top = self.top
         with self.store.writing():
@@ -150,11 +152,20 @@ class StoreMachine(RuleBasedStateMachine):
                         raise Failed
             except Failed:
                 pass
-        # A reader that read the map before a batch of several slots, or before one
-        # that failed, still sees the old version (a batch of one slot is published
-        # in place: one assignment, seen whole or not at all).
+        # A reader that read a town's item map before a batch of several slots, or
+        # before one that failed, still sees the old version of it (a batch of one slot
+        # is published in place: one assignment, seen whole or not at all); a reader
+        # that read the town map before a batch of several towns still sees the old
+        # version of every town (one town's batch replaces that town's map whole).
         if fail or len(chosen) > 1:
+            assert {t: dict(s) if s is not None else None
+                    for t, s in held.items()} == held_slots
+        if fail or len(held) > 1:
             assert {t: dict(s) for t, s in before.items()} == before_slots
+        if not fail and len(chosen) > 1 and len(held) == 1:
+            # One town: its new map is in the live town map, the old map untouched.
+            ((town, old_map),) = held.items()
+            assert self.store.by_town[town] is not old_map
         self.top = top  # new_record's ids are used up either way
         if not fail:
             self.model.update(planned)
