@@ -321,7 +321,7 @@ def _date(_inst: object, attribute: attrs.Attribute[Any], value: object) -> None
         )
 
 
-@attrs.frozen
+@attrs.frozen(weakref_slot=False)  # no weak references: see `_RecordShell`
 class Record:
     """One unit's responsibility for one item in one town, over a validity period.
 
@@ -370,10 +370,44 @@ class Record:
 
 
 _FIELDS = tuple(f.name for f in attrs.fields(Record))
-(_set_id, _set_unit, _set_item, _set_town, _set_role, _set_list, _set_start, _set_end,
- _set_duty, _set_source, _set_grant, _set_opened_by, _set_closed_by) = (
-    Record.__dict__[name].__set__ for name in _FIELDS
-)
+
+
+class _RecordShell:
+    """A mutable object laid out exactly as `Record` (the same slots, no others), so that
+    `_trusted_record` can fill it with plain attribute stores and then make it a
+    `Record` by assigning ``__class__``, which CPython allows between classes of the same
+    layout. Plain stores into slots are the interpreter's fastest attribute write; going
+    through a frozen class's slot descriptors one by one took twice as long, and a data
+    set of 14.6 million records, or a transfer of 3,470 moves, makes that many records.
+
+    `Record` has no ``__weakref__`` slot for this reason: with one, CPython refuses the
+    assignment (it only accepts a weak-reference slot placed right after the base's).
+    """
+
+    __slots__ = _FIELDS
+
+    def __init__(
+        self, id: int, unit: str, item: str, town: str, role: Role, list: ListKind,
+        start: datetime.date | None, end: datetime.date | None, duty: str, source: str,
+        grant: str, opened_by: int | None, closed_by: int | None,
+    ) -> None:
+        self.id = id
+        self.unit = unit
+        self.item = item
+        self.town = town
+        self.role = role
+        self.list = list
+        self.start = start
+        self.end = end
+        self.duty = duty
+        self.source = source
+        self.grant = grant
+        self.opened_by = opened_by
+        self.closed_by = closed_by
+
+
+if set(vars(Record)["__slots__"]) != set(_FIELDS) or Record.__basicsize__ != _RecordShell.__basicsize__:
+    raise ImportError("_RecordShell no longer has Record's layout")  # pragma: no cover
 
 
 def _trusted_record(
@@ -395,25 +429,14 @@ def _trusted_record(
 
     The graph uses this for records it makes itself from resolved codes, parsed enums
     and parsed dates, and for records read from a file that passed the schema (the
-    validators were a large share of build and transfer time). Each slot is set through
-    its descriptor, which a frozen class allows; a test keeps the result equal to
-    ``Record(...)``.
+    validators were a large share of build and transfer time). The fields are stored
+    into a `_RecordShell`, which then becomes a `Record`; a test keeps the result equal
+    to ``Record(...)``.
     """
-    record = object.__new__(Record)
-    _set_id(record, id)
-    _set_unit(record, unit)
-    _set_item(record, item)
-    _set_town(record, town)
-    _set_role(record, role)
-    _set_list(record, list)
-    _set_start(record, start)
-    _set_end(record, end)
-    _set_duty(record, duty)
-    _set_source(record, source)
-    _set_grant(record, grant)
-    _set_opened_by(record, opened_by)
-    _set_closed_by(record, closed_by)
-    return record
+    record = _RecordShell(id, unit, item, town, role, list, start, end, duty, source, grant,
+                          opened_by, closed_by)
+    record.__class__ = Record  # type: ignore[assignment]
+    return record  # type: ignore[return-value]
 
 
 def _ended(record: Record, end: datetime.date, closed_by: int) -> Record:

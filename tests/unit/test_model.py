@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
+import pickle
 
 import attrs
 import pytest
@@ -109,9 +111,14 @@ def test_trusted_records_equal_validated_ones() -> None:
     trusted = _trusted_record(*fields)
     checked = kr.Record(*fields[:8], duty="指导", source="昆政办〔2024〕8号", grant="",
                         opened_by=3, closed_by=None)
+    assert type(trusted) is kr.Record
     assert trusted == checked
     assert hash(trusted) == hash(checked)
     assert repr(trusted) == repr(checked)
+    assert attrs.asdict(trusted) == attrs.asdict(checked)
+    assert copy.deepcopy(trusted) == checked
+    assert pickle.loads(pickle.dumps(trusted)) == checked
+    assert attrs.evolve(trusted, duty="") == attrs.evolve(checked, duty="")
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         trusted.end = None  # type: ignore[misc]
 
