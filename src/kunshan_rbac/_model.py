@@ -406,7 +406,8 @@ class _RecordShell:
         self.closed_by = closed_by
 
 
-if set(vars(Record)["__slots__"]) != set(_FIELDS) or Record.__basicsize__ != _RecordShell.__basicsize__:
+if (set(vars(Record)["__slots__"]) != set(_FIELDS)
+        or Record.__basicsize__ != _RecordShell.__basicsize__):
     raise ImportError("_RecordShell no longer has Record's layout")  # pragma: no cover
 
 

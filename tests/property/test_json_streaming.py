@@ -270,3 +270,98 @@ def test_rows_across_blocks_read_as_the_whole_reader_reads_them(
     if change == "escape a character" and outcome[0] == "graph":
         # A row with escapes is read in place, without falling back to the whole reader.
         _same(_streamed(path), _jsonio.loads(text))
+
+
+# ------------------------------------------------------------------ transfer rows
+
+_MOVE_FIELDS = {
+    "item": st.text(min_size=1, max_size=5),
+    "town": st.text(min_size=1, max_size=5),
+    "from_unit": st.text(min_size=1, max_size=5),
+    "to_unit": st.text(min_size=1, max_size=5),
+    "from_list": st.sampled_from(["basic", "cooperative", "reclaimed", "other"]),
+    "to_list": st.sampled_from(["basic", "cooperative", "reclaimed"]),
+    "closed": st.lists(st.integers(-2, 40), max_size=3),
+    "opened": st.lists(st.integers(0, 40), max_size=3),
+}
+_TRANSFER_FIELDS = {
+    "id": st.integers(-1, 10**20),
+    "kind": st.sampled_from(["reclaim", "delegate", "revert", "move"]),
+    "effective": st.one_of(st.dates().map(str), st.text(max_size=10),
+                           st.just("2025-02-30")),
+    "moves": st.lists(st.fixed_dictionaries(_MOVE_FIELDS), max_size=3),
+    "ref": st.text(max_size=6),
+    "reason": st.text(max_size=6),
+    "keep_secondary": st.booleans(),
+    "reverts": st.one_of(st.none(), st.integers(-1, 50)),
+}
+
+
+def _read_transfer(line: str, plain: bool) -> Any:
+    """What a builder whose records have ids 0 to 30 logs for a transfer row: read
+    as a plain row (``None`` when the plain reader leaves it alone), or parsed and
+    checked against the schema (``"refused"`` when the schema refuses it); an error
+    either raises is given as its type."""
+    builder = _jsonio._Builder()
+    for number in range(31):
+        builder.seen.add(number)
+    try:
+        if plain:
+            if not builder.plain_transfer(line):
+                return None
+        else:
+            row = json.loads(line)
+            if not _jsonio._row_checks()["transfers"](row):
+                return "refused"
+            builder.transfer(row)
+    except (kr.KunshanRbacError, ValueError, TypeError, KeyError) as exc:
+        return type(exc).__name__
+    return builder.graph.transfers()
+
+
+@given(st.fixed_dictionaries(_TRANSFER_FIELDS))
+@example({"id": 1, "kind": "reclaim", "effective": "2025-01-01", "moves": [],
+          "ref": 'say "hi"\\', "reason": "\u2028", "keep_secondary": True, "reverts": None})
+def test_plain_transfer_rows_read_as_json_reads_them(fields: dict[str, Any]) -> None:
+    """A transfer row that the plain reader takes is one the schema accepts, and it
+    logs the transfer (or fails as) the parsed and checked row does, whatever its
+    texts, codes, ids and dates hold."""
+    line = _jsonio._ENCODER.encode(fields)
+    plain = _read_transfer(line, plain=True)
+    if plain is not None:
+        assert plain == _read_transfer(line, plain=False)
+
+
+def test_written_transfer_rows_are_read_as_plain_rows() -> None:
+    """Every transfer row of the written sample is one the plain reader takes (the
+    law above would hold of a reader that took none)."""
+    lines = _sample_lines()
+    first = lines.index('"transfers":[') + 1
+    rows = [line.removesuffix(",") for line in lines[first:lines.index("]", first)]]
+    assert rows
+    builder = _jsonio._Builder()
+    for number in range(100_000):
+        builder.seen.add(number)
+    assert all(builder.plain_transfer(row) for row in rows)
+    assert builder.graph.transfers() == kr.load_sample().transfers()
+
+
+def test_the_transfer_law_catches_a_tail_that_ignores_escapes() -> None:
+    """Test of the test: a plain reader whose texts may hold escapes reads ``\\"`` as
+    two characters, and the law sees it."""
+    line = _jsonio._ENCODER.encode({
+        "id": 1, "kind": "reclaim", "effective": "2025-01-01", "moves": [],
+        "ref": 'say "hi"', "reason": "", "keep_secondary": False, "reverts": None})
+    right = _read_transfer(line, plain=True)
+    wrong_tail = re.compile(_jsonio._TRANSFER_TAIL.pattern.replace(
+        r'[^"\\\x00-\x1f]*', r'(?:[^"\\]|\\.)*'))
+    assert wrong_tail.pattern != _jsonio._TRANSFER_TAIL.pattern
+    original = _jsonio._TRANSFER_TAIL
+    try:
+        _jsonio._TRANSFER_TAIL = wrong_tail
+        wrong = _read_transfer(line, plain=True)
+    finally:
+        _jsonio._TRANSFER_TAIL = original
+    assert right is None  # the real reader leaves a row with escapes alone
+    assert wrong is not None
+    assert wrong != _read_transfer(line, plain=False)
