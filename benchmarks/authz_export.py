@@ -20,7 +20,9 @@ record as a dict and then the whole text: more memory than a shared machine may 
 ``--traced`` adds, after the timed runs of each row, one run under ``tracemalloc``: the
 peak of the bytes Python allocated during it (the export's own memory, exact, even where
 it reuses memory the process already holds and so does not raise the resident set).
-``--only NAME ...`` measures only the rows whose name starts with one of the names, in
+``--json FILE`` reads the graph from a file ``write_json`` wrote (for example the one
+``national_json.py --only api`` keeps in ``benchmarks/out/``) instead of building it: the
+same graph, in a few minutes less at national scale. ``--only NAME ...`` measures only the rows whose name starts with one of the names, in
 that order.
 """
 
@@ -123,11 +125,18 @@ def main() -> int:
                         help="one more run of each under tracemalloc: its allocation peak")
     parser.add_argument("--only", nargs="+", metavar="NAME",
                         help="only the rows whose name starts with one of these")
+    parser.add_argument("--json", type=Path, metavar="FILE",
+                        help="read the graph from this write_json file instead of building it")
     args = parser.parse_args()
     towns = args.towns or SCALES[args.scale]
     started = time.perf_counter()
-    graph = build(towns, args.shape)
-    print(f"{towns} towns ({args.shape} shape): {graph!r}, built in "
+    if args.json:
+        graph = kr.read_json(args.json, limits=kr.Limits(json_bytes=1 << 40))
+        towns = sum(1 for unit in graph.units() if isinstance(unit, kr.Town))
+    else:
+        graph = build(towns, args.shape)
+    print(f"{towns} towns ({args.json or args.shape}): {graph!r}, "
+          f"{'read' if args.json else 'built'} in "
           f"{time.perf_counter() - started:.1f} s; resident {_status('VmRSS') / 2**30:.2f} GiB "
           f"(peak while building {_status('VmHWM') / 2**30:.2f} GiB)")
     print(f"Python {platform.python_version()}, kunshan-rbac {kr.__version__}, "
