@@ -19,7 +19,7 @@ import contextlib
 import datetime
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from hypothesis import settings
@@ -61,8 +61,18 @@ def _answer(owner: kr.Ownership) -> tuple[str, str]:
     return owner.primary.code, owner.list.value
 
 
-def _stress(graph: kr.ResponsibilityGraph) -> dict[str, int]:
-    """Run the readers against the writer; the counts of what was checked and wrong."""
+def _town_cycle(graph: kr.ResponsibilityGraph, n: int) -> None:
+    """Reclaim every item from one town, then revert it, on the n-th pair of days: each
+    transfer stays within one town."""
+    day = FIRST + datetime.timedelta(days=2 * n)
+    transfer = graph.reclaim(ITEMS, towns=TOWNS[n % len(TOWNS)], to="d", effective=day)
+    graph.revert(transfer, effective=day + datetime.timedelta(days=1))
+
+
+def _stress(graph: kr.ResponsibilityGraph, cycle: Callable[[kr.ResponsibilityGraph, int], None]
+            = _cycle, whole: int = len(KEYS)) -> dict[str, int]:
+    """Run the readers against the writer doing ``cycle``; the counts of what was checked
+    and wrong. ``whole``: how many (item, town) one transfer gives the department."""
     counts = {"owner": 0, "duties": 0, "wrong_owner": 0, "half_transfer": 0, "errors": 0}
     done = threading.Event()
     lock = threading.Lock()
@@ -83,7 +93,7 @@ def _stress(graph: kr.ResponsibilityGraph) -> dict[str, int]:
                 if i % 10 == 0:
                     held = len(graph.duties("d", at=ASK))
                     mine["duties"] += 1
-                    if held not in (0, len(KEYS)):
+                    if held not in (0, whole):
                         mine["half_transfer"] += 1
             except Exception:
                 mine["errors"] += 1
@@ -99,7 +109,7 @@ def _stress(graph: kr.ResponsibilityGraph) -> dict[str, int]:
             reader.start()
         try:
             for n in range(CYCLES):
-                _cycle(graph, n)
+                cycle(graph, n)
         finally:
             done.set()
             for reader in readers:
@@ -109,11 +119,12 @@ def _stress(graph: kr.ResponsibilityGraph) -> dict[str, int]:
     return counts
 
 
-def _settled(graph: kr.ResponsibilityGraph) -> list[str]:
+def _settled(graph: kr.ResponsibilityGraph, cycle: Callable[[kr.ResponsibilityGraph, int], None]
+             = _cycle) -> list[str]:
     """Keys whose answers differ from a graph that replayed the same transfers alone."""
     fresh = _graph()
     for n in range(CYCLES):
-        _cycle(fresh, n)
+        cycle(fresh, n)
     wrong = []
     for item, town in KEYS:
         for at in (ASK, None, FIRST + datetime.timedelta(days=2 * CYCLES - 2)):
@@ -132,6 +143,44 @@ def test_readers_see_each_transfer_wholly_before_or_after() -> None:
     assert counts["duties"] > 0
     assert counts["wrong_owner"] == counts["half_transfer"] == counts["errors"] == 0, counts
     assert _settled(graph) == []
+
+
+def test_readers_see_each_transfer_within_one_town_wholly_before_or_after() -> None:
+    """The same with transfers that stay within one town (published as that town's new
+    index): `duties` of the department holds all ten items of the town or none."""
+    graph = _graph()
+    counts = _stress(graph, _town_cycle, len(ITEMS))
+    print(f"one-town stress counts: {counts}")
+    assert counts["owner"] > 0
+    assert counts["duties"] > 0
+    assert counts["wrong_owner"] == counts["half_transfer"] == counts["errors"] == 0, counts
+    assert _settled(graph, _town_cycle) == []
+
+
+_SLOTS_OF_UNIT = _store.RecordStore.slots_of_unit
+
+
+def _slots_read_key_by_key(self: _store.RecordStore, unit: str) -> list[_store.Slot]:
+    found = []
+    for known in _SLOTS_OF_UNIT(self, unit):
+        for _ in range(200):  # a reader slow enough to be overtaken between two keys
+            pass
+        slot = self.slot(known.item, known.town)  # the town's index read again per key
+        if slot is not None:
+            found.append(slot)
+    return found
+
+
+def test_the_stress_test_catches_a_town_index_read_key_by_key(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Test of the test: a reader of a unit's slots that reads the town's index again for
+    every key sees half of a transfer within one town."""
+    monkeypatch.setattr(_store.RecordStore, "slots_of_unit", _slots_read_key_by_key)
+    graph = _graph()
+    counts = _stress(graph, _town_cycle, len(ITEMS))
+    print(f"key-by-key stress counts: {counts}")
+    assert counts["half_transfer"] > 0, counts
 
 
 @contextlib.contextmanager
