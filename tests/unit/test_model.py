@@ -95,7 +95,10 @@ def test_trusted_moves_equal_validated_ones() -> None:
               (3, 4), (9,))
     trusted = _trusted_move(*fields)
     checked = kr.Move(*fields)
+    assert type(trusted) is kr.Move
     assert trusted == checked
+    assert copy.deepcopy(trusted) == checked
+    assert pickle.loads(pickle.dumps(trusted)) == checked
     assert hash(trusted) == hash(checked)
     assert repr(trusted) == repr(checked)
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
