@@ -42,8 +42,9 @@ ALL_BACKENDS = ("kunshan_rbac", "kunshan_rbac-json", "dict", "dict-json", "netwo
 COLUMNS = (("kunshan_rbac", "kunshan_rbac"), ("dict", "dict"), ("networkx", "networkx"),
            ("casbin", "Casbin default"), ("casbin-fast", "Casbin fast"))
 BYTES_PER_RECORD_JSON = 1_900
-"""Extra bytes per record of read_json (text, parsed tree and graph at once), as measured at
-province scale; write_json needs about half of it."""
+"""Extra bytes per record of the dict baseline's JSON load (``json.load``: the whole text,
+the parsed tree and the maps at once), as measured at province scale; ``read_json`` streams
+and needs far less (``national_json.py`` measures it), but the two run side by side."""
 
 
 # ------------------------------------------------------------------ child processes
@@ -441,11 +442,11 @@ def main(argv: list[str] | None = None) -> int:
     limit = int(args.memory_limit * 2**30)
     records_estimate = towns * (900 if shape == "sample" else 400)
     json_ok = records_estimate * BYTES_PER_RECORD_JSON < limit * 0.6
-    json_note = (f"write_json/read_json not run: read_json needs ~1.9 KB per record at province "
-                 f"scale (the whole text, the parsed tree and the graph at once), about "
+    json_note = (f"write_json/read_json not run: the dict baseline's json.load needs ~1.9 KB "
+                 f"per record (the whole text, the parsed tree and the maps at once), about "
                  f"{records_estimate * BYTES_PER_RECORD_JSON / 2**30:.0f} GiB for "
-                 f"~{records_estimate:,} records, and write_json about half of it (every "
-                 "record as a dict, then the whole text)")
+                 f"~{records_estimate:,} records; benchmarks/national_json.py measures the "
+                 "library's streaming write_json and read_json at this scale")
     if not json_ok:
         backends = [b for b in backends if not b.endswith("-json")]
         notes.append(json_note)
