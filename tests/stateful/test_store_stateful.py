@@ -166,9 +166,27 @@ class StoreMachine(RuleBasedStateMachine):
             # One town: its new map is in the live town map, the old map untouched.
             ((town, old_map),) = held.items()
             assert self.store.by_town[town] is not old_map
+        if not fail and len(held) == 1:
+            # One town: the town map is not copied; a reader holding it sees the batch.
+            assert self.store.by_town is before
+        if not fail and len(chosen) == 1 and held[chosen[0][1]] is not None:
+            # One slot: published in place; a reader holding its town's map sees it.
+            ((item, town),) = chosen
+            assert self.store.by_town[town] is held[town]
+            assert list(held[town][item].records) == planned[item, town]
         self.top = top  # new_record's ids are used up either way
         if not fail:
             self.model.update(planned)
+
+    @rule()
+    def empty_batch(self) -> None:
+        """A batch that writes nothing publishes nothing: the town map stays as it is."""
+        before = self.store.by_town
+        before_slots = {t: dict(s) for t, s in before.items()}
+        with self.store.writing(), self.store.batch():
+            pass
+        assert self.store.by_town is before
+        assert {t: dict(s) for t, s in before.items()} == before_slots
 
     @rule(key=keys)
     def rewrite_unknown(self, key: tuple[str, str]) -> None:
