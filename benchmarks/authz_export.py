@@ -21,9 +21,9 @@ record as a dict and then the whole text: more memory than a shared machine may 
 peak of the bytes Python allocated during it (the export's own memory, exact, even where
 it reuses memory the process already holds and so does not raise the resident set).
 ``--json FILE`` reads the graph from a file ``write_json`` wrote (for example the one
-``national_json.py --only api`` keeps in ``benchmarks/out/``) instead of building it: the
-same graph, in a few minutes less at national scale. ``--only NAME ...`` measures only the rows whose name starts with one of the names, in
-that order.
+``national_json.py --only api`` keeps in ``benchmarks/out/``) instead of building it:
+the same graph, in a few minutes less at national scale. ``--only NAME ...`` measures
+only the rows whose name starts with one of the names, in that order.
 """
 
 from __future__ import annotations
