@@ -127,3 +127,40 @@ def test_duties_are_ordered_by_town_then_item_and_filtered(g: kr.ResponsibilityG
     basic = g.duties("zjj", at="2024-01-01", list="basic")
     assert [(o.town.code, o.item.code) for o in basic] == [("yushan", "A-001")]
     assert g.duties("zjj", at="2024-01-01", role="primary", list="basic") == []
+
+
+def test_duties_by_name_or_alias_are_the_duties_by_code(g: kr.ResponsibilityGraph) -> None:
+    """`duties(unit)` resolves a unit's name or alias to its code: asking by name, by
+    alias or by code gives the same (item, town) answers."""
+    by_code = g.duties("zjj", at="2024-01-01")
+    assert [(o.town.code, o.item.code) for o in by_code] == [
+        ("yushan", "A-001"), ("yushan", "A-002"),
+    ]
+    assert g.duties("市住房和城乡建设局", at="2024-01-01") == by_code
+    assert g.duties("市住建局", at="2024-01-01") == by_code
+    assert g.duties("玉山镇", at="2024-01-01") == g.duties("yushan", at="2024-01-01")
+
+
+def test_the_day_todays_period_ends_is_answered_for_that_day(
+    g: kr.ResponsibilityGraph,
+) -> None:
+    """`duties` and `items_on` on the first day after today's period answer for that
+    day, not with today's answer (which the graph keeps at hand once worked out): the
+    cooperative record ends, the basic one starts, on the same day."""
+    today = datetime.date.today()
+    end = today + datetime.timedelta(days=400)
+    g.add_item(kr.Item("A-003", "配合开展燃气用户安全检查"))
+    g.assign("A-003", town="bacheng", list="cooperative", primary="zjj",
+             secondary=["bacheng"], start=today - datetime.timedelta(days=400), end=end)
+    g.assign("A-003", town="bacheng", list="basic", primary="bacheng", start=end)
+    last = end - datetime.timedelta(days=1)
+    for day in (today, last, end):  # today's answer is at hand after the first
+        duties = {(o.town.code, o.item.code): o.list for o in g.duties("zjj", at=day)}
+        coop = [i.code for i in g.items_on("cooperative", town="bacheng", at=day)]
+        basic = [i.code for i in g.items_on("basic", town="bacheng", at=day)]
+        if day < end:
+            assert duties.get(("bacheng", "A-003")) is kr.ListKind.COOPERATIVE
+            assert ("A-003" in coop, "A-003" in basic) == (True, False)
+        else:
+            assert ("bacheng", "A-003") not in duties
+            assert ("A-003" in coop, "A-003" in basic) == (False, True)
