@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import kunshan_rbac as kr
+from kunshan_rbac.formats.headers import TableKind, classify, lists_named
 
 LISTS = {"basic": ("基本履职事项清单", "序号,事项名称,依据", "1,秸秆禁烧巡查,《大气污染防治法》"),
          "cooperative": ("配合履职事项清单", "序号,事项名称,对应上级部门,镇街配合职责,依据",
@@ -119,3 +120,14 @@ def test_the_inspection_list_names_are_read(tmp_path: Path) -> None:
     own = graph.owner(item.code, town="周市镇", at="2025-07-01")
     assert own.primary.code == "zjj"
     assert own.secondary == ()
+
+
+def test_a_name_announces_a_list_only_when_it_names_exactly_one() -> None:
+    """``收回``, ``配合`` or ``基本`` in a name announces that list; a name holding two of
+    them announces none, rather than the first one checked."""
+    assert classify("周市镇-收回-双随机抽查事项") is TableKind.RECLAIMED
+    assert classify("玉山镇配合履职事项清单") is TableKind.COOPERATIVE
+    assert lists_named("基本履职事项清单和上级部门收回事项清单") == (
+        TableKind.RECLAIMED, TableKind.BASIC)
+    assert classify("基本履职事项清单和上级部门收回事项清单") is None
+    assert classify("随机抽查事项清单") is None

@@ -15,8 +15,9 @@ from typing import Any
 import attrs
 
 from .._errors import Problem
-from .cells import derive_code, normalize_name, one_line, split_basis
+from .cells import derive_code, is_power_type, normalize_name, one_line, split_basis
 from .headers import TableKind, find_header
+from .powers import power_column
 from .rows import Cells, data_rows
 from .table import Place, Table
 
@@ -131,13 +132,21 @@ def merge_facts(info: ItemInfo, cells: Cells, *, type_column: str,
     blank cell states nothing. A value the row did not state but took from above (a
     column in ``carried``) is only a guess: when it disagrees it is dropped with a note,
     so that the row's real mistake (a duplicated item, say) is the one reported; its
-    column is added to ``set_aside`` when given.
+    column is added to ``set_aside`` when given. A 领域 that is a power type (行政处罚) is
+    an error: it is never read as a 领域 (`kunshan_rbac.formats.powers`).
 
     Returns:
         The conflicts (errors; when there is one, nothing is added) and the notes.
     """
     facts: list[tuple[str, str, Any]] = []
     domain = one_line(cells.get("领域"))
+    if domain and is_power_type(domain):
+        above = cells.carried.get("领域")
+        where = "in this row" if above is None else f"carried down from row {above + 1}"
+        return [cells.problem(
+            "领域", f"a 领域 (such as 民生服务), not a power type: {domain!r} ({where}) is "
+            f"one; a column holding only power types is read as {type_column}, so correct "
+            "the value or move it there")]
     if domain:
         facts.append(("domain", "领域", domain))
     power = one_line(cells.get(type_column))
@@ -187,6 +196,8 @@ def read_items(tables: Sequence[Table]) -> Items:
         if isinstance(header, list):
             items.problems += header
             continue
+        header, reported, _inferred = power_column(table, header, TableKind.ITEMS)
+        items.problems += [*header.reported, *reported]
         if items.catalogue is None:
             items.catalogue = {}
         for cells in data_rows(table, header, TableKind.ITEMS):
