@@ -243,7 +243,8 @@ def _primary(cells: Cells, column: str, town: str, units: Units, problems: list[
     """The department a cooperative or reclaimed row names as primary, and its helpers.
 
     One department, or several of which exactly one is marked as the lead (（牵头）,
-    （主责）, （主办）): the others are then secondary.
+    （主责）, （主办）), or exactly one is left unmarked while the others are marked as
+    helpers (（配合）, （协办））: the others are then secondary.
     """
     if not cells.get(column):
         problems.append(cells.problem(column, "a department (the one that answers fully); "
@@ -254,14 +255,18 @@ def _primary(cells: Cells, column: str, town: str, units: Units, problems: list[
     if len(problems) > before:
         return town, []
     leads = [entry for entry in entries if entry[2] == "lead"]
+    unmarked = [entry for entry in entries if entry[2] is None]
     if len(entries) == 1 and entries[0][2] != "assist":
         lead = entries[0]
     elif len(leads) == 1:
         lead = leads[0]
+    elif not leads and len(unmarked) == 1:
+        lead = unmarked[0]  # every other unit is marked as a helper (（配合）, （协办）)
     else:
         problems.append(cells.problem(
             column, "exactly one department (the one that answers fully), or one marked "
-            "（牵头）; name the others under 协同部门"))
+            "（牵头）, or one left unmarked beside units marked （配合）; name the others "
+            "under 协同部门"))
         return town, []
     if units.department(cells, column, lead[1], problems) is None:
         return town, []

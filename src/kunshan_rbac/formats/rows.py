@@ -90,8 +90,15 @@ class _Section:
     count: int | None
     read: int = 0
 
-    def check(self, table: Table, reported: list[Problem]) -> None:
-        if self.count is not None and self.count != self.read:
+    def check(self, table: Table, reported: list[Problem], *, last: bool) -> None:
+        """Report a count that differs from the rows read, and a last section with no
+        rows at all (a section followed by another may be a group of sub-sections)."""
+        if last and self.count is None and self.read == 0:
+            reported.append(table.problem(
+                f"rows under a section row: none are under {self.domain!r}; if this row is "
+                "an item, fill its other cells (or drop its numbering) so that it reads as "
+                "one", row=self.row, value=self.domain, severity="warning"))
+        elif self.count is not None and self.count != self.read:
             reported.append(table.problem(
                 f"as many rows as the section row announces: {self.domain} announces "
                 f"{self.count}, {self.read} are under it", row=self.row,
@@ -153,7 +160,7 @@ def data_rows(table: Table, header: Header, kind: TableKind,
             heading = matched.group(1)
         if heading is not None:
             if section is not None and reported is not None:
-                section.check(table, reported)
+                section.check(table, reported, last=False)
             section = _section(heading, row)
             sort = "事项类型" if is_power_type(section.domain) else "领域"
             above[sort] = (section.domain, row)
@@ -172,4 +179,4 @@ def data_rows(table: Table, header: Header, kind: TableKind,
             section.read += 1
         yield Cells(table, header, row, texts, carried)
     if section is not None and reported is not None:
-        section.check(table, reported)
+        section.check(table, reported, last=True)
