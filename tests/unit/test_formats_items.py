@@ -77,3 +77,14 @@ def test_the_names_cover_every_answer(tmp_path: Path) -> None:
     assert {kind for kind, _found in answers} == {"found", "unknown", "ambiguous"}
     assert ("unknown", ()) in answers
     assert any(kind == "unknown" and found for kind, found in answers)
+
+
+def test_a_catalogue_column_the_reader_does_not_know_is_reported(tmp_path: Path) -> None:
+    """A column of the 事项 catalogue that is not read is a warning naming it, as on the
+    lists, never dropped in silence."""
+    (tmp_path / "事项.csv").write_text(CATALOGUE.replace("事项名称\n", "事项名称,办理时限\n", 1),
+                                      encoding="utf-8")
+    _graph, problems = kr.read_lists(tmp_path / "事项.csv", on_error="collect")
+    (warning,) = [p for p in problems if p.severity == "warning"]
+    assert (warning.row, warning.column, warning.value) == (1, "C", "办理时限")
+    assert "this column is not read" in warning.expected

@@ -68,3 +68,15 @@ def test_wrapped_names_are_rejoined_only_when_they_name_one_unit(
     assert [p for p in problems if p.severity != "note"] == []
     secondary = sorted(r.unit for r in graph.records() if r.role is kr.Role.SECONDARY)
     assert secondary == units
+
+
+def test_a_unit_catalogue_column_the_reader_does_not_know_is_reported(tmp_path: Path) -> None:
+    """A column of the 单位 catalogue that is not read is a warning naming it."""
+    (tmp_path / "单位.csv").write_text(
+        "编码,名称,类型,联系电话\nyushan,玉山镇,镇,0512-0000\n", encoding="utf-8")
+    (tmp_path / "玉山镇_基本履职事项清单.csv").write_text(
+        "序号,事项名称\n1,秸秆禁烧巡查\n", encoding="utf-8")
+    _graph, problems = kr.read_lists(tmp_path, on_error="collect")
+    (warning,) = [p for p in problems if p.severity == "warning"]
+    assert (warning.file.endswith("单位.csv"), warning.column, warning.value) == (
+        True, "D", "联系电话")
