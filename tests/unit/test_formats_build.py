@@ -41,6 +41,8 @@ def test_helpers_marked_leave_the_one_unmarked_unit_primary(tmp_path: Path, mark
     assert [p for p in problems if p.severity != "note"] == []
     assert _roles(graph) == ("zjj", ["mzj", "yushan"])
     assert any("read as a helper" in p.expected for p in problems)
+    assert any("'市住建局' read as the lead: every other unit is marked as a helper"
+               in p.expected for p in problems)
 
 
 @pytest.mark.parametrize("units", ["市民政局、市住建局", "市民政局（配合）、市住建局、市农业农村局",

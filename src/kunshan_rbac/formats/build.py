@@ -261,7 +261,10 @@ def _primary(cells: Cells, column: str, town: str, units: Units, problems: list[
     elif len(leads) == 1:
         lead = leads[0]
     elif not leads and len(unmarked) == 1:
-        lead = unmarked[0]  # every other unit is marked as a helper (（配合）, （协办）)
+        lead = unmarked[0]
+        notes.append(cells.problem(
+            column, f"{lead[1]!r} read as the lead: every other unit is marked as a helper",
+            value=cells.get(column), severity="note"))
     else:
         problems.append(cells.problem(
             column, "exactly one department (the one that answers fully), or one marked "
