@@ -56,16 +56,17 @@ WORKBOOKS: dict[str, tuple[str, list[Row], list[str]]] = {
     ),
     # A 双随机一公开 随机抽查事项清单 attached to a 收回 notice: the inspection items the
     # departments take back, under the inspection list's own headers (序号 | 抽查类别 |
-    # 抽查事项 | 检查对象 | 检查方式 | 检查依据 | 实施主体 | 备注), the list named only in the
-    # title row (the sheet is named 随机抽查事项清单), 抽查类别 merged down over its items,
-    # a joint inspection led by a marked department, a wrapped department name and a
-    # footer. 检查对象, 检查方式 (how the department inspects: no column of the reclaimed
-    # list) and 备注 are reported, not read.
+    # 抽查事项 | 检查对象 | 检查方式 | 检查依据 | 实施主体 | 备注). Neither the sheet
+    # (随机抽查事项清单) nor its title names one of the three lists: only the file name
+    # does, and a 填报说明 sheet stands before it. 抽查类别 is merged down over its items;
+    # a joint inspection is led by a marked department; a department name is wrapped;
+    # a footer ends it. 检查对象, 检查方式 (how the department inspects: no column of the
+    # reclaimed list) and 备注 are reported, not read.
     "周市镇-收回-双随机抽查事项.xlsx": (
         "随机抽查事项清单",
         [
             ["附件3"],
-            ["周市镇上级部门收回事项清单（“双随机、一公开”随机抽查事项）"],
+            ["周市镇2025年度“双随机、一公开”随机抽查事项清单"],
             ["序号", "抽查类别", "抽查事项", "检查对象", "检查方式", "检查依据", "实施主体",
              "备注"],
             [1, "建设工程质量检查", "对在建建设工程质量的抽查", "在建房屋建筑和市政基础设施工程",
@@ -82,7 +83,34 @@ WORKBOOKS: dict[str, tuple[str, list[Row], list[str]]] = {
         ],
         ["A1:H1", "A2:H2", "B4:B5", "A8:H8"],
     ),
+    # A 收回 notice's attachment in the shape of a township 行政执法事项清单 (序号 | 事项类别
+    # | 事项名称 | 事项依据 | 实施主体 | 备注): 事项类别 holds the power type (行政处罚,
+    # 行政检查), merged down over its items, as power lists write it; it is read as the
+    # power type, never as the 领域. 备注 is reported, not read; a 合计 row ends it.
+    "陆家镇-收回-执法事项类别.xlsx": (
+        "上级部门收回事项清单",
+        [
+            ["陆家镇上级部门收回事项清单（行政执法事项）"],
+            ["序号", "事项类别", "事项名称", "事项依据", "实施主体", "备注"],
+            [1, "行政处罚", "对违法超限运输的处罚", "《公路法》", "市交通运输局", None],
+            [2, None, "对禁渔期、禁渔区捕捞的处罚", "《渔业法》第三十八条", "市农业农村局",
+             "已受理案件由原实施单位继续办理"],
+            [3, "行政检查", "对农药经营单位的监督检查", "《农药管理条例》", "市农业农村局", None],
+            ["合计：3项"] + [None] * 5,
+        ],
+        ["A1:F1", "B3:B4", "A6:F6"],
+    ),
 }
+
+NOTE_SHEETS: dict[str, tuple[str, list[Row]]] = {
+    "周市镇-收回-双随机抽查事项.xlsx": (
+        "填报说明",
+        [["填报说明"], ["1. 本表所列事项由实施主体按年度抽查计划组织实施。"],
+         ["2. 镇综合行政执法局发现问题线索后推送实施主体处置。"]],
+    ),
+}
+"""Sheets of notes written before a workbook's list sheet: read by nobody, reported by
+nobody (their names mark them as notes)."""
 
 CSVS: dict[str, str] = {
     # A 收回事项 notice saved as CSV from a workbook whose first column (承接部门) was
@@ -116,6 +144,18 @@ CSVS: dict[str, str] = {
         "1,配合景区旅游市场秩序整治,市文体广旅局,市市场监管局,巡查、报告,每月一次\n"
         "2,配合古镇文物安全巡查,市文体广旅局（主责）,,巡查、报告,\n"
     ),
+    # A reclaimed list grouped by power type, as 收回 notices often are: section rows
+    # 一、行政处罚（2项） and 二、行政强制（1项） give their rows the power type (counts
+    # checked), never the 领域; the list has no 事项类型 column of its own.
+    "花桥镇_上级部门收回事项清单.csv": (
+        "序号,事项名称,承接部门,工作方式,依据\n"
+        "一、行政处罚（2项）,,,,\n"
+        "1,对水污染物超标排放的处罚,市生态环境局,镇网格发现线索后推送承接部门,"
+        "《水污染防治法》第八十三条\n"
+        "2,对大气污染物超标排放的处罚,市生态环境局,,《大气污染防治法》第九十九条\n"
+        "二、行政强制（1项）,,,,\n"
+        "3,对违法排放污染物的设施设备查封扣押,市生态环境局,,《环境保护法》第二十五条\n"
+    ),
     # A basic list whose second row repeats the first row's item with 领域 left blank:
     # the 领域 above is carried down, but the mistake reported is the duplicate.
     "张浦镇_基本履职事项清单.csv": (
@@ -139,6 +179,11 @@ def main(folder: Path = FOLDER) -> None:
             page.append(row)
         for cells in merges:
             page.merge_cells(cells)
+        if name in NOTE_SHEETS:
+            title, notes = NOTE_SHEETS[name]
+            extra = book.create_sheet(title, 0)
+            for row in notes:
+                extra.append(row)
         book.save(folder / name)
     for name, text in CSVS.items():
         (folder / name).write_text(text, encoding="utf-8")

@@ -33,6 +33,12 @@ class InferenceKind(enum.Enum):
     """A unit was read as a helper (secondary) from its marker: （配合）, （协办）."""
     REJOINED = "rejoined"
     """The lines of a unit name wrapped in a narrow cell were joined into one name."""
+    LIST = "list"
+    """The list a sheet holds was taken from the workbook's file name, since neither the
+    sheet's name nor a title row names one (``周市镇-收回-双随机抽查事项.xlsx``)."""
+    COLUMN = "column"
+    """A column was read by its values rather than its header: a 领域 header (事项类别,
+    类别...) over power types (行政许可, 行政处罚...) read as 事项类型."""
 
     def __repr__(self) -> str:
         return f"InferenceKind.{self.name}"
@@ -54,14 +60,18 @@ class Inference:
     Attributes:
         kind: what was inferred.
         column: the column it is about, by the name the formats reference gives it
-            (``领域``, ``对应上级部门``...); empty for the header.
+            (``领域``, ``对应上级部门``...); the column read for a column read by its
+            values; empty for the header and the list.
         value: what was read: the carried text, the unit name without its marker, the
-            rejoined name; empty for the header.
+            rejoined name, the list's name (``上级部门收回事项清单``), the header text of a
+            column read by its values (``事项类别``); empty for the header.
         written: the cell text as written, when it differs from ``value`` (the name
-            with its marker, the wrapped name with its line break).
+            with its marker, the wrapped name with its line break, the file name the
+            list was taken from).
         rows: the rows (1-based, as the spreadsheet numbers them) it came from: the
-            header's first and last row, or the row a value was carried down from;
-            empty when it is the record's own row.
+            header's first and last row, the row a value was carried down from, or the
+            header row of a column read by its values; empty when it is the record's own
+            row or the file name.
 
     Examples:
         >>> import kunshan_rbac as kr
@@ -89,6 +99,13 @@ class Inference:
             return f"{self.column} {self.value!r} carried down{source}"
         if kind is InferenceKind.REJOINED:
             return f"{self.column}: the wrapped name {self.value!r} read as one unit"
+        if kind is InferenceKind.LIST:
+            return (f"the {self.value} as the file name {self.written!r} names it (neither "
+                    "the sheet nor a title row names a list)")
+        if kind is InferenceKind.COLUMN:
+            where = f" (header row {self.rows[-1]})" if self.rows else ""
+            return f"column {self.value!r}{where} read as {self.column}: its values are " \
+                "power types"
         part = "the lead" if kind is InferenceKind.LEAD else "a helper"
         shown = f" (written {self.written!r})" if self.written else ""
         return f"{self.column}: {self.value!r} read as {part} from its marker{shown}"

@@ -4,8 +4,10 @@ Generated cooperative and reclaimed rows are written as a grouped header, with w
 unit names, under section rows with counts, with a lead marker naming the primary among
 several units, as a CSV whose grouping unit column is blank on continuation rows, or as a
 双随机 inspection list (随机抽查事项清单: 抽查类别, 抽查事项, 检查依据, 实施主体) of
-reclaimed items; each reads back to the rows it was made from, with no error and no
-warning, and every record knows the row it came from.
+reclaimed items, or as a reclaimed list whose power types stand in a 事项类别 column
+(blank on continuation rows) or in section rows (一、行政处罚（2项）); each reads back to the
+rows it was made from, with no error and no warning, power types never read as 领域, and
+every record knows the row it came from.
 """
 
 from __future__ import annotations
@@ -27,8 +29,13 @@ DEPARTMENTS = {
 }
 ITEMS = [f"配合开展第{n}类隐患排查" for n in range(1, 13)]
 DOMAINS = ["城乡建设", "民生服务", "平安法治"]
-LAYOUTS = ("grouped", "wrapped", "sections", "lead", "grouping", "inspection")
-LISTS = {"inspection": ("上级部门收回事项清单", "reclaimed")}
+POWERS = ["行政处罚", "行政检查", "行政强制"]
+"""The power type a generated row has in the power-type layouts: that of its 领域's index."""
+LAYOUTS = ("grouped", "wrapped", "sections", "lead", "grouping", "inspection",
+           "power-category", "power-sections")
+LISTS = {"inspection": ("上级部门收回事项清单", "reclaimed"),
+         "power-category": ("上级部门收回事项清单", "reclaimed"),
+         "power-sections": ("上级部门收回事项清单", "reclaimed")}
 """The list a layout is rendered as, when not the cooperative list."""
 
 rows_strategy = st.lists(
@@ -56,6 +63,19 @@ def _render(layout: str, rows: list[tuple[str, str, str, str, int]]) -> str:
             if helper != lead:
                 unit = f"{unit}（牵头）、{DEPARTMENTS[helper]}"
             table.writerow([number, domain, item, "《安全生产法》；《消防法》第三十二条", unit])
+        return out.getvalue()
+    if layout in ("power-category", "power-sections"):
+        category = layout == "power-category"
+        table.writerow(["事项类别"] * category + ["序号", "事项名称", "承接部门"])
+        previous = None
+        for number, (item, lead, _helper, domain, _cut) in enumerate(rows, start=1):
+            power = POWERS[DOMAINS.index(domain)]
+            if not category and power != previous:
+                count = sum(1 for r in rows if r[3] == domain)
+                table.writerow([f"{'一二三'[DOMAINS.index(domain)]}、{power}（{count}项）"])
+            shown = ["" if power == previous else power] if category else []
+            table.writerow([*shown, number, item, DEPARTMENTS[lead]])
+            previous = power
         return out.getvalue()
     if layout == "grouping":
         table.writerow(["对应上级部门", "序号", "领域", "事项名称", "镇街配合职责"])
@@ -89,14 +109,23 @@ def _render(layout: str, rows: list[tuple[str, str, str, str, int]]) -> str:
 
 
 def _expected(layout: str, rows: list[tuple[str, str, str, str, int]]
-              ) -> set[tuple[str, str, tuple[str, ...], str]]:
+              ) -> set[tuple[str, str, tuple[str, ...], str, str | None]]:
     found = set()
     for item, lead, helper, domain, _cut in rows:
-        secondary = set() if layout == "inspection" else {"yushan"}
+        secondary = set() if kind_of(layout) == "reclaimed" else {"yushan"}
         if layout in ("lead", "inspection") and helper != lead:
             secondary.add(helper)
-        found.add((item, lead, tuple(sorted(secondary)), domain))
+        if layout.startswith("power"):
+            found.add((item, lead, tuple(sorted(secondary)), "",
+                       POWERS[DOMAINS.index(domain)]))
+        else:
+            found.add((item, lead, tuple(sorted(secondary)), domain, None))
     return found
+
+
+def kind_of(layout: str) -> str:
+    """The list a layout is rendered as."""
+    return LISTS.get(layout, ("配合履职事项清单", "cooperative"))[1]
 
 
 @given(st.sampled_from(LAYOUTS), rows_strategy)
@@ -116,8 +145,9 @@ def test_a_list_in_any_layout_reads_back_to_its_rows(
     for item in graph.items_on(kind, town="yushan", at=DAY):
         answer = graph.owner(item.code, town="yushan", at=DAY)
         read.add((item.name, answer.primary.code,
-                  tuple(sorted(u.code for u in answer.secondary)), item.domain))
-        if layout != "grouping":
+                  tuple(sorted(u.code for u in answer.secondary)), item.domain,
+                  item.power_type))
+        if layout != "grouping" and not layout.startswith("power"):
             assert item.basis == ("《安全生产法》", "《消防法》第三十二条")
     assert read == _expected(layout, rows)
 

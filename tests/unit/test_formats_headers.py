@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import kunshan_rbac as kr
+from kunshan_rbac.formats.headers import TableKind, classify, lists_named
 
 LISTS = {"basic": ("基本履职事项清单", "序号,事项名称,依据", "1,秸秆禁烧巡查,《大气污染防治法》"),
          "cooperative": ("配合履职事项清单", "序号,事项名称,对应上级部门,镇街配合职责,依据",
@@ -119,3 +120,49 @@ def test_the_inspection_list_names_are_read(tmp_path: Path) -> None:
     own = graph.owner(item.code, town="周市镇", at="2025-07-01")
     assert own.primary.code == "zjj"
     assert own.secondary == ()
+
+
+def test_a_name_announces_a_list_only_when_it_names_exactly_one() -> None:
+    """``收回``, ``配合`` or ``基本`` in a name announces that list; a name holding two of
+    them announces none, rather than the first one checked."""
+    assert classify("周市镇-收回-双随机抽查事项") is TableKind.RECLAIMED
+    assert classify("玉山镇配合履职事项清单") is TableKind.COOPERATIVE
+    assert lists_named("基本履职事项清单和上级部门收回事项清单") == (
+        TableKind.RECLAIMED, TableKind.BASIC)
+    assert classify("基本履职事项清单和上级部门收回事项清单") is None
+    assert classify("随机抽查事项清单") is None
+
+
+@pytest.mark.parametrize("header", [
+    "镇街配合职责", "镇（街道）配合职责", "镇(街道)配合职责", "乡镇（街道）配合职责",
+    "乡镇配合职责", "镇街\n配合职责", "镇（街道）\n配合职责", "镇 街 配 合 职 责",
+])
+def test_the_town_duty_is_read_under_every_published_wording(
+        tmp_path: Path, header: str) -> None:
+    """Full- and half-width brackets, the 镇（街道）/乡镇（街道）/镇街/乡镇 prefixes, line
+    breaks and spaces inside the header all name 镇街配合职责: nothing is reported and the
+    town's duty is read."""
+    path = tmp_path / "玉山镇_配合履职事项清单.csv"
+    path.write_text(f'序号,事项名称,对应上级部门,"{header}"\n1,配合开展燃气安全宣传,市住建局,宣传\n',
+                    encoding="utf-8")
+    graph, problems = kr.read_lists(path, on_error="collect")
+    assert [p for p in problems if p.severity != "note"] == []
+    (town,) = [r for r in graph.records() if r.unit == "yushan"]
+    assert town.duty == "宣传"
+
+
+@pytest.mark.parametrize("header", ["实施主体", "事项主体", "实施部门", "责任主体", "主办单位",
+                                    "承办单位"])
+@pytest.mark.parametrize("kind", ["cooperative", "reclaimed"])
+def test_the_power_list_unit_names_name_the_leading_department(
+        tmp_path: Path, header: str, kind: str) -> None:
+    """The unit columns of power lists name the department that answers fully on the
+    cooperative and the reclaimed list."""
+    label = LISTS[kind][0]
+    path = tmp_path / f"玉山镇_{label}.csv"
+    path.write_text(f"序号,事项名称,{header}\n1,对违法超限运输的处罚,市交通运输局\n",
+                    encoding="utf-8")
+    graph, problems = kr.read_lists(path, effective="2025-07-01", on_error="collect")
+    assert [p for p in problems if p.severity != "note"] == []
+    answer = graph.owner("对违法超限运输的处罚", town="玉山镇", at="2025-07-01")
+    assert answer.primary.code == "jtj"

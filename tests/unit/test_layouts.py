@@ -34,6 +34,7 @@ def _records(graph: kr.ResponsibilityGraph) -> list[dict[str, Any]]:
                     "primary": answer.primary.name,
                     "secondary": sorted(u.name for u in answer.secondary),
                     "domain": item.domain, "basis": list(item.basis),
+                    "power_type": item.power_type,
                 })
     return sorted(records, key=lambda r: (r["town"], r["item"]))
 

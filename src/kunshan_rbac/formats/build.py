@@ -23,6 +23,7 @@ from .._origin import Inference, InferenceKind, Origin
 from .cells import normalize_name, one_line
 from .headers import TableKind, find_header
 from .items import Items, fact, merge_facts
+from .powers import power_column
 from .rows import Cells, data_rows
 from .table import Place, Table
 from .units import Units
@@ -108,10 +109,15 @@ class Rows:
 
 
 def read_list(table: Table, kind: ListKind, town: str, *, units: Units, items: Items,
-              rows: Rows, effective: datetime.date | None) -> list[Problem]:
+              rows: Rows, effective: datetime.date | None,
+              inferred: Sequence[Inference] = ()) -> list[Problem]:
     """Read one list table of a town (``town`` is a code) into ``rows``.
 
     Items the rows name are added to ``items`` when there is no item catalogue.
+
+    Args:
+        inferred: what was inferred about the whole table before reading it (its list,
+            taken from the file's name): each row's origin starts with it.
 
     Returns:
         The problems of the table's header and rows, in row order.
@@ -122,10 +128,13 @@ def read_list(table: Table, kind: ListKind, town: str, *, units: Units, items: I
     refused = rows.claim(table, kind, town, units.name(town))
     if refused is not None:
         return [refused]
-    problems: list[Problem] = list(header.reported)
+    header, reported, by_values = power_column(table, header, TableKind.of(kind))
+    problems: list[Problem] = [*header.reported, *reported]
+    table_inferred = (*inferred, *by_values)
     for cells in data_rows(table, header, TableKind.of(kind), problems):
         notes: list[Problem] = []
-        row = _list_row(cells, kind, town, units, items, effective, problems, notes)
+        row = _list_row(cells, kind, town, units, items, effective, problems, notes,
+                        table_inferred)
         if row is not None:
             held = rows.hold(row)
             if held is not None:
@@ -157,7 +166,7 @@ def _dates(cells: Cells, effective: datetime.date | None, problems: list[Problem
 
 def _list_row(cells: Cells, kind: ListKind, town: str, units: Units, items: Items,
               effective: datetime.date | None, found: list[Problem],
-              notes: list[Problem]) -> ListRow | None:
+              notes: list[Problem], table_inferred: Sequence[Inference]) -> ListRow | None:
     problems: list[Problem] = []
     inferred: list[Inference] = []
     name = one_line(cells.get(_NAME))
@@ -205,19 +214,22 @@ def _list_row(cells: Cells, kind: ListKind, town: str, units: Units, items: Item
     items.keep(info)
     return ListRow(cells, kind, town, info.code, primary, secondary, duty, secondary_duty,
                    start, end, grant=cells.get(_GRANT),
-                   origin=origin(cells, inferred, set_aside))
+                   origin=origin(cells, inferred, set_aside, table_inferred))
 
 
-def origin(cells: Cells, inferred: Sequence[Inference], set_aside: Collection[str] = ()
-           ) -> Origin:
-    """Where a row is and what was inferred to read it: the header built from several
-    rows, each value carried down (but not one set aside for disagreeing with the item),
-    then ``inferred`` (markers and rejoined names, in reading order)."""
+def origin(cells: Cells, inferred: Sequence[Inference], set_aside: Collection[str] = (),
+           table_inferred: Sequence[Inference] = ()) -> Origin:
+    """Where a row is and what was inferred to read it: what was inferred of its whole
+    table (``table_inferred``: the list taken from the file name, a column read by its
+    values), the header built from several rows, each value carried down (but not one
+    set aside for disagreeing with the item), then ``inferred`` (markers and rejoined
+    names, in reading order)."""
     header = cells.header
     first = header.first if header.first is not None else header.row
-    found: list[Inference] = []
+    found = [i for i in table_inferred if i.kind is InferenceKind.LIST]
     if first != header.row:
         found.append(Inference(InferenceKind.HEADER, rows=(first + 1, header.row + 1)))
+    found += [i for i in table_inferred if i.kind is not InferenceKind.LIST]
     found += [Inference(InferenceKind.CARRIED, name, one_line(cells.get(name)),
                         rows=(row + 1,))
               for name, row in cells.carried.items() if name not in set_aside]
@@ -231,7 +243,8 @@ def _primary(cells: Cells, column: str, town: str, units: Units, problems: list[
     """The department a cooperative or reclaimed row names as primary, and its helpers.
 
     One department, or several of which exactly one is marked as the lead (（牵头）,
-    （主责）, （主办）): the others are then secondary.
+    （主责）, （主办）), or exactly one is left unmarked while the others are marked as
+    helpers (（配合）, （协办））: the others are then secondary.
     """
     if not cells.get(column):
         problems.append(cells.problem(column, "a department (the one that answers fully); "
@@ -242,14 +255,21 @@ def _primary(cells: Cells, column: str, town: str, units: Units, problems: list[
     if len(problems) > before:
         return town, []
     leads = [entry for entry in entries if entry[2] == "lead"]
+    unmarked = [entry for entry in entries if entry[2] is None]
     if len(entries) == 1 and entries[0][2] != "assist":
         lead = entries[0]
     elif len(leads) == 1:
         lead = leads[0]
+    elif not leads and len(unmarked) == 1:
+        lead = unmarked[0]
+        notes.append(cells.problem(
+            column, f"{lead[1]!r} read as the lead: every other unit is marked as a helper",
+            value=cells.get(column), severity="note"))
     else:
         problems.append(cells.problem(
             column, "exactly one department (the one that answers fully), or one marked "
-            "（牵头）; name the others under 协同部门"))
+            "（牵头）, or one left unmarked beside units marked （配合）; name the others "
+            "under 协同部门"))
         return town, []
     if units.department(cells, column, lead[1], problems) is None:
         return town, []

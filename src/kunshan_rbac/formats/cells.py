@@ -1,4 +1,5 @@
-"""Cell text: cleaning, splitting names and bases, formula guards, derived codes.
+"""Cell text: cleaning, splitting names and bases, formula guards, derived codes, power
+types.
 
 Everything here works on one cell's text and knows nothing of headers or lists.
 """
@@ -11,15 +12,18 @@ import hashlib
 import re
 import unicodedata
 
+from .._model import POWER_TYPES
 from .._text import normalize_name as _normalize_name
 
 __all__ = [
     "CODE_PREFIX",
     "FORMULA_TRIGGERS",
+    "POWER_TYPE_NAMES",
     "cell_text",
     "column_letter",
     "derive_code",
     "guard_formula",
+    "is_power_type",
     "normalize_name",
     "one_line",
     "split_basis",
@@ -199,3 +203,20 @@ def derive_code(name: str) -> str:
     return CODE_PREFIX + digest[:10]
 
 
+
+
+POWER_TYPE_NAMES = (*POWER_TYPES, "非行政许可审批", "其他权力")
+"""The power types a cell is recognised as where a 领域 is expected: the standard ones
+(`kunshan_rbac.POWER_TYPES`) and the local variants lists use."""
+
+_POWER_KEYS = frozenset(normalize_name(name) for name in POWER_TYPE_NAMES)
+
+
+def is_power_type(text: str) -> bool:
+    """Whether a cell's text is a power type (compared after `normalize_name`).
+
+    Examples:
+        >>> is_power_type("行政处罚"), is_power_type("行 政 许 可"), is_power_type("民生服务")
+        (True, True, False)
+    """
+    return normalize_name(text) in _POWER_KEYS

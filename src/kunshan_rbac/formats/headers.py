@@ -27,6 +27,7 @@ __all__ = [
     "classify",
     "find_header",
     "ignorable_sheet",
+    "lists_named",
 ]
 
 HEADER_SCAN_ROWS = 20
@@ -224,27 +225,39 @@ _CATALOGUE_NAMES = {
 _IGNORED_SHEETS = ("说明", "封面", "目录", "备注", "填表", "填报", "注释", "readme")
 
 
+_LIST_WORDS = ((TableKind.RECLAIMED, "收回"), (TableKind.COOPERATIVE, "配合"),
+               (TableKind.BASIC, "基本"))
+
+
+def lists_named(name: str) -> tuple[TableKind, ...]:
+    """The lists a sheet name, title or file name names: each whose word (``收回``,
+    ``配合``, ``基本``) it holds.
+
+    Examples:
+        >>> lists_named("周市镇-收回-双随机抽查事项"), lists_named("基本和配合履职事项清单")
+        ((TableKind.RECLAIMED,), (TableKind.COOPERATIVE, TableKind.BASIC))
+    """
+    key = normalize_name(name)
+    return tuple(kind for kind, word in _LIST_WORDS if word in key)
+
+
 def classify(name: str) -> TableKind | None:
     """The kind of table a sheet or file name announces, if any.
 
     Catalogues are named exactly (``单位``, ``事项``, or ``单位目录``, ``事项目录``...); a
-    list is recognised by ``收回``, ``配合`` or ``基本`` anywhere in the name.
+    list is recognised by ``收回``, ``配合`` or ``基本`` anywhere in the name, when the
+    name holds exactly one of them (a name of two lists announces neither).
 
     Examples:
-        >>> classify("附件1 基本履职事项清单"), classify("单位")
-        (TableKind.BASIC, TableKind.UNITS)
+        >>> classify("附件1 基本履职事项清单"), classify("单位"), classify("基本和配合清单")
+        (TableKind.BASIC, TableKind.UNITS, None)
     """
     key = normalize_name(name)
     for kind, names in _CATALOGUE_NAMES.items():
         if key in names:
             return kind
-    if "收回" in key:
-        return TableKind.RECLAIMED
-    if "配合" in key:
-        return TableKind.COOPERATIVE
-    if "基本" in key:
-        return TableKind.BASIC
-    return None
+    named = lists_named(name)
+    return named[0] if len(named) == 1 else None
 
 
 def ignorable_sheet(name: str) -> bool:
@@ -264,12 +277,15 @@ class Header:
             rows, such as 责任分工 over 责任主体 | 协同部门).
         reported: warnings for the header's columns that are not read, and a note when
             the header was built from several rows; reported once per sheet.
+        carry: the columns whose blank cells take the value above: 领域, and 事项类型
+            when it is read from a 领域 column (`kunshan_rbac.formats.powers`).
     """
 
     row: int
     columns: dict[str, int]
     first: int | None = None
     reported: tuple[Problem, ...] = ()
+    carry: tuple[str, ...] = ("领域",)
 
     def letter(self, name: str) -> str:
         """The letter of a column the header has, or its name when it has none."""

@@ -14,9 +14,12 @@ from typing import Any
 
 import attrs
 
-from .._errors import Problem
-from .cells import derive_code, normalize_name, one_line, split_basis
+from .._catalogue import Catalogue
+from .._errors import AmbiguousNameError, KunshanRbacError, Problem, UnknownItemError
+from .._model import Item
+from .cells import derive_code, is_power_type, normalize_name, one_line, split_basis
 from .headers import TableKind, find_header
+from .powers import power_column
 from .rows import Cells, data_rows
 from .table import Place, Table
 
@@ -62,15 +65,21 @@ class Items:
         infos: every item known, by code.
         names: item codes by normalised name.
         problems: what could not be read in the catalogue.
+        resolver: the catalogue's items in a `kunshan_rbac.Catalogue`, whose
+            ``item_code`` turns a list row's item name into a code exactly as
+            `ResponsibilityGraph.item` does (same matches, same suggestions on a miss);
+            ``None`` without a catalogue.
     """
 
     catalogue: dict[str, ItemInfo] | None = None
     infos: dict[str, ItemInfo] = attrs.field(factory=dict)
     names: dict[str, set[str]] = attrs.field(factory=lambda: defaultdict(set))
     problems: list[Problem] = attrs.field(factory=list)
+    resolver: Catalogue | None = None
 
     def find(self, cells: Cells, name: str, problems: list[Problem]) -> ItemInfo | None:
-        """The item a list row names (by 事项编码, or by its normalised name).
+        """The item a list row names (by 事项编码, or by its name as
+        `ResponsibilityGraph.item` finds it).
 
         A problem is added, and ``None`` returned, when the row names no item of the
         catalogue, or a code that another name already uses.
@@ -92,15 +101,19 @@ class Items:
                         _NAME, f"the name of item {given}, {info.name!r}"))
                     return None
                 return info
-            codes = self.names.get(key, set())
-            if len(codes) != 1:
+            assert self.resolver is not None
+            try:
+                return self.catalogue[self.resolver.item_code(name)]
+            except UnknownItemError as exc:
+                hint = f"; did you mean {', '.join(exc.suggestions)}?" if exc.suggestions \
+                    else ""
                 problems.append(cells.problem(
-                    _NAME,
-                    f"the name of one item of the catalogue (事项): it fits "
-                    f"{', '.join(sorted(codes))}; add a 事项编码 column" if codes else
-                    "an item of the catalogue (事项): this name is not in it"))
-                return None
-            return self.catalogue[next(iter(codes))]
+                    _NAME, f"an item of the catalogue (事项): this name is not in it{hint}"))
+            except AmbiguousNameError as exc:
+                problems.append(cells.problem(
+                    _NAME, f"the name of one item of the catalogue (事项): it fits "
+                    f"{', '.join(exc.candidates)}; add a 事项编码 column"))
+            return None
         code = given or derive_code(name)
         info = self.infos.get(code) or ItemInfo(code, name, cells.place)
         others = self.names.get(key, set()) - {code}
@@ -131,13 +144,21 @@ def merge_facts(info: ItemInfo, cells: Cells, *, type_column: str,
     blank cell states nothing. A value the row did not state but took from above (a
     column in ``carried``) is only a guess: when it disagrees it is dropped with a note,
     so that the row's real mistake (a duplicated item, say) is the one reported; its
-    column is added to ``set_aside`` when given.
+    column is added to ``set_aside`` when given. A 领域 that is a power type (行政处罚) is
+    an error: it is never read as a 领域 (`kunshan_rbac.formats.powers`).
 
     Returns:
         The conflicts (errors; when there is one, nothing is added) and the notes.
     """
     facts: list[tuple[str, str, Any]] = []
     domain = one_line(cells.get("领域"))
+    if domain and is_power_type(domain):
+        above = cells.carried.get("领域")
+        where = "in this row" if above is None else f"carried down from row {above + 1}"
+        return [cells.problem(
+            "领域", f"a 领域 (such as 民生服务), not a power type: {domain!r} ({where}) is "
+            f"one; a column holding only power types is read as {type_column}, so correct "
+            "the value or move it there")]
     if domain:
         facts.append(("domain", "领域", domain))
     power = one_line(cells.get(type_column))
@@ -187,6 +208,8 @@ def read_items(tables: Sequence[Table]) -> Items:
         if isinstance(header, list):
             items.problems += header
             continue
+        header, reported, _inferred = power_column(table, header, TableKind.ITEMS)
+        items.problems += [*header.reported, *reported]
         if items.catalogue is None:
             items.catalogue = {}
         for cells in data_rows(table, header, TableKind.ITEMS):
@@ -203,6 +226,12 @@ def read_items(tables: Sequence[Table]) -> Items:
                 continue
             items.catalogue[code].parent = target
         items.infos = dict(items.catalogue)
+        items.resolver = Catalogue()
+        for code, info in items.catalogue.items():
+            try:
+                items.resolver.add_item(Item(code, info.name))
+            except KunshanRbacError:
+                continue  # the graph refuses it too, and says where (build_graph)
     return items
 
 

@@ -31,10 +31,11 @@ from .._errors import InvalidRecordError, LoadError, Problem
 from .._graph import ResponsibilityGraph
 from .._limits import DEFAULT_LIMITS, Limits
 from .._model import Unit
+from .._origin import Inference, InferenceKind
 from .build import Rows, build_graph, read_list
 from .cells import cell_text
 from .csv import read_csv
-from .headers import TableKind, classify, find_header, ignorable_sheet
+from .headers import TableKind, classify, find_header, ignorable_sheet, lists_named
 from .items import read_items
 from .table import Table
 from .units import Units, read_units
@@ -150,6 +151,7 @@ class _Source:
     table: Table
     kind: TableKind
     town_hint: str
+    inferred: tuple[Inference, ...] = ()
 
 
 def _read(path: Path, effective: datetime.date | None,
@@ -200,8 +202,13 @@ def _read(path: Path, effective: datetime.date | None,
         assert kind is not None
         town = _town(units, source, found)
         if town is not None:
+            for inference in source.inferred:
+                found.append(source.table.problem(
+                    f"a list named by the sheet or a title row; neither names one, so the "
+                    f"sheet is read as the {inference.value} that the file name "
+                    f"{inference.written!r} names", value=source.table.name, severity="note"))
             found += read_list(source.table, kind, town, units=units, items=items, rows=rows,
-                               effective=effective)
+                               effective=effective, inferred=source.inferred)
     graph, built = build_graph(units, items, rows)
     return graph, problems + found + built
 
@@ -238,21 +245,50 @@ def _scan(file: Path, sources: list[_Source], problems: list[Problem],
     if tables and isinstance(tables[0], Problem):
         problems += [t for t in tables if isinstance(t, Problem)]
         return
-    sheets = [t for t in tables if isinstance(t, Table)]
-    for table in sheets:
-        kind = classify(table.name)
-        if kind is None and not ignorable_sheet(table.name):
-            kind = classify(_top_text(table))
-            if kind is None and len(sheets) == 1:
-                kind = classify(file.stem)
-        if kind is None:
-            if table.rows and not ignorable_sheet(table.name):
-                problems.append(table.problem(
-                    "a sheet named after a list (基本履职事项清单, 配合履职事项清单, "
-                    "上级部门收回事项清单) or a catalogue (单位, 事项); rename the sheet, or "
-                    "name it 说明 if it holds notes", value=table.name))
-            continue
-        sources.append(_Source(table, kind, file.stem))
+    found: list[_Source | Table] = []
+    for table in (t for t in tables if isinstance(t, Table)):
+        if ignorable_sheet(table.name):
+            kind = classify(table.name)
+        else:
+            kind = classify(table.name) or classify(_top_text(table))
+        if kind is not None:
+            found.append(_Source(table, kind, file.stem))
+        elif table.rows and not ignorable_sheet(table.name):
+            found.append(table)
+    unnamed = [t for t in found if isinstance(t, Table)]
+    by_file = _file_list(file, found, unnamed)
+    for entry in found:
+        if isinstance(entry, _Source):
+            sources.append(entry)
+        elif by_file is not None:
+            sources.append(_Source(entry, by_file, file.stem, (Inference(
+                InferenceKind.LIST, value=by_file.label, written=file.name),)))
+        else:
+            named = lists_named(file.stem)
+            why = (f"; the file name names the {named[0].label}, but {len(unnamed)} sheets "
+                   "name no list, so it cannot say which sheet holds it" if len(named) == 1
+                   and len(unnamed) > 1 else "")
+            problems.append(entry.problem(
+                "a sheet named after a list (基本履职事项清单, 配合履职事项清单, "
+                "上级部门收回事项清单) or a catalogue (单位, 事项), or a title row naming the "
+                f"list; rename the sheet, or name it 说明 if it holds notes{why}",
+                value=entry.name))
+
+
+def _file_list(file: Path, found: list[_Source | Table], unnamed: list[Table]
+               ) -> TableKind | None:
+    """The list a workbook's file name gives the one sheet that names none.
+
+    Only when the file name names exactly one list (``周市镇-收回-双随机抽查事项.xlsx``),
+    exactly one sheet (not notes, not blank) names no list, and no other sheet already
+    holds that list: anything else is reported, not guessed.
+    """
+    named = lists_named(file.stem)
+    if len(named) != 1 or len(unnamed) != 1:
+        return None
+    if any(isinstance(entry, _Source) and entry.kind is named[0] for entry in found):
+        return None
+    return named[0]
 
 
 def _top_text(table: Table) -> str:

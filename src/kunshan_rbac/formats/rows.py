@@ -9,7 +9,7 @@ from typing import Any
 import attrs
 
 from .._errors import Problem
-from .cells import one_line
+from .cells import is_power_type, one_line
 from .headers import Header, TableKind
 from .table import Place, Table
 
@@ -90,8 +90,15 @@ class _Section:
     count: int | None
     read: int = 0
 
-    def check(self, table: Table, reported: list[Problem]) -> None:
-        if self.count is not None and self.count != self.read:
+    def check(self, table: Table, reported: list[Problem], *, last: bool) -> None:
+        """Report a count that differs from the rows read, and a last section with no
+        rows at all (a section followed by another may be a group of sub-sections)."""
+        if last and self.count is None and self.read == 0:
+            reported.append(table.problem(
+                f"rows under a section row: none are under {self.domain!r}; if this row is "
+                "an item, fill its other cells (or drop its numbering) so that it reads as "
+                "one", row=self.row, value=self.domain, severity="warning"))
+        elif self.count is not None and self.count != self.read:
             reported.append(table.problem(
                 f"as many rows as the section row announces: {self.domain} announces "
                 f"{self.count}, {self.read} are under it", row=self.row,
@@ -111,15 +118,18 @@ def data_rows(table: Table, header: Header, kind: TableKind,
     """The data rows under the header, cleaned, with 领域 carried down and notes skipped.
 
     A section row sets the 领域 of the rows below (its count, if any, stripped and checked
-    against the rows read: a mismatch is a warning added to ``reported``). A blank 领域,
-    and a blank grouping unit (`GROUPING_UNITS`), take the value above; each such value
-    is listed in `Cells.carried`.
+    against the rows read: a mismatch is a warning added to ``reported``), or their
+    事项类型 when it names a power type (``一、行政处罚（12项）``). A blank cell of a
+    column in `Header.carry` (领域), of 事项类型 under such a section, and of a grouping
+    unit (`GROUPING_UNITS`), takes the value above; each such value is listed in
+    `Cells.carried`.
     """
     listed = kind.list is not None
     name_index = header.columns.get("事项名称")
     grouping = [name for name in GROUPING_UNITS if name in header.columns and listed
                 and name_index is not None and header.columns[name] < name_index]
     above: dict[str, tuple[str, int]] = {}
+    carry = list(header.carry)
     section: _Section | None = None
     in_notes = False
     for row in range(header.row + 1, len(table.rows)):
@@ -150,14 +160,17 @@ def data_rows(table: Table, header: Header, kind: TableKind,
             heading = matched.group(1)
         if heading is not None:
             if section is not None and reported is not None:
-                section.check(table, reported)
+                section.check(table, reported, last=False)
             section = _section(heading, row)
-            above["领域"] = (section.domain, row)
+            sort = "事项类型" if is_power_type(section.domain) else "领域"
+            above[sort] = (section.domain, row)
+            if sort not in carry:
+                carry.append(sort)
             continue
         texts = {name: table.text(row, index) for name, index in header.columns.items()}
         carried: dict[str, int] = {}
         if listed:
-            for name in ("领域", *grouping):
+            for name in (*carry, *grouping):
                 if texts.get(name):
                     above[name] = (one_line(texts[name]), row)
                 elif name in above:
@@ -166,4 +179,4 @@ def data_rows(table: Table, header: Header, kind: TableKind,
             section.read += 1
         yield Cells(table, header, row, texts, carried)
     if section is not None and reported is not None:
-        section.check(table, reported)
+        section.check(table, reported, last=True)

@@ -217,6 +217,7 @@ def read_units(tables: Sequence[Table], embedded: Sequence[Unit] | None) -> Unit
         if isinstance(header, list):
             problems += header
             continue
+        problems += header.reported
         for cells in data_rows(table, header, TableKind.UNITS):
             _unit_row(cells, units, parents, problems)
     if not tables and embedded is not None:

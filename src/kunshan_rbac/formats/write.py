@@ -21,7 +21,7 @@ from .._errors import (
 from .._graph import ResponsibilityGraph
 from .._model import Authority, Department, Item, ListKind, Ownership, Role, Town, Unit
 from .._text import normalize_name
-from .cells import cell_text, split_names
+from .cells import cell_text, is_power_type, split_names
 from .csv import write_csv
 from .headers import LAYOUTS, TableKind, classify
 from .units import unit_type, unit_type_known
@@ -207,9 +207,14 @@ class _Writer:
             rows.append((unit.code, unit.name, kind, "、".join(aliases), unit.parent or ""))
         return rows
 
-    def items_rows(self) -> list[tuple[str, ...]]:
+    def items_rows(self, file: str) -> list[tuple[str, ...]]:
         rows: list[tuple[str, ...]] = [tuple(c.name for c in LAYOUTS[TableKind.ITEMS])]
         for item in self.graph.items():
+            if is_power_type(item.domain):
+                self.problems.append(Problem(file, "事项", value=item.domain, expected=(
+                    f"a 领域 that is not a power type; {item.code} has {item.domain!r}, "
+                    "which lists read as 事项类型 (correct the item's domain, or write the "
+                    "JSON format)")))
             rows.append((item.code, item.name, item.domain, item.power_type or "",
                          "\n".join(item.basis), item.parent or ""))
         return rows
@@ -282,7 +287,7 @@ def write_lists(
     writer = _Writer(graph, day, target, format)
     stems = writer.stems()
     outputs: list[tuple[Path, list[tuple[str, list[tuple[str, ...]], str]]]] = []
-    for name, rows_of in (("单位", writer.units_rows), ("事项", lambda _f: writer.items_rows())):
+    for name, rows_of in (("单位", writer.units_rows), ("事项", writer.items_rows)):
         path = target / f"{name}.{format}"
         outputs.append((path, [(name, rows_of(str(path)), "")]))
     for town in graph.towns():
