@@ -6,26 +6,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import openpyxl
-
 import kunshan_rbac as kr
+from fixtures_lists import write_book
 
 DAY = "2025-07-01"
 TITLE = "周市镇2025年度“双随机、一公开”随机抽查事项清单"
 ROWS = [["序号", "抽查事项", "实施主体"], [1, "对在建建设工程质量的抽查", "市住建局"]]
-
-
-def _book(path: Path, sheets: dict[str, list[list[object]]]) -> Path:
-    book = openpyxl.Workbook()
-    default = book.active
-    assert default is not None
-    book.remove(default)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    book.save(path)
-    return path
 
 
 def _loud(problems: list[kr.Problem]) -> list[kr.Problem]:
@@ -36,7 +22,7 @@ def test_a_sheet_naming_no_list_takes_the_list_its_file_name_names(tmp_path: Pat
     """The 双随机 sheet (titled without a list's name) of ``周市镇-收回-….xlsx`` is read as
     the reclaimed list; a note says so once, and every record's origin starts with the
     inference, which explain() shows."""
-    path = _book(tmp_path / "周市镇-收回-双随机抽查事项.xlsx",
+    path = write_book(tmp_path / "周市镇-收回-双随机抽查事项.xlsx",
                  {"说明": [["本表为随机抽查事项。"]], "随机抽查事项清单": [[TITLE], *ROWS]})
     graph, problems = kr.read_lists(path, effective=DAY, on_error="collect")
     assert _loud(problems) == []
@@ -58,7 +44,7 @@ def test_a_sheet_naming_no_list_takes_the_list_its_file_name_names(tmp_path: Pat
 def test_a_sheet_or_title_naming_a_list_wins_over_the_file_name(tmp_path: Path) -> None:
     """A title row naming a list decides, whatever the file name says, and no file-name
     inference is recorded."""
-    path = _book(tmp_path / "周市镇-收回.xlsx",
+    path = write_book(tmp_path / "周市镇-收回.xlsx",
                  {"Sheet1": [["周市镇配合履职事项清单"], ["序号", "事项名称", "对应上级部门"],
                              [1, "配合既有住宅加装电梯协调", "市住建局"]]})
     graph, problems = kr.read_lists(path, effective=DAY, on_error="collect")
@@ -74,7 +60,7 @@ def test_a_sheet_or_title_naming_a_list_wins_over_the_file_name(tmp_path: Path) 
 def test_two_sheets_naming_no_list_are_both_reported(tmp_path: Path) -> None:
     """When two sheets name no list, the file name cannot say which holds its list: both
     are reported, and nothing is read."""
-    path = _book(tmp_path / "周市镇-收回-双随机抽查事项.xlsx",
+    path = write_book(tmp_path / "周市镇-收回-双随机抽查事项.xlsx",
                  {"建设": [[TITLE], *ROWS], "卫生": [[TITLE], *ROWS]})
     graph, problems = kr.read_lists(path, effective=DAY, on_error="collect")
     assert [(p.sheet, p.is_error) for p in problems] == [("建设", True), ("卫生", True)]
@@ -84,7 +70,7 @@ def test_two_sheets_naming_no_list_are_both_reported(tmp_path: Path) -> None:
 
 def test_a_file_name_naming_two_lists_names_none(tmp_path: Path) -> None:
     """A file name naming two lists gives a sheet neither: the sheet is reported."""
-    path = _book(tmp_path / "周市镇-基本和配合.xlsx", {"Sheet1": [[TITLE], *ROWS]})
+    path = write_book(tmp_path / "周市镇-基本和配合.xlsx", {"Sheet1": [[TITLE], *ROWS]})
     graph, problems = kr.read_lists(path, effective=DAY, on_error="collect")
     (problem,) = problems
     assert problem.is_error
@@ -96,7 +82,7 @@ def test_a_file_name_naming_two_lists_names_none(tmp_path: Path) -> None:
 def test_the_file_name_is_not_taken_for_a_list_another_sheet_holds(tmp_path: Path) -> None:
     """When a sheet already holds the list the file name names, a sheet naming no list is
     reported rather than read as a second copy of it."""
-    path = _book(tmp_path / "周市镇-收回.xlsx", {
+    path = write_book(tmp_path / "周市镇-收回.xlsx", {
         "上级部门收回事项清单": [["序号", "事项名称", "承接部门"],
                          [1, "对违法超限运输的处罚", "市交通运输局"]],
         "Sheet2": [[TITLE], *ROWS]})
