@@ -233,6 +233,45 @@ def test_fresh_ids_behave_as_a_set(added: list[int], sparse: list[int]) -> None:
         assert number in seen
 
 
+@given(st.lists(st.one_of(
+    st.tuples(st.just("add"), st.one_of(st.integers(-3, 1 << 16), st.integers(0, 1 << 40))),
+    st.tuples(st.just("fresh"), st.integers(0, 1 << 16)),
+    st.tuples(st.just("range"), st.integers(0, 9000), st.integers(0, 40)),
+    st.tuples(st.just("far"), st.integers(1 << 21, 1 << 40), st.integers(0, 40)),
+), max_size=40), st.lists(st.integers(-3, 1 << 17), max_size=30))
+def test_ids_added_a_range_at_a_time_behave_as_a_set(steps: list[tuple[Any, ...]],
+                                                     asked: list[int]) -> None:
+    """A reader adds ids numbered one after another a range at a time, starting at
+    `next_fresh`: afterwards exactly those ids, and the ones added one by one, are seen,
+    and `next_fresh` stays above every whole id seen (so the next range cannot hide a
+    duplicate), whether the range fits the bitmap, grows it or lies far beyond it."""
+    seen, reference = _jsonio._Ids(), set()
+    for step in steps:
+        if step[0] == "add":
+            seen.add(step[1])
+            reference.add(step[1])
+        elif step[0] == "fresh":
+            assert seen.add_fresh(step[1]) == (step[1] not in reference)
+            reference.add(step[1])
+        else:
+            first = seen.next_fresh + step[1]
+            seen.add_range(first, first + step[2])
+            reference.update(range(first, first + step[2]))
+        assert seen.next_fresh == max((n for n in reference if n >= 0), default=-1) + 1
+    for number in [*reference, *asked, *(n + 1 for n in reference), *(n - 1 for n in reference)]:
+        assert (number in seen) == (number in reference), number
+
+
+def test_a_range_below_the_next_fresh_id_is_refused() -> None:
+    """A range that could overlap ids already seen is refused rather than added in
+    silence (it would hide a record id used twice)."""
+    seen = _jsonio._Ids()
+    seen.add(5)
+    with pytest.raises(ValueError, match="may have been seen"):
+        seen.add_range(3, 8)
+    assert 4 not in seen
+
+
 # ------------------------------------------------------------------ bulk rows
 
 
@@ -270,6 +309,36 @@ def test_rows_across_blocks_read_as_the_whole_reader_reads_them(
     if change == "escape a character" and outcome[0] == "graph":
         # A row with escapes is read in place, without falling back to the whole reader.
         _same(_streamed(path), _jsonio.loads(text))
+
+
+def _renumbered(line: str, number: int) -> str:
+    return re.sub(r'"id":\d+', f'"id":{number}', line, count=1)
+
+
+@pytest.mark.parametrize(("at", "like"), [
+    (700, 10),      # an earlier id, in the same block of lines
+    (1500, 10),     # an earlier id, in an earlier block
+    (30, "jump"),   # an id far ahead, which a later row of the run then reaches
+])
+def test_an_id_used_twice_is_found_wherever_the_rows_stand(
+        tmp_path: Path, at: int, like: int | str) -> None:
+    """Rows numbered one after another are read a range of ids at a time: a row that
+    repeats an earlier id, or jumps ahead to an id that the run of rows then reaches,
+    is still reported as the whole-document reader reports it."""
+    lines = _sample_lines()
+    first = lines.index('"records":[')
+    ids = [int(m.group(1)) for line in lines[first + 1:first + 2000]
+           if (m := re.search(r'"id":(\d+)', line))]
+    assert ids == list(range(ids[0], ids[0] + len(ids)))  # numbered one after another
+    number = ids[like] if isinstance(like, int) else ids[at] + 100
+    lines[first + 1 + at] = _renumbered(lines[first + 1 + at], number)
+    text = "\n".join(lines) + "\n"
+    path = tmp_path / "g.json"
+    path.write_text(text, encoding="utf-8")
+    outcome = _outcome(lambda: kr.read_json(path))
+    assert outcome[0] == "problems"
+    assert any("used twice" in problem[4] for problem in outcome[1]), outcome
+    assert outcome == _outcome(lambda: _jsonio.loads(text, source=str(path)))
 
 
 # ------------------------------------------------------------------ transfer rows
