@@ -122,7 +122,7 @@ def build_timeline(records: Sequence[Record]) -> Timeline:
     match [*{(start, end) for start, end, _ in spans}]:
         case [(start, end)]:
             # The usual case, answered here only: every record holds over one period.
-            active = tuple(r for _, _, r in spans)
+            active = tuple([r for _, _, r in spans])
             kind, primary, secondary, problem = answer_of(active)
             segment = Segment(start, end, active, kind, primary, secondary, problem)
             return Timeline((start,), (segment,))
