@@ -105,7 +105,28 @@ def main() -> int:
         print(f"{name:45} before {statistics.median(b):8.0f} [{min(b):.0f}-{max(b):.0f}]"
               f"   after {statistics.median(a):8.0f} [{min(a):.0f}-{max(a):.0f}]"
               f"   after/before {statistics.median(a) / statistics.median(b):.2f}")
+    if not args.only or "variant" in args.only:
+        _variant(args.repeat, args.number)
     return 0
+
+
+def _through_today_ordinal(at: kr.DateLike | None) -> int:
+    """`day_number` with its ``None`` case a call of `today_ordinal` (not kept)."""
+    if at is None:
+        return _dates.today_ordinal()
+    return _dates.day_number(at)
+
+
+def _variant(repeat: int, number: int) -> None:
+    """``day_number(None)`` as written (the cached day read in place) against the
+    variant that calls `today_ordinal`, in this run."""
+    times: dict[str, list[float]] = {"written out": [], "today_ordinal() call": []}
+    for _ in range(repeat):
+        times["written out"].append(_time(lambda: _dates.day_number(None), number))
+        times["today_ordinal() call"].append(_time(lambda: _through_today_ordinal(None), number))
+    for name, t in times.items():
+        print(f"variant: day_number(None), {name:21} {statistics.median(t):8.0f} "
+              f"[{min(t):.0f}-{max(t):.0f}]")
 
 
 if __name__ == "__main__":
