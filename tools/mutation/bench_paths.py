@@ -118,15 +118,31 @@ def _through_today_ordinal(at: kr.DateLike | None) -> int:
 
 
 def _variant(repeat: int, number: int) -> None:
-    """``day_number(None)`` as written (the cached day read in place) against the
-    variant that calls `today_ordinal`, in this run."""
-    times: dict[str, list[float]] = {"written out": [], "today_ordinal() call": []}
+    """Each fast path against the general path it saves, in this run: ``day_number(None)``
+    as written (the cached day read in place) against a call of `today_ordinal`; one
+    record's answer and timeline by their own case against the general helpers."""
+    g = kr.load_sample()
+    one = [next(iter(g.records()))]
+
+    def general_timeline(records: list[kr.Record]) -> object:
+        """`build_timeline` with every case sent to the general path."""
+        spans = [(*_dates.span(r.start, r.end), r) for r in records]
+        return _timeline._cut(spans, [*{(start, end) for start, end, _ in spans}])
+
+    cases: dict[str, Callable[[], object]] = {
+        "day_number(None), written out": lambda: _dates.day_number(None),
+        "day_number(None), today_ordinal() call": lambda: _through_today_ordinal(None),
+        "answer_of(1 record), its own case": lambda: _timeline.answer_of(one),
+        "answer_of(1 record), general path": lambda: _timeline._answer_of_several(one),
+        "build_timeline(1 record), its own case": lambda: _timeline.build_timeline(one),
+        "build_timeline(1 record), general path": lambda: general_timeline(one),
+    }
+    times: dict[str, list[float]] = {name: [] for name in cases}
     for _ in range(repeat):
-        times["written out"].append(_time(lambda: _dates.day_number(None), number))
-        times["today_ordinal() call"].append(_time(lambda: _through_today_ordinal(None), number))
+        for name, call in cases.items():
+            times[name].append(_time(call, number))
     for name, t in times.items():
-        print(f"variant: day_number(None), {name:21} {statistics.median(t):8.0f} "
-              f"[{min(t):.0f}-{max(t):.0f}]")
+        print(f"variant: {name:40} {statistics.median(t):8.0f} [{min(t):.0f}-{max(t):.0f}]")
 
 
 if __name__ == "__main__":
