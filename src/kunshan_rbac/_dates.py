@@ -84,9 +84,15 @@ def parse_date(value: DateLike | None, *, today: datetime.date | None = None) ->
         return value.date()
     if isinstance(value, datetime.date):
         return value
-    if not isinstance(value, str):
-        raise InvalidDateError(value, f"expected a date or a string, not {type(value).__name__}")
-    return _parse_text(value)
+    return _read(value)
+
+
+def _read(value: object) -> datetime.date:
+    """The date of a value that is neither ``None`` nor a ``date``: a string in one of the
+    forms `parse_date` reads."""
+    if isinstance(value, str):
+        return _parse_text(value)
+    raise InvalidDateError(value, f"expected a date or a string, not {type(value).__name__}")
 
 
 @functools.lru_cache(maxsize=4096)
@@ -142,14 +148,13 @@ def day_number(at: DateLike | None) -> int:
         True
     """
     if at is None:
-        # Today's number is read from the clock at most once a day (see `today_ordinal`);
-        # this check keeps the usual call free of a second function call.
+        # `today_ordinal`, written out: a function call less on the commonest call.
         if time.time() < TODAY.until:
             return TODAY.day
-        return today_ordinal()
-    if type(at) is datetime.date:
+        return TODAY.read()
+    if isinstance(at, datetime.date):  # a datetime's day number is its date's
         return at.toordinal()
-    return parse_date(at).toordinal()
+    return _read(at).toordinal()
 
 
 def span(start: datetime.date | None, end: datetime.date | None) -> tuple[int, int]:
@@ -179,18 +184,37 @@ def date_of(number: int) -> datetime.date | None:
 
 
 class _Today:
-    """Today's day number and the ``time.time()`` until which it is today."""
+    """Today's day number and the ``time.time()`` until which it is today.
+
+    Both are read from the clock when the module is loaded, so ``day`` is always a day
+    that has been today (it never runs ahead of the clock).
+    """
 
     __slots__ = ("day", "until")
 
     def __init__(self) -> None:
-        self.day = 0
-        self.until = -1.0
+        self.read()
+
+    def read(self) -> int:
+        """Read today from the clock and keep it until the coming midnight.
+
+        The day is written before the time it is good until, so a reader on another
+        thread that sees the new limit also sees the new day.
+
+        Returns:
+            Today's day number.
+        """
+        today = datetime.date.today()
+        midnight = datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time())
+        day = today.toordinal()
+        self.day = day
+        self.until = midnight.timestamp()
+        return day
 
 
 TODAY = _Today()
-"""Today's day number as `today_ordinal` last read it (``TODAY.day``), good while
-``time.time() < TODAY.until``. Only `today_ordinal` writes it.
+"""Today's day number as the clock was last read (``TODAY.day``), good while
+``time.time() < TODAY.until``. Only `today_ordinal` and `day_number` read the clock again.
 
 This is the first step of `day_number`; a caller whose whole cost is a few hundred
 nanoseconds (`ResponsibilityGraph.owner`) may take that step itself rather than pay for
@@ -203,14 +227,8 @@ def today_ordinal() -> int:
 
     ``date.today()`` asks the operating system for the local time on every call; the
     day changes only at midnight, so the answer is kept until then. Threads may call
-    this together: the day is written before the time it is good until, so a reader that
-    sees the new limit also sees the new day, and a reader that sees an old limit reads
-    the clock itself.
+    this together: a reader that sees an old limit reads the clock itself.
     """
-    now = time.time()
-    if now >= TODAY.until:
-        today = datetime.date.today()
-        midnight = datetime.datetime.combine(today + datetime.timedelta(days=1), datetime.time())
-        TODAY.day = today.toordinal()
-        TODAY.until = midnight.timestamp()
-    return TODAY.day
+    if time.time() < TODAY.until:
+        return TODAY.day
+    return TODAY.read()

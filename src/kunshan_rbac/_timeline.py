@@ -54,22 +54,36 @@ def answer_of(
     active: Sequence[Record],
 ) -> tuple[ListKind | None, str | None, tuple[str, ...], str]:
     """The list, primary, secondary units and problem (if any) of records in force."""
-    if len(active) == 1:
-        only = active[0]
-        if only.role is Role.PRIMARY:
-            return only.list, only.unit, (), ""
+    match active:
+        case [only]:  # the usual case, answered here only
+            if only.role is Role.PRIMARY:
+                return only.list, only.unit, (), ""
+            return only.list, None, (only.unit,), _NO_PRIMARY
+        case _:
+            return _answer_of_several(active)
+
+
+_NO_PRIMARY = "no primary unit"
+"""The problem of records in force that name no primary unit."""
+
+
+def _answer_of_several(
+    active: Sequence[Record],
+) -> tuple[ListKind | None, str | None, tuple[str, ...], str]:
+    """`answer_of` for two or more records."""
     primaries = sorted({r.unit for r in active if r.role is Role.PRIMARY})
     secondaries = tuple(sorted({r.unit for r in active if r.role is Role.SECONDARY}))
     lists = {r.list for r in active}
     if len(lists) > 1:
         names = ", ".join(sorted(k.value for k in lists))
         return None, None, secondaries, f"records on several lists at once ({names})"
-    kind = next(iter(lists))
+    (kind,) = lists
     if not primaries:
-        return kind, None, secondaries, "no primary unit"
+        return kind, None, secondaries, _NO_PRIMARY
     if len(primaries) > 1:
         return kind, None, secondaries, f"{len(primaries)} primary units"
-    return kind, primaries[0], secondaries, ""
+    (primary,) = primaries
+    return kind, primary, secondaries, ""
 
 
 @attrs.frozen
@@ -105,14 +119,21 @@ def build_timeline(records: Sequence[Record]) -> Timeline:
         start, end = span(record.start, record.end)
         if start < end:
             spans.append((start, end, record))
-    if spans and all(start == spans[0][0] and end == spans[0][1] for start, end, _ in spans):
-        # The usual case: every record of the (item, town) holds over the same period.
-        active = [r for _, _, r in spans]
-        kind, primary, secondary, problem = answer_of(active)
-        start, end = spans[0][0], spans[0][1]
-        segment = Segment(start, end, tuple(active), kind, primary, secondary, problem)
-        return Timeline((start,), (segment,))
-    cuts = sorted({point for start, end, _ in spans for point in (start, end)})
+    match [*{(start, end) for start, end, _ in spans}]:
+        case [(start, end)]:
+            # The usual case, answered here only: every record holds over one period.
+            active = tuple([r for _, _, r in spans])
+            kind, primary, secondary, problem = answer_of(active)
+            segment = Segment(start, end, active, kind, primary, secondary, problem)
+            return Timeline((start,), (segment,))
+        case periods:
+            return _cut(spans, periods)
+
+
+def _cut(spans: list[tuple[int, int, Record]], periods: list[tuple[int, int]]) -> Timeline:
+    """`build_timeline` for records in force over no period or over several: the pieces
+    between neighbouring cuts, with neighbours that give the same answer joined."""
+    cuts = sorted({point for period in periods for point in period})
     segments: list[Segment] = []
     for left, right in pairwise(cuts):
         active = [r for start, end, r in spans if start <= left and right <= end]

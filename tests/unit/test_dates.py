@@ -189,6 +189,14 @@ def test_an_impossible_time_is_refused_with_its_reason() -> None:
         kr.parse_date("2025年2月30日")
 
 
+@pytest.mark.parametrize("text", ["2025-07-01T", "2025-07-01T8", "2025-07-01 8"])
+def test_a_cut_off_time_is_refused_with_its_reason(text: str) -> None:
+    """A date followed by the start of a time that breaks off is read as an ISO date
+    with a time, and refused with the reason: the time is too short."""
+    with pytest.raises(kr.InvalidDateError, match="ISO time too short"):
+        kr.parse_date(text)
+
+
 def test_the_last_representable_day_is_before_forever() -> None:
     """FOREVER is the day after date.max: an open-ended validity holds on date.max, and
     the day before FOREVER is date.max itself."""
@@ -219,6 +227,20 @@ def test_at_the_cached_midnight_the_day_is_read_again(monkeypatch: pytest.Monkey
     assert today_ordinal() == datetime.date.today().toordinal()
 
 
+def test_before_the_cached_midnight_the_kept_day_is_the_answer(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """today_ordinal reads the clock at most once a day: until the cached midnight it
+    answers the day it kept, without asking the clock for the date again."""
+    today_ordinal()
+    midnight = _dates.TODAY.until
+    monkeypatch.setattr(_dates.TODAY, "until", midnight)
+    monkeypatch.setattr(_dates.TODAY, "day", 1)  # a day that is not today
+    _the_clock_says(monkeypatch, midnight - 1.0)
+    assert today_ordinal() == 1
+    assert day_number(None) == 1
+
+
 def test_today_is_kept_until_the_next_midnight_and_no_longer() -> None:
     """After reading the clock, the day is good from now until the coming local
     midnight: later than the present moment, at most a day ahead, and on a midnight."""
@@ -232,8 +254,8 @@ def test_today_is_kept_until_the_next_midnight_and_no_longer() -> None:
 
 
 def test_the_first_question_in_a_fresh_process_is_answered() -> None:
-    """The very first owner() of a new interpreter, before anything has read the clock,
-    answers for today: the cached day starts out as a day that is never today."""
+    """The very first owner() of a new interpreter, before any question has read the
+    clock, answers for today: the cached day is filled when the module is loaded."""
     script = (
         "import kunshan_rbac as kr\n"
         "g = kr.ResponsibilityGraph()\n"
