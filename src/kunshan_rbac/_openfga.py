@@ -262,7 +262,7 @@ class OpenFGAExport:
             town_id = ident(town)
             town_head = f',{{"user":"unit:{town_id}","relation":"town","object":"'
             tails = {kind: f"|{town_id}|{value}" for kind, value in kinds}
-            lines = []
+            lines: list[str] = []
             add = lines.append
             for item, kind, holders in duties:
                 found = item_heads.get(item)
