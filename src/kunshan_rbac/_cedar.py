@@ -288,7 +288,11 @@ class CedarExport:
             tails = {kind: f',"town":{ref},"list":"{value}"' for kind, value in kinds}
             lines: list[str] = []
             add = lines.append
+            last: ListKind | None = None
+            mid = tail = ""
             for item, kind, grants in duties:
+                if kind is not last:  # (enums are slow to hash; a town's items come by list)
+                    last, mid, tail = kind, mids[kind], tails[kind]
                 head = heads.get(item)
                 if head is None:
                     head = heads[item] = (
@@ -318,7 +322,7 @@ class CedarExport:
                     held = "".join([f',"p{k}":{{"primary":[{",".join(leads)}],'
                                     f'"secondary":[{",".join(helpers)}]}}'
                                     for k, (leads, helpers) in sorted(slots.items())])
-                add(f'{head[0]}{mids[kind]}{head[1]}{tails[kind]}{held}}},"parents":[]}}')
+                add(f'{head[0]}{mid}{head[1]}{tail}{held}}},"parents":[]}}')
             if lines:
                 if first:
                     lines[0] = lines[0][1:]

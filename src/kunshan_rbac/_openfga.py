@@ -255,8 +255,10 @@ class OpenFGAExport:
         conditions: dict[tuple[Period, ...], str] = {}  # each distinct one written once
         # The text before the duty id of each item's line and each unit's role lines.
         item_heads: dict[str, tuple[str, str]] = {}
-        heads: dict[Role, dict[str, str]] = {role: {} for role in Role}
+        leads: dict[str, str] = {}
+        helpers: dict[str, str] = {}
         kinds = [(kind, VALUES[kind]) for kind in ListKind]
+        primary = Role.PRIMARY
         for town, duties in town_duties(self.graph):
             # A town's lines as one block, each but the very first with its comma.
             town_id = ident(town)
@@ -264,14 +266,17 @@ class OpenFGAExport:
             tails = {kind: f"|{town_id}|{value}" for kind, value in kinds}
             lines: list[str] = []
             add = lines.append
+            last: ListKind | None = None
+            tail = ""
             for item, kind, holders in duties:
+                if kind is not last:  # (enums are slow to hash; a town's items come by list)
+                    last, tail = kind, tails[kind]
                 found = item_heads.get(item)
                 if found is None:
                     item_id = ident(item)
                     found = item_heads[item] = (
                         f',{{"user":"item:{item_id}","relation":"item","object":"duty:{item_id}',
                         f"duty:{item_id}")
-                tail = tails[kind]
                 add(f'{found[0]}{tail}"}}')
                 duty = f'{found[1]}{tail}"'
                 add(f"{town_head}{duty}}}")
@@ -279,10 +284,11 @@ class OpenFGAExport:
                     condition = conditions.get(periods)
                     if condition is None:
                         condition = conditions[periods] = _condition_json(periods, texts)
-                    head = heads[role].get(unit)
+                    known = leads if role is primary else helpers
+                    head = known.get(unit)
                     if head is None:
-                        head = heads[role][unit] = (f',{{"user":"unit:{ident(unit)}",'
-                                                    f'"relation":"{VALUES[role]}","object":"')
+                        head = known[unit] = (f',{{"user":"unit:{ident(unit)}",'
+                                              f'"relation":"{VALUES[role]}","object":"')
                     add(f'{head}{duty},"condition":{condition}}}')
             if lines:
                 if first:

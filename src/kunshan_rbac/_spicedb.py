@@ -143,24 +143,31 @@ class SpiceDBExport:
                 yield line
         ids: dict[str, str] = {}
         stamps: dict[tuple[Period, ...], str] = {}
-        heads: dict[Role, dict[str, str]] = {role: {} for role in Role}
+        leads: dict[str, str] = {}
+        helpers: dict[str, str] = {}
         kinds = [(kind, VALUES[kind]) for kind in ListKind]
+        primary = Role.PRIMARY
         for town, duties in town_duties(self.graph):
             town_id = ids.get(town) or ids.setdefault(town, spicedb_id(town))
             tails = {kind: f"|{town_id}|{value}" for kind, value in kinds}
             town_line = f"#town@unit:{town_id}"
             lines: list[str] = []
             add = lines.append
+            last: ListKind | None = None
+            tail = ""
             for item_code, kind, holders in duties:
+                if kind is not last:  # (enums are slow to hash; a town's items come by list)
+                    last, tail = kind, tails[kind]
                 item_id = ids.get(item_code) or ids.setdefault(item_code, spicedb_id(item_code))
-                resource = f"duty:{item_id}{tails[kind]}"
+                resource = f"duty:{item_id}{tail}"
                 add(f"{resource}#item@item:{item_id}")
                 add(f"{resource}{town_line}")
                 for holder, role, periods in holders:
-                    head = heads[role].get(holder)
+                    known = leads if role is primary else helpers
+                    head = known.get(holder)
                     if head is None:
                         unit_id = ids.get(holder) or ids.setdefault(holder, spicedb_id(holder))
-                        head = heads[role][holder] = f"#{VALUES[role]}@unit:{unit_id}["
+                        head = known[holder] = f"#{VALUES[role]}@unit:{unit_id}["
                     caveat = stamps.get(periods) or _caveat(periods, stamps)
                     add(f"{resource}{head}{caveat}]")
             if lines:
