@@ -11,6 +11,9 @@ from pathlib import Path
 
 __all__ = ["replace_stream", "replace_text"]
 
+_BLOCK = 1 << 20
+"""About how many characters `replace_stream` writes at a time."""
+
 
 def replace_text(path: str | Path, text: str) -> None:
     """Write ``text`` (UTF-8) to ``path`` through a temporary file in the same folder.
@@ -43,12 +46,20 @@ def replace_stream(path: str | Path, lines: Iterable[str]) -> None:
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            # A thousand lines at a time: one write per block rather than two per line
-            # (an export at national scale writes tens of millions of lines).
+            # Up to a thousand lines at a time: one write per block rather than two per
+            # line (an export at national scale writes tens of millions of lines). Fewer
+            # when the lines are long (a writer may give many lines joined as one), so
+            # that a block stays about a mebibyte.
             each = iter(lines)
-            while block := list(itertools.islice(each, 1024)):
+            count = 16
+            while block := list(itertools.islice(each, count)):
                 block.append("")
-                out.write("\n".join(block))
+                text = "\n".join(block)
+                out.write(text)
+                if len(text) < _BLOCK:
+                    count = min(count * 2, 1024)
+                elif len(text) > 2 * _BLOCK:
+                    count = max(count // 2, 1)
         os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(OSError):
