@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import itertools
 import os
 import tempfile
 from collections.abc import Iterable
@@ -46,20 +45,23 @@ def replace_stream(path: str | Path, lines: Iterable[str]) -> None:
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            # Up to a thousand lines at a time: one write per block rather than two per
-            # line (an export at national scale writes tens of millions of lines). Fewer
-            # when the lines are long (a writer may give many lines joined as one), so
-            # that a block stays about a mebibyte.
-            each = iter(lines)
-            count = 16
-            while block := list(itertools.islice(each, count)):
+            # About a mebibyte at a time: one write per block rather than two per line
+            # (an export at national scale writes tens of millions of lines), and no
+            # more than that held, however long the lines (a writer may give many lines
+            # joined as one).
+            block: list[str] = []
+            size = 0
+            for line in lines:
+                block.append(line)
+                size += len(line)
+                if size >= _BLOCK:
+                    block.append("")
+                    out.write("\n".join(block))
+                    block.clear()
+                    size = 0
+            if block:
                 block.append("")
-                text = "\n".join(block)
-                out.write(text)
-                if len(text) < _BLOCK:
-                    count = min(count * 2, 1024)
-                elif len(text) > 2 * _BLOCK:
-                    count = max(count // 2, 1)
+                out.write("\n".join(block))
         os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(OSError):
