@@ -18,14 +18,16 @@ from urllib.parse import quote
 
 import attrs
 
+from ._dates import BEGINNING, span
 from ._errors import ExportError, NotAssignedError, OwnershipConflictError, Problem
 from ._graph import ResponsibilityGraph, store_of
 from ._model import ListKind, Ownership, Record, Role
 from ._store import Slot
-from ._timeline import build_timeline
+from ._timeline import answer_of, build_timeline
 
-__all__ = ["VALUES", "Answer", "Grant", "GrantRow", "OwnedPeriod", "Period", "answers", "duty_id",
-           "encode", "grant_rows", "grants", "keys", "owned_periods", "probe_dates"]
+__all__ = ["VALUES", "Answer", "DutyRow", "Grant", "GrantRow", "Holder", "OwnedPeriod", "Period",
+           "answers", "duty_id", "encode", "grant_rows", "grants", "keys", "owned_periods",
+           "probe_dates", "town_duties"]
 
 Period = tuple[datetime.date | None, datetime.date | None]
 """A half-open validity ``[start, end)``; ``None`` for an open end."""
@@ -227,29 +229,122 @@ def _grants_of(periods: list[OwnedPeriod]) -> Iterator[GrantRow]:
         yield item, town, _KINDS[kind], unit, _ROLES[role], _join(spans)
 
 
+Holder = tuple[str, Role, tuple[Period, ...]]
+"""One unit's role on a duty over its periods, oldest first: unit, role, periods."""
+
+DutyRow = tuple[str, ListKind, Sequence[Holder]]
+"""One duty of a town: the item, the list and its holders, ordered by unit and role."""
+
+
+def town_duties(graph: ResponsibilityGraph) -> Iterator[tuple[str, list[DutyRow]]]:
+    """The grants of every (item, town), one town at a time, grouped by duty.
+
+    The same grants as `grant_rows`, in the same order: towns by code, and in each town
+    its duties (item, list) with their holders. A writer loops over a town's list rather
+    than resuming a generator for each grant, and meets each duty once.
+
+    Raises:
+        ExportError: as `grants`, after the last town.
+    """
+    problems: list[Problem] = []
+    primary, secondary = Role.PRIMARY, Role.SECONDARY
+    for town, slots in sorted(store_of(graph).by_town.items()):
+        found: list[DutyRow] = []
+        add = found.append
+        for item, slot in sorted(slots.items()):
+            records = slot.records
+            first = records[0]
+            start, end = first.start, first.end
+            if start is None or end is None or start < end:
+                count = len(records)
+                if count == 1:
+                    # The usual case: one primary record, one grant (as `_slot_periods`
+                    # and `_grants_of` would give it, without the objects between).
+                    if first.role is primary:
+                        add((item, first.list, ((first.unit, primary, ((start, end),)),)))
+                        continue
+                elif count == 2:
+                    # The next most usual: a primary and a secondary record over the same
+                    # period on the same list (ordered by unit, then role).
+                    second = records[1]
+                    if (second.start == start and second.end == end
+                            and second.list is first.list and second.role is not first.role):
+                        period = ((start, end),)
+                        if first.role is primary:
+                            lead, helper = first.unit, second.unit
+                        else:
+                            lead, helper = second.unit, first.unit
+                        add((item, first.list,
+                             ((lead, primary, period), (helper, secondary, period))
+                             if lead <= helper else
+                             ((helper, secondary, period), (lead, primary, period))))
+                        continue
+            periods = _disjoint_periods(item, town, records)
+            if periods is None:
+                periods = _slot_periods(item, town, slot, problems)
+            if periods:
+                found.extend(_duties_of(periods))
+        yield town, found
+    if problems:
+        raise ExportError(problems)
+
+
+def _disjoint_periods(item: str, town: str, records: Sequence[Record]
+                      ) -> list[OwnedPeriod] | None:
+    """The periods of an (item, town) whose records, grouped by their validity, hold over
+    periods that do not overlap, each group naming one primary on one list (a transfer
+    closes some records and opens others): what `build_timeline` answers, without its
+    segments (neighbouring periods with the same answer are left apart; their grants are
+    joined all the same). ``None`` for any other case, and where no record is in force."""
+    groups: dict[tuple[int, int], list[Record]] = {}
+    for record in records:
+        low, high = span(record.start, record.end)
+        if low < high:
+            group = groups.get((low, high))
+            if group is None:
+                groups[low, high] = [record]
+            else:
+                group.append(record)
+    if not groups:
+        return None
+    order = sorted(groups)
+    previous = BEGINNING
+    found = []
+    for low, high in order:
+        if low < previous:
+            return None  # overlapping periods: cut them as `build_timeline` does
+        previous = high
+        group = groups[low, high]
+        kind, unit, helpers, problem = answer_of(group)
+        if unit is None or kind is None or problem:
+            return None
+        found.append(OwnedPeriod(item, town, kind, group[0].start, group[0].end, unit, helpers))
+    return found
+
+
+def _duties_of(periods: list[OwnedPeriod]) -> list[DutyRow]:
+    """The duties of one (item, town), from its periods, as `town_duties` gives them."""
+    found: list[DutyRow] = []
+    holders: list[Holder] = []
+    last: ListKind | None = None
+    for item, _, kind, unit, role, spans in _grants_of(periods):
+        if kind is not last:
+            last, holders = kind, []
+            found.append((item, kind, holders))
+        holders.append((unit, role, spans))
+    return found
+
+
 def grant_rows(graph: ResponsibilityGraph) -> Iterator[GrantRow]:
     """`grants` as plain tuples (item, town, list, unit, role, periods), for the writers.
 
     Raises:
         ExportError: as `grants`.
     """
-    problems: list[Problem] = []
-    primary = Role.PRIMARY
-    for town, slots in sorted(store_of(graph).by_town.items()):
-        for item, slot in sorted(slots.items()):
-            if slot.entry is None and len(slot.records) == 1:
-                # The usual case: one primary record, one grant (as `_slot_periods` and
-                # `_grants_of` would give it, without the objects between).
-                first = slot.records[0]
-                start, end = first.start, first.end
-                if first.role is primary and (start is None or end is None or start < end):
-                    yield item, town, first.list, first.unit, primary, ((start, end),)
-                    continue
-            periods = _slot_periods(item, town, slot, problems)
-            if periods:
-                yield from _grants_of(periods)
-    if problems:
-        raise ExportError(problems)
+    for town, duties in town_duties(graph):
+        for item, kind, holders in duties:
+            for unit, role, periods in holders:
+                yield item, town, kind, unit, role, periods
 
 
 def grants(graph: ResponsibilityGraph) -> Iterator[Grant]:

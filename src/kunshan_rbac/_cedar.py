@@ -24,7 +24,7 @@ from typing import Any
 
 import attrs
 
-from ._authz import VALUES, GrantRow, Period, answers, duty_id, encode, grant_rows, probe_dates
+from ._authz import VALUES, DutyRow, Period, answers, duty_id, encode, probe_dates, town_duties
 from ._errors import ExportError, Problem
 from ._graph import ResponsibilityGraph
 from ._model import ListKind, Role
@@ -48,46 +48,33 @@ Holders = dict[int, dict[str, list[str]]]
 """A duty's holders: by period number, the units of each role."""
 
 
-def _duties(rows: Iterable[GrantRow], index: dict[Period, int]
+def _duties(towns: Iterable[tuple[str, list[DutyRow]]], index: dict[Period, int]
             ) -> Iterator[tuple[str, tuple[str, str, str], Holders]]:
-    """Each duty with its (item, town, list) and its holders, one duty at a time (the
-    grants of a duty come one after another), periods numbered by ``index``; a period
-    not in it is added with the next number, so ``index`` ends holding every period in
-    the order first met."""
+    """Each duty with its (item, town, list) and its holders, periods numbered by
+    ``index``; a period not in it is added with the next number, so ``index`` ends
+    holding every period in the order first met."""
     ids: dict[str, str] = {}  # each code's encoded id, made once
-    last: tuple[str, str, ListKind] | None = None
-    last_item = last_town = ""
-    holders: Holders = {}
-    primary = Role.PRIMARY
-    for item, town, kind, unit, role, spans in rows:
-        if last is None or item != last_item or town != last_town or kind is not last[2]:
-            if last is not None:
-                yield _duty(last, ids), (last_item, last_town, VALUES[last[2]]), holders
-            last, holders = (item, town, kind), {}
-            last_item, last_town = item, town
-        held = "primary" if role is primary else "secondary"
-        for period in spans:
-            k = index.get(period)
-            if k is None:
-                k = index[period] = len(index)
-            slot = holders.get(k)
-            if slot is None:
-                slot = holders[k] = {"primary": [], "secondary": []}
-            slot[held].append(unit)
-    if last is not None:
-        yield _duty(last, ids), (last[0], last[1], VALUES[last[2]]), holders
-
-
-def _duty(key: tuple[str, str, ListKind], ids: dict[str, str]) -> str:
-    """`duty_id` of ``key``, with each code's id made once in ``ids``."""
-    item, town, kind = key
-    item_id = ids.get(item)
-    if item_id is None:
-        item_id = ids[item] = encode(item)
-    town_id = ids.get(town)
-    if town_id is None:
-        town_id = ids[town] = encode(town)
-    return f"{item_id}|{town_id}|{VALUES[kind]}"
+    for town, duties in towns:
+        town_id = ids.get(town)
+        if town_id is None:
+            town_id = ids[town] = encode(town)
+        for item, kind, grants in duties:
+            item_id = ids.get(item)
+            if item_id is None:
+                item_id = ids[item] = encode(item)
+            holders: Holders = {}
+            for unit, role, spans in grants:
+                held = "primary" if role is Role.PRIMARY else "secondary"
+                for period in spans:
+                    k = index.get(period)
+                    if k is None:
+                        k = index[period] = len(index)
+                    slot = holders.get(k)
+                    if slot is None:
+                        slot = holders[k] = {"primary": [], "secondary": []}
+                    slot[held].append(unit)
+            value = VALUES[kind]
+            yield f"{item_id}|{town_id}|{value}", (item, town, value), holders
 
 
 def _catalogue(graph: ResponsibilityGraph) -> Iterator[dict[str, Any]]:
@@ -143,7 +130,7 @@ class CedarExport:
             return self._given_periods
         if not self._known:
             index: dict[Period, int] = {}
-            for _ in _duties(grant_rows(self.graph), index):
+            for _ in _duties(town_duties(self.graph), index):
                 pass
             self._known.append(tuple(index))
         return self._known[0]
@@ -253,7 +240,7 @@ class CedarExport:
             given: Iterable[tuple[str, tuple[str, str, str], Holders]] = (
                 (duty, key, self.holders[duty]) for duty, key in self.duties.items())
         else:
-            given = _duties(grant_rows(self.graph), index)
+            given = _duties(town_duties(self.graph), index)
         for duty, (item_code, town, kind), holders in given:
             attributes: dict[str, Any] = {"item": {"__entity": _uid("Item", item_code)},
                                           "town": {"__entity": _uid("Unit", town)},
@@ -267,7 +254,8 @@ class CedarExport:
 
     def _entity_lines(self) -> Iterator[str]:
         """`entities` as the lines of ``entities.json``, the duties written out as text
-        (the same JSON as ``json.dumps`` gives, without building the dicts)."""
+        (the same JSON as ``json.dumps`` gives, without building the dicts), a town's
+        duties joined into one block."""
         if self.holders is not None:
             yield from _array(self.entities())
             return
@@ -277,35 +265,69 @@ class CedarExport:
             text = json.dumps(entity, ensure_ascii=False, separators=(",", ":"))
             yield text if first else "," + text
             first = False
-        quoted: dict[str, str] = {}
+        refs: dict[str, str] = {}  # each unit's reference, made once
 
         def unit_ref(code: str) -> str:
-            found = quoted.get(code)
+            found = refs.get(code)
             if found is None:
-                found = quoted[code] = (f'{{"__entity":{{"type":"{NAMESPACE}::Unit","id":'
-                                        f'{json.dumps(code, ensure_ascii=False)}}}}}')
+                found = refs[code] = (f'{{"__entity":{{"type":"{NAMESPACE}::Unit","id":'
+                                      f'{json.dumps(code, ensure_ascii=False)}}}}}')
             return found
 
         index = self._index()
-        items: dict[str, str] = {}
-        for duty, (item_code, town, kind), holders in _duties(grant_rows(self.graph), index):
-            item_id = items.get(item_code)
-            if item_id is None:
-                item_id = items[item_code] = json.dumps(item_code, ensure_ascii=False)
-            if len(holders) == 1:  # the usual case: holders in one period
-                [(k, slot)] = holders.items()
-                held = (f',"p{k}":{{"primary":[{",".join(map(unit_ref, slot["primary"]))}],'
-                        f'"secondary":[{",".join(map(unit_ref, slot["secondary"]))}]}}')
-            else:
-                held = "".join([
-                    f',"p{k}":{{"primary":[{",".join(map(unit_ref, slot["primary"]))}],'
-                    f'"secondary":[{",".join(map(unit_ref, slot["secondary"]))}]}}'
-                    for k, slot in sorted(holders.items())])
-            text = (f'{{"uid":{{"type":"{NAMESPACE}::Duty","id":"{duty}"}},"attrs":{{'
-                    f'"item":{{"__entity":{{"type":"{NAMESPACE}::Item","id":{item_id}}}}},'
-                    f'"town":{unit_ref(town)},"list":"{kind}"{held}}},"parents":[]}}')
-            yield text if first else "," + text
-            first = False
+        # The text of each duty line before and after its town: its uid's head, the
+        # item reference (each made once per item).
+        heads: dict[str, tuple[str, str]] = {}
+        kinds = [(kind, VALUES[kind]) for kind in ListKind]
+        primary = Role.PRIMARY
+        for town, duties in town_duties(self.graph):
+            # A town's lines as one block, each but the very first with its comma.
+            town_id = encode(town)
+            ref = unit_ref(town)
+            mids = {kind: f"|{town_id}|{value}" for kind, value in kinds}
+            tails = {kind: f',"town":{ref},"list":"{value}"' for kind, value in kinds}
+            lines: list[str] = []
+            add = lines.append
+            last: ListKind | None = None
+            mid = tail = ""
+            for item, kind, grants in duties:
+                if kind is not last:  # (enums are slow to hash; a town's items come by list)
+                    last, mid, tail = kind, mids[kind], tails[kind]
+                head = heads.get(item)
+                if head is None:
+                    head = heads[item] = (
+                        f',{{"uid":{{"type":"{NAMESPACE}::Duty","id":"{encode(item)}',
+                        f'"}},"attrs":{{"item":{{"__entity":{{"type":"{NAMESPACE}::Item",'
+                        f'"id":{json.dumps(item, ensure_ascii=False)}}}}}')
+                if len(grants) == 1 and len(grants[0][2]) == 1:
+                    # The usual case: one unit over one period.
+                    unit, role, (period,) = grants[0]
+                    k = index.get(period)
+                    if k is None:
+                        k = index[period] = len(index)
+                    held = (f',"p{k}":{{"primary":[{unit_ref(unit)}],"secondary":[]}}'
+                            if role is primary else
+                            f',"p{k}":{{"primary":[],"secondary":[{unit_ref(unit)}]}}')
+                else:
+                    slots: dict[int, tuple[list[str], list[str]]] = {}
+                    for unit, role, spans in grants:
+                        for period in spans:
+                            k = index.get(period)
+                            if k is None:
+                                k = index[period] = len(index)
+                            slot = slots.get(k)
+                            if slot is None:
+                                slot = slots[k] = ([], [])
+                            slot[0 if role is primary else 1].append(unit_ref(unit))
+                    held = "".join([f',"p{k}":{{"primary":[{",".join(leads)}],'
+                                    f'"secondary":[{",".join(helpers)}]}}'
+                                    for k, (leads, helpers) in sorted(slots.items())])
+                add(f'{head[0]}{mid}{head[1]}{tail}{held}}},"parents":[]}}')
+            if lines:
+                if first:
+                    lines[0] = lines[0][1:]
+                    first = False
+                yield "\n".join(lines)
         self._read(index)
         yield "]"
 

@@ -20,7 +20,17 @@ from typing import Any
 
 import attrs
 
-from ._authz import VALUES, GrantRow, Period, answers, duty_id, encode, grant_rows, probe_dates
+from ._authz import (
+    VALUES,
+    GrantRow,
+    Period,
+    answers,
+    duty_id,
+    encode,
+    grant_rows,
+    probe_dates,
+    town_duties,
+)
 from ._graph import ResponsibilityGraph
 from ._model import Item, ListKind, Role, Unit
 from ._outfile import replace_stream, replace_text
@@ -225,6 +235,15 @@ class OpenFGAExport:
         Raises:
             ExportError: as `tuples`.
         """
+        for block in self._tuple_blocks():
+            yield from block.split("\n")
+
+    def _tuple_blocks(self) -> Iterator[str]:
+        """`tuple_lines` joined into blocks (a town's lines in one), as `write` writes them.
+
+        Raises:
+            ExportError: as `tuples`.
+        """
         yield "["
         first = True
         for value in self._parent_tuples():
@@ -232,24 +251,50 @@ class OpenFGAExport:
             yield text if first else "," + text
             first = False
         texts = _Texts()
-        ids = texts.ids  # filled by `_duties` for items and towns
+        ident = texts.id
         conditions: dict[tuple[Period, ...], str] = {}  # each distinct one written once
+        # The text before the duty id of each item's line and each unit's role lines.
+        item_heads: dict[str, tuple[str, str]] = {}
+        leads: dict[str, str] = {}
+        helpers: dict[str, str] = {}
+        kinds = [(kind, VALUES[kind]) for kind in ListKind]
         primary = Role.PRIMARY
-        for row, duty, new in _duties(grant_rows(self.graph), texts):
-            item, town, _, unit, role, periods = row
-            if new:
-                text = f'{{"user":"item:{ids[item]}","relation":"item","object":"{duty}"}}'
-                yield text if first else "," + text
-                first = False
-                yield f',{{"user":"unit:{ids[town]}","relation":"town","object":"{duty}"}}'
-            condition = conditions.get(periods)
-            if condition is None:
-                condition = conditions[periods] = _condition_json(periods, texts)
-            text = (f'{{"user":"unit:{ids.get(unit) or texts.id(unit)}","relation":"'
-                    f'{"primary" if role is primary else "secondary"}",'
-                    f'"object":"{duty}","condition":{condition}}}')
-            yield text if first else "," + text
-            first = False
+        for town, duties in town_duties(self.graph):
+            # A town's lines as one block, each but the very first with its comma.
+            town_id = ident(town)
+            town_head = f',{{"user":"unit:{town_id}","relation":"town","object":"'
+            tails = {kind: f"|{town_id}|{value}" for kind, value in kinds}
+            lines: list[str] = []
+            add = lines.append
+            last: ListKind | None = None
+            tail = ""
+            for item, kind, holders in duties:
+                if kind is not last:  # (enums are slow to hash; a town's items come by list)
+                    last, tail = kind, tails[kind]
+                found = item_heads.get(item)
+                if found is None:
+                    item_id = ident(item)
+                    found = item_heads[item] = (
+                        f',{{"user":"item:{item_id}","relation":"item","object":"duty:{item_id}',
+                        f"duty:{item_id}")
+                add(f'{found[0]}{tail}"}}')
+                duty = f'{found[1]}{tail}"'
+                add(f"{town_head}{duty}}}")
+                for unit, role, periods in holders:
+                    condition = conditions.get(periods)
+                    if condition is None:
+                        condition = conditions[periods] = _condition_json(periods, texts)
+                    known = leads if role is primary else helpers
+                    head = known.get(unit)
+                    if head is None:
+                        head = known[unit] = (f',{{"user":"unit:{ident(unit)}",'
+                                              f'"relation":"{VALUES[role]}","object":"')
+                    add(f'{head}{duty},"condition":{condition}}}')
+            if lines:
+                if first:
+                    lines[0] = lines[0][1:]
+                    first = False
+                yield "\n".join(lines)
         yield "]"
 
     def _parent_tuples(self) -> Iterator[dict[str, Any]]:
@@ -321,7 +366,7 @@ class OpenFGAExport:
         written = [out / "model.fga", out / "model.json", out / "tuples.json"]
         replace_text(written[0], self.model_dsl)
         replace_text(written[1], json.dumps(self.model, indent=2) + "\n")
-        replace_stream(written[2], self.tuple_lines())
+        replace_stream(written[2], self._tuple_blocks())
         if tests:
             chosen = probe_dates(self.graph) if dates is None else tuple(dates)
             written.append(out / "store.fga.yaml")

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import contextlib
-import itertools
 import os
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
 __all__ = ["replace_stream", "replace_text"]
+
+_BLOCK = 1 << 20
+"""About how many characters `replace_stream` writes at a time."""
 
 
 def replace_text(path: str | Path, text: str) -> None:
@@ -43,10 +45,21 @@ def replace_stream(path: str | Path, lines: Iterable[str]) -> None:
     handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent or ".")
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            # A thousand lines at a time: one write per block rather than two per line
-            # (an export at national scale writes tens of millions of lines).
-            each = iter(lines)
-            while block := list(itertools.islice(each, 1024)):
+            # About a mebibyte at a time: one write per block rather than two per line
+            # (an export at national scale writes tens of millions of lines), and no
+            # more than that held, however long the lines (a writer may give many lines
+            # joined as one).
+            block: list[str] = []
+            size = 0
+            for line in lines:
+                block.append(line)
+                size += len(line)
+                if size >= _BLOCK:
+                    block.append("")
+                    out.write("\n".join(block))
+                    block.clear()
+                    size = 0
+            if block:
                 block.append("")
                 out.write("\n".join(block))
         os.replace(temporary, target)

@@ -23,7 +23,7 @@ from typing import Any
 
 import attrs
 
-from ._authz import VALUES, Period, answers, grant_rows, probe_dates
+from ._authz import VALUES, Period, answers, probe_dates, town_duties
 from ._graph import ResponsibilityGraph
 from ._model import Item, ListKind, Role, Unit
 from ._openfga import timestamp
@@ -123,6 +123,16 @@ class SpiceDBExport:
         Raises:
             ExportError: after the last one, when some (item, town) has no single primary.
         """
+        for block in self._blocks():
+            yield from block.split("\n")
+
+    def _blocks(self) -> Iterator[str]:
+        """`relationships`, each town's lines joined into one block (as `write` writes
+        them).
+
+        Raises:
+            ExportError: as `relationships`.
+        """
         for unit in self.graph.units():
             line = _parent("unit", unit)
             if line is not None:
@@ -133,23 +143,35 @@ class SpiceDBExport:
                 yield line
         ids: dict[str, str] = {}
         stamps: dict[tuple[Period, ...], str] = {}
-        resource = last_item = last_town = ""
-        last_kind: ListKind | None = None
+        leads: dict[str, str] = {}
+        helpers: dict[str, str] = {}
+        kinds = [(kind, VALUES[kind]) for kind in ListKind]
         primary = Role.PRIMARY
-        for item_code, town, kind, holder, role, periods in grant_rows(self.graph):
-            if item_code != last_item or town != last_town or kind is not last_kind:
-                # a duty's grants come one after another
-                last_item, last_town, last_kind = item_code, town, kind
-                item_id = ids.get(item_code) or ids.setdefault(item_code,
-                                                               spicedb_id(item_code))
-                town_id = ids.get(town) or ids.setdefault(town, spicedb_id(town))
-                resource = f"duty:{item_id}|{town_id}|{VALUES[kind]}"
-                yield f"{resource}#item@item:{item_id}"
-                yield f"{resource}#town@unit:{town_id}"
-            unit_id = ids.get(holder) or ids.setdefault(holder, spicedb_id(holder))
-            caveat = stamps.get(periods) or _caveat(periods, stamps)
-            yield (f"{resource}#{'primary' if role is primary else 'secondary'}"
-                   f"@unit:{unit_id}[{caveat}]")
+        for town, duties in town_duties(self.graph):
+            town_id = ids.get(town) or ids.setdefault(town, spicedb_id(town))
+            tails = {kind: f"|{town_id}|{value}" for kind, value in kinds}
+            town_line = f"#town@unit:{town_id}"
+            lines: list[str] = []
+            add = lines.append
+            last: ListKind | None = None
+            tail = ""
+            for item_code, kind, holders in duties:
+                if kind is not last:  # (enums are slow to hash; a town's items come by list)
+                    last, tail = kind, tails[kind]
+                item_id = ids.get(item_code) or ids.setdefault(item_code, spicedb_id(item_code))
+                resource = f"duty:{item_id}{tail}"
+                add(f"{resource}#item@item:{item_id}")
+                add(f"{resource}{town_line}")
+                for holder, role, periods in holders:
+                    known = leads if role is primary else helpers
+                    head = known.get(holder)
+                    if head is None:
+                        unit_id = ids.get(holder) or ids.setdefault(holder, spicedb_id(holder))
+                        head = known[holder] = f"#{VALUES[role]}@unit:{unit_id}["
+                    caveat = stamps.get(periods) or _caveat(periods, stamps)
+                    add(f"{resource}{head}{caveat}]")
+            if lines:
+                yield "\n".join(lines)
 
     def assertions(self, dates: Iterable[datetime.date]) -> tuple[list[str], list[str]]:
         """The library's answers as ``assertTrue`` and ``assertFalse`` lines."""
@@ -189,7 +211,7 @@ class SpiceDBExport:
         out.mkdir(parents=True, exist_ok=True)
         written = [out / "schema.zed", out / "relationships.txt"]
         replace_text(written[0], self.schema)
-        replace_stream(written[1], self.relationships())
+        replace_stream(written[1], self._blocks())
         if tests:
             chosen = probe_dates(self.graph) if dates is None else tuple(dates)
             written.append(out / "validation.yaml")

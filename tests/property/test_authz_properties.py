@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import json
+import tempfile
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import kunshan_rbac as kr
@@ -127,6 +130,27 @@ def test_walk_without_problems_raises_what_history_raises(graph: kr.Responsibili
 def test_grants_are_those_of_history(graph: kr.ResponsibilityGraph) -> None:
     """The grants built from the walk are those built from ``history()``."""
     assert list(grants(graph)) == reference_grants(graph)
+
+
+FEWER = settings(max_examples=max(10, settings.default.max_examples // 10))
+"""Each example writes two exports: a tenth of the profile's examples."""
+
+
+@FEWER
+@given(graphs())
+def test_written_text_is_the_json_of_the_values(graph: kr.ResponsibilityGraph) -> None:
+    """The OpenFGA tuples and Cedar entities written as text, a town at a time, are
+    the JSON of the tuples and entities as dicts, line for line. (The grants that both
+    read are those of ``history()``: `test_grants_are_those_of_history`.)"""
+    export = kr.to_openfga(graph)
+    dumped = [json.dumps(t, ensure_ascii=True, separators=(",", ":")) for t in export.tuples()]
+    assert list(export.tuple_lines()) == ["[", *dumped[:1], *("," + d for d in dumped[1:]), "]"]
+    cedar = kr.to_cedar(graph)
+    with tempfile.TemporaryDirectory() as folder:
+        cedar.write(folder, requests=False)
+        lines = (Path(folder) / "entities.json").read_text(encoding="utf-8").splitlines()
+    dumped = [json.dumps(e, ensure_ascii=False, separators=(",", ":")) for e in cedar.entities()]
+    assert lines == ["[", *dumped[:1], *("," + d for d in dumped[1:]), "]"]
 
 
 def test_a_wrong_walk_is_caught() -> None:

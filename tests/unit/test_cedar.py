@@ -100,13 +100,13 @@ def test_write_reads_the_graph_once(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     import kunshan_rbac._cedar as cedar_module
 
     passes = []
-    real = cedar_module.grant_rows
+    real = cedar_module.town_duties
 
     def counted(graph: kr.ResponsibilityGraph) -> object:
         passes.append(graph)
         return real(graph)
 
-    monkeypatch.setattr(cedar_module, "grant_rows", counted)
+    monkeypatch.setattr(cedar_module, "town_duties", counted)
     kr.to_cedar(tricky()).write(tmp_path, requests=False)
     assert len(passes) == 1
 

@@ -48,3 +48,14 @@ def test_a_failing_generator_leaves_the_old_file(tmp_path: Path) -> None:
         replace_stream(path, lines())
     assert path.read_text(encoding="utf-8") == "old\n"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.txt"]
+
+
+def test_long_and_short_lines_mixed(tmp_path: Path) -> None:
+    """Lines of a few bytes and of megabytes (blocks of many lines joined), in any mix,
+    are written whole and in order while the number written at a time adapts."""
+    lines = [f"line {n}" for n in range(3000)]
+    lines[100] = lines[2500] = "x" * (5 << 20)
+    lines[2000:2010] = ["é" * 300_000] * 10
+    target = tmp_path / "out.txt"
+    replace_stream(target, iter(lines))
+    assert target.read_text(encoding="utf-8") == "".join(line + "\n" for line in lines)
