@@ -29,7 +29,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import attrs
 
@@ -415,35 +415,35 @@ class RecordStore:
         count = 0
         top = self._next_id - 1
         with self.batch():
-            pending = self._pending  # None only if a caller's batch publishes at once
+            # Set by the batch just entered (or by a caller's, which this one joins).
+            pending = cast("dict[Key, Slot]", self._pending)
             by_town = self._by_town
-            publish = self._publish
             for item, town, changed, added in rows:
                 key = (item, town)
-                old = pending.get(key) if pending is not None else None
+                old = pending.get(key)
                 if old is None:
                     slots = by_town.get(town)
                     old = slots.get(item) if slots is not None else None
                 records = old.records if old is not None else ()
-                if changed:
-                    if len(changed) == 1 == len(records) and changed[0].id == records[0].id:
-                        records = (changed[0],)  # the usual case: one record, ended
-                    else:
-                        swap = {r.id: r for r in changed}
-                        records = tuple([swap.pop(r.id, r) for r in records])
-                        if swap:
-                            raise KeyError(next(iter(swap)))
+                if len(changed) == 1 == len(records):
+                    # The usual case: the one stored record, ended.
+                    (new,) = changed
+                    (stored,) = records
+                    if new.id != stored.id:
+                        raise KeyError(new.id)
+                    records = (new,)
+                elif changed:
+                    swap = {r.id: r for r in changed}
+                    records = tuple([swap.pop(r.id, r) for r in records])
+                    if swap:
+                        raise KeyError(next(iter(swap)))
                 for record in added:
                     keys.append(key)
                     added_units.append(record.unit)
                     if record.id > top:
                         top = record.id
                 count += len(added)
-                slot = Slot(item, town, (*records, *added))
-                if pending is not None:
-                    pending[key] = slot
-                else:
-                    publish(slot)
+                pending[key] = Slot(item, town, (*records, *added))
             # Before the batch publishes: the index may name a key a moment early
             # (readers skip it), never late.
             by_unit = self._by_unit
