@@ -23,7 +23,6 @@ import datetime
 import statistics
 import time
 from collections.abc import Iterable, Sequence
-from typing import cast
 
 import kunshan_rbac as kr
 from kunshan_rbac._catalogue import Catalogue
@@ -43,11 +42,12 @@ class WithoutShortcut(RecordStore):
         count = 0
         top = self._next_id - 1
         with self.batch():
-            pending = cast("dict[Key, Slot]", self._pending)
+            pending = self._pending
             by_town = self._by_town
+            publish = self._publish
             for item, town, changed, added in rows:
                 key = (item, town)
-                old = pending.get(key)
+                old = pending.get(key) if pending is not None else None
                 if old is None:
                     slots = by_town.get(town)
                     old = slots.get(item) if slots is not None else None
@@ -63,7 +63,11 @@ class WithoutShortcut(RecordStore):
                     if record.id > top:
                         top = record.id
                 count += len(added)
-                pending[key] = Slot(item, town, (*records, *added))
+                slot = Slot(item, town, (*records, *added))
+                if pending is not None:
+                    pending[key] = slot
+                else:
+                    publish(slot)
             by_unit = self._by_unit
             for unit, key in zip(added_units, keys, strict=True):
                 by_unit[unit].add(key)

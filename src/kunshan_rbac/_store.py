@@ -29,7 +29,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, Final, cast
+from typing import Any, Final
 
 import attrs
 
@@ -415,12 +415,12 @@ class RecordStore:
         count = 0
         top = self._next_id - 1
         with self.batch():
-            # Set by the batch just entered (or by a caller's, which this one joins).
-            pending = cast("dict[Key, Slot]", self._pending)
+            pending = self._pending  # None only if a caller's batch publishes at once
             by_town = self._by_town
+            publish = self._publish
             for item, town, changed, added in rows:
                 key = (item, town)
-                old = pending.get(key)
+                old = pending.get(key) if pending is not None else None
                 if old is None:
                     slots = by_town.get(town)
                     old = slots.get(item) if slots is not None else None
@@ -443,7 +443,11 @@ class RecordStore:
                     if record.id > top:
                         top = record.id
                 count += len(added)
-                pending[key] = Slot(item, town, (*records, *added))
+                slot = Slot(item, town, (*records, *added))
+                if pending is not None:
+                    pending[key] = slot
+                else:
+                    publish(slot)
             # Before the batch publishes: the index may name a key a moment early
             # (readers skip it), never late.
             by_unit = self._by_unit
