@@ -425,14 +425,18 @@ class RecordStore:
                     slots = by_town.get(town)
                     old = slots.get(item) if slots is not None else None
                 records = old.records if old is not None else ()
-                if changed:
-                    if len(changed) == 1 == len(records) and changed[0].id == records[0].id:
-                        records = (changed[0],)  # the usual case: one record, ended
-                    else:
-                        swap = {r.id: r for r in changed}
-                        records = tuple([swap.pop(r.id, r) for r in records])
-                        if swap:
-                            raise KeyError(next(iter(swap)))
+                if len(changed) == 1 == len(records):
+                    # The usual case: the one stored record, ended.
+                    (new,) = changed
+                    (stored,) = records
+                    if new.id != stored.id:
+                        raise KeyError(new.id)
+                    records = (new,)
+                elif changed:
+                    swap = {r.id: r for r in changed}
+                    records = tuple([swap.pop(r.id, r) for r in records])
+                    if swap:
+                        raise KeyError(next(iter(swap)))
                 for record in added:
                     keys.append(key)
                     added_units.append(record.unit)

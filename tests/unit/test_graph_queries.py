@@ -1,9 +1,10 @@
 """Tests of the graph's questions at their edges: today's answer, the order and the
-filters of `records`."""
+filters of `records`, the table of ownerships."""
 
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import pytest
 
@@ -164,3 +165,28 @@ def test_the_day_todays_period_ends_is_answered_for_that_day(
         else:
             assert ("bacheng", "A-003") not in duties
             assert ("A-003" in coop, "A-003" in basic) == (False, True)
+
+
+def test_the_ownerships_table_is_owner_on_a_day_and_every_period_without_one(
+    g: kr.ResponsibilityGraph,
+) -> None:
+    """`to_arrow("ownerships", at=day)` has one row per (item, town) with a record in
+    force that day, holding `owner`'s answer on that day; without `at` it has every
+    period of `history` of every (item, town). Rows are ordered by town, then item."""
+    pytest.importorskip("pyarrow")
+
+    def rows(table: Any) -> list[tuple[Any, ...]]:
+        return [(r["town"], r["item"], r["list"], r["primary"], r["start"], r["end"])
+                for r in table.to_pylist()]
+
+    def said(town: str, item: str, o: kr.Ownership) -> tuple[Any, ...]:
+        return (town, item, o.list.value, o.primary.code, o.start, o.end)
+
+    pairs = [("bacheng", "A-001"), ("yushan", "A-001"), ("yushan", "A-002")]
+    assert rows(g.to_arrow("ownerships", at="2019-12-31")) == []
+    for day in (datetime.date(2022, 12, 31), datetime.date(2023, 1, 1)):
+        assert rows(g.to_arrow("ownerships", at=day)) == [
+            said(t, i, g.owner(i, town=t, at=day)) for t, i in pairs]
+    every = [said(t, i, o) for t, i in pairs for o in g.history(i, town=t)]
+    assert len(every) == 4  # A-002 in yushan changed lists on 2023-01-01
+    assert rows(g.to_arrow("ownerships")) == every

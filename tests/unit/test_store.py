@@ -326,3 +326,19 @@ def test_on_the_day_a_period_ends_the_latest_period_is_at_hand(
     assert slot.only is not None
     assert slot.only.primary.code == "d"
     assert store.lookup("I", "t1", D(2025, 6, 1).toordinal()) is None
+
+
+def test_a_store_copied_during_a_batch_is_in_no_batch(store: RecordStore) -> None:
+    """A copy taken while a writer's batch is open (a reader pickling or deep-copying
+    the graph meanwhile) holds what was published, not the batch's unpublished writes,
+    and its own writes are published at once; the batch still publishes in the
+    original."""
+    new(store, "t1", "I", "t1")
+    with store.writing(), store.batch():
+        store.insert(store.new_record("d", "J", "t1", PRIMARY, RECLAIMED, JAN25, None))
+        for copied in (pickle.loads(pickle.dumps(store)), copy.deepcopy(store)):
+            assert copied.slot("J", "t1") is None
+            copied.insert(copied.new_record("d", "I", "t2", PRIMARY, RECLAIMED, JAN25, None))
+            assert [r.unit for r in copied.records_of("I", "t2")] == ["d"]
+    assert [r.unit for r in store.records_of("J", "t1")] == ["d"]
+    assert store.slot("I", "t2") is None
