@@ -398,3 +398,142 @@ def test_a_rule_reports_only_the_item_and_town_it_concerns(at: str | None) -> No
               rec(4, "C-001", "yushan", "secondary", start="2024-01-01"))
     (v,) = found(g, "one-primary", at=at)
     assert (v.item, v.town, v.records) == ("C-001", "yushan", (2, 3, 4))
+
+
+# ---------------------------------------------------------------- the hierarchy
+
+
+def units_with(*extra: tuple[str, str | None]) -> list[dict[str, Any]]:
+    """The usual units plus departments ``(code, parent)``."""
+    return UNITS + [{"code": code, "kind": "department", "name": f"{code}局", "parent": parent}
+                    for code, parent in extra]
+
+
+def test_a_unit_cycle_reached_through_a_chain_is_named_from_its_smallest_code() -> None:
+    """A cycle entered from a unit outside it is reported once, on its smallest code,
+    listing only the units in the cycle, from that code round to it again."""
+    g = graph(rec(1, "B-001", "yushan"),
+              units=units_with(("a", "x"), ("x", "w"), ("w", "x"), ("y", "a")))
+    (v,) = found(g, "acyclic-hierarchy")
+    assert (v.unit, v.item, v.town, v.record) == ("w", None, None, None)
+    assert v.message == (
+        "parent links among units form a cycle: w → x → w; remove or correct one of these "
+        "parent links")
+
+
+def test_two_cycles_and_an_unknown_parent() -> None:
+    """Each cycle is reported once, in code order; a parent code that names no unit
+    ends a chain without a cycle."""
+    g = graph(rec(1, "B-001", "yushan"),
+              units=units_with(("b", "c"), ("c", "b"), ("d", "nowhere"), ("e", "d"),
+                               ("f", "g"), ("g", "h"), ("h", "f")))
+    assert [v.message.split("; ")[0] for v in found(g, "acyclic-hierarchy")] == [
+        "parent links among units form a cycle: b → c → b",
+        "parent links among units form a cycle: f → g → h → f",
+    ]
+
+
+def item(code: str, parent: str | None = None, basis: tuple[str, ...] = (), name: str = "",
+         power_type: str | None = None) -> dict[str, Any]:
+    return {"code": code, "name": name or f"事项{code}", "parent": parent,
+            "basis": list(basis), "power_type": power_type}
+
+
+def listed(id: int, code: str, *, unit: str = "yushan", start: str | None = None,
+           end: str | None = None, grant: str = "") -> dict[str, Any]:
+    """A basic-list primary record of ``code`` in yushan."""
+    return {"id": id, "item": code, "town": "yushan", "list": "basic", "unit": unit,
+            "role": "primary", "start": start, "end": end, "duty": "", "source": "",
+            "grant": grant, "opened_by": None, "closed_by": None}
+
+
+def test_an_item_cycle_is_reported_on_its_smallest_code_and_other_rules_still_end() -> None:
+    """A cycle of item parents is one error on the item with the smallest code; the
+    rules that walk parents (has-basis, orphan-item) stop at the cycle."""
+    g = graph(listed(1, "I3"),
+              items=[item("I3", "I2"), item("I2", "I4"), item("I4", "I2"), item("I1", "I4")])
+    report = kr.check(g)
+    (cycle,) = report.errors
+    assert (cycle.rule, cycle.item, cycle.unit) == ("acyclic-hierarchy", "I2", None)
+    assert cycle.message.startswith("parent links among items form a cycle: I2 → I4 → I2;")
+    assert [(v.rule, v.item) for v in report.warnings] == [
+        ("has-basis", "I3"), ("orphan-item", "I1")]
+
+
+# ---------------------------------------------------------------- the catalogue
+
+
+def test_has_basis_looks_up_every_ancestor_and_names_the_item_without_one() -> None:
+    """An item on a list is grounded by its own basis or any ancestor's (a grandparent
+    too); one without is one warning on the item, whatever its parent code names."""
+    g = graph(listed(1, "A-2"), listed(2, "B-1"), listed(3, "C-1"),
+              items=[item("A", basis=("《法》",)), item("A-1", "A"), item("A-2", "A-1"),
+                     item("B", "nowhere"), item("B-1", "B"), item("C-1", "nowhere")])
+    violations = found(g, "has-basis")
+    assert [(v.item, v.town, v.record, v.severity) for v in violations] == [
+        ("B-1", None, None, kr.Severity.WARNING), ("C-1", None, None, kr.Severity.WARNING)]
+    assert violations[0].message == (
+        "is on a list but cites no legal or policy basis (依据); add the law, regulation or "
+        "policy document that grounds the duty to the item's basis")
+    assert found(g, "has-basis", at="2030-01-01") == violations
+
+
+def test_orphan_item_reaches_the_ancestors_and_descendants_of_held_items() -> None:
+    """An item is held through a held descendant (however deep) or a held ancestor;
+    a held item's siblings and the items of another branch are orphans, each named
+    once, in code order."""
+    g = graph(listed(1, "P-1"),
+              items=[item("P", basis=("x",)), item("P-1", "P"), item("P-1-1", "P-1"),
+                     item("P-2", "P"), item("Q", basis=("x",)), item("Q-1", "Q")])
+    violations = found(g, "orphan-item")
+    assert [(v.item, v.severity) for v in violations] == [
+        ("P-2", kr.Severity.WARNING), ("Q", kr.Severity.WARNING), ("Q-1", kr.Severity.WARNING)]
+    assert violations[0].message == (
+        "is on no list of any town at any date; put it on the list of the towns that do "
+        "it, or remove it from the catalogue if no one does")
+
+
+def test_town_capacity_wants_a_grant_from_a_town_primary_of_a_specialist_power() -> None:
+    """A town primary for a penalty item without a grant (blank counts as none) is one
+    warning on its record; with a grant, or for another power type, nothing."""
+    g = graph(listed(1, "R-1", end="2025-01-01"), listed(2, "R-2", grant="  "),
+              listed(3, "R-3", grant="苏政发〔2020〕91号"), listed(4, "L-1"),
+              items=[item("R-1", basis=("x",), power_type="行政处罚"),
+                     item("R-2", basis=("x",), power_type="行政强制"),
+                     item("R-3", basis=("x",), power_type="行政处罚"),
+                     item("L-1", basis=("x",), power_type="行政许可")])
+    first, second = found(g, "town-capacity")
+    assert where(first) == ("R-1", "yushan", "yushan", 1, None, day(2025, 1, 1), (1,))
+    assert first.message == (
+        "town yushan is primary of a 行政处罚 item until 2025-01-01 without a grant (赋权文号); "
+        "record the document that empowered the town (grant=), or reclaim the item to the "
+        "department able to exercise it")
+    assert (second.item, second.record) == ("R-2", 2)
+    assert found(g, "town-capacity", at="2025-06-01") == (second,)
+
+
+def test_duplicate_names_are_reported_on_the_smallest_code_with_the_name() -> None:
+    """Items with the same normalised name, added in any order, are one warning on the
+    smallest code, listing the codes in order and the name compared."""
+    g = graph(listed(1, "D-3"), listed(2, "D-1"), listed(3, "D-2"),
+              items=[item("D-3", basis=("x",), name="秸秆禁烧 巡查"),
+                     item("D-2", basis=("x",), name="露天焚烧巡查"),
+                     item("D-1", basis=("x",), name="秸秆禁烧巡查。")])
+    (v,) = found(g, "duplicate-name")
+    assert (v.item, v.severity) == ("D-1", kr.Severity.WARNING)
+    assert v.message == (
+        "items D-1, D-3 have the same name once width, case, spaces and punctuation are "
+        "ignored ('秸秆禁烧巡查'); merge them into one item, or rename them so that their names "
+        "tell them apart")
+
+
+def test_a_built_in_rule_is_named_after_its_id_and_runs_alone_on_a_day() -> None:
+    """Each built-in rule's function is named after its id, and calling the rule with a
+    day checks that day only."""
+    assert [repr(r).rsplit("function=", 1)[1] for r in kr.RULES] == [
+        r.id.replace("-", "_") + ")" for r in kr.RULES]
+    g = graph(rec(1, "C-001", "zjj", end="2025-01-01"), rec(2, "C-001", "scj"),
+              rec(3, "C-001", "yushan", "secondary"))
+    one_primary = kr.RULES[0]
+    assert one_primary(g, "2025-06-01") == ()
+    assert one_primary(g, "2024-06-01") == found(g, "one-primary")
