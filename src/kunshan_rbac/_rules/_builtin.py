@@ -113,13 +113,13 @@ class _Context:
         """Whether ``[start, end)`` is a real period inside the window being checked."""
         return start < end and (self.day is None or start <= self.day < end)
 
-    def never_in_force(self) -> list[Record]:
-        """The records that start on or after their end, in id order."""
+    def never_in_force(self) -> list[tuple[Record, datetime.date, datetime.date]]:
+        """The records that start on or after their end, in id order, with those dates."""
         found = [
-            record for record in store_of(self.graph).all_records()
+            (record, record.start, record.end) for record in store_of(self.graph).all_records()
             if record.start is not None and record.end is not None and record.start >= record.end
         ]
-        found.sort(key=lambda r: r.id)
+        found.sort(key=lambda x: x[0].id)
         return found
 
     def groups(self) -> Iterator[tuple[_Key, list[_Spanned]]]:
@@ -277,14 +277,10 @@ def _one_primary(ctx: _Context) -> Iterator[Violation]:
 
 def _primary_not_secondary(ctx: _Context) -> Iterator[Violation]:
     for (item, town), spans in ctx.tangled.items():
-        if len(spans) < 2:
-            continue
         by_unit: dict[str, list[_Spanned]] = defaultdict(list)
         for spanned in spans:
             by_unit[spanned[2].unit].append(spanned)
         for unit, own in by_unit.items():
-            if len(own) < 2:
-                continue
             for first, second, start, end in _overlapping(own):
                 if first[2].role is second[2].role or not ctx.covers(start, end):
                     continue
@@ -394,28 +390,23 @@ def _own_town_only(ctx: _Context) -> Iterator[Violation]:
 def _valid_interval(ctx: _Context) -> Iterator[Violation]:
     # A record that is never in force belongs to no date, so it is reported whatever
     # the date checked.
-    for record in ctx.never_in_force():
-        if record.start is not None and record.end is not None and record.start >= record.end:
-            problem = (
-                f"starts and ends on {record.start.isoformat()}, so it is never in force"
-                if record.start == record.end
-                else f"starts on {record.start.isoformat()} but ends on "
-                f"{record.end.isoformat()}, before it starts"
-            )
-            yield _on_record(
-                "valid-interval", _ERROR, record,
-                f"{problem}; the end is the first day no longer in force and must come "
-                "after the start: correct the dates",
-            )
+    for record, start_day, end_day in ctx.never_in_force():
+        problem = (
+            f"starts and ends on {start_day.isoformat()}, so it is never in force"
+            if start_day == end_day
+            else f"starts on {start_day.isoformat()} but ends on {end_day.isoformat()}, "
+            "before it starts"
+        )
+        yield _on_record(
+            "valid-interval", _ERROR, record,
+            f"{problem}; the end is the first day no longer in force and must come "
+            "after the start: correct the dates",
+        )
     for (item, town), spans in ctx.tangled.items():
-        if len(spans) < 2:
-            continue
         same: dict[tuple[str, Role], list[_Spanned]] = defaultdict(list)
         for spanned in spans:
             same[(spanned[2].unit, spanned[2].role)].append(spanned)
         for (unit, role), group in same.items():
-            if len(group) < 2:
-                continue
             for first, second, start, end in _overlapping(group):
                 if not ctx.covers(start, end):
                     continue
