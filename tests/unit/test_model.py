@@ -88,13 +88,15 @@ def test_record_validity() -> None:
 
 
 def test_trusted_moves_equal_validated_ones() -> None:
-    """The transfers' fast move constructor builds the same value as the checked one."""
+    """The transfers' fast move constructor builds the same value as the checked one,
+    each field in its place (every field holds a different value)."""
     from kunshan_rbac._model import _trusted_move
 
-    fields = ("ZJ-001", "yushan", "yushan", "zjj", kr.ListKind.BASIC, kr.ListKind.RECLAIMED,
+    fields = ("ZJ-001", "yushan", "zhoushi", "zjj", kr.ListKind.BASIC, kr.ListKind.RECLAIMED,
               (3, 4), (9,))
     trusted = _trusted_move(*fields)
     checked = kr.Move(*fields)
+    assert [getattr(trusted, f.name) for f in attrs.fields(kr.Move)] == list(fields)
     assert type(trusted) is kr.Move
     assert trusted == checked
     assert copy.deepcopy(trusted) == checked
@@ -106,14 +108,17 @@ def test_trusted_moves_equal_validated_ones() -> None:
 
 
 def test_trusted_records_equal_validated_ones() -> None:
-    """The graph's fast record constructor builds the same value as the checked one."""
+    """The graph's fast record constructor builds the same value as the checked one,
+    each field in its place (every field holds a different value)."""
     from kunshan_rbac._model import _trusted_record
 
     fields = (7, "zjj", "ZJ-001", "yushan", kr.Role.SECONDARY, kr.ListKind.BASIC,
-              datetime.date(2024, 6, 1), None, "指导", "昆政办〔2024〕8号", "", 3, None)
+              datetime.date(2024, 6, 1), datetime.date(2025, 1, 1), "指导", "昆政办〔2024〕8号",
+              "2", 3, 5)
     trusted = _trusted_record(*fields)
-    checked = kr.Record(*fields[:8], duty="指导", source="昆政办〔2024〕8号", grant="",
-                        opened_by=3, closed_by=None)
+    checked = kr.Record(*fields[:8], duty="指导", source="昆政办〔2024〕8号", grant="2",
+                        opened_by=3, closed_by=5)
+    assert [getattr(trusted, f.name) for f in attrs.fields(kr.Record)] == list(fields)
     assert type(trusted) is kr.Record
     assert trusted == checked
     assert hash(trusted) == hash(checked)
