@@ -132,7 +132,7 @@ class _Planner:
             raise TransferError(self.kind.value, self.reasons)
 
     def codes(self, names: Sequence[str], resolve: Any, what: str) -> list[str]:
-        codes = []
+        codes: dict[str, None] = {}  # in the order named; a dict finds repeats at once
         for name in names:
             try:
                 code = resolve(name)
@@ -142,8 +142,8 @@ class _Planner:
             if code in codes:
                 self.reasons.append(f"{what} {name!r} is named twice")
                 continue
-            codes.append(code)
-        return codes
+            codes[code] = None
+        return list(codes)
 
     def named_towns(self, names: str | Sequence[str] | None) -> list[str] | None:
         """The codes of the towns named (each resolved once), or ``None`` for all."""
@@ -545,10 +545,19 @@ def _apply_moves(store: RecordStore, planner: _Planner, tid: int) -> list[Move]:
     day = planner.day
     planned = planner.moves if planner.ordered else sorted(planner.moves, key=_by_key)
     next_id = store.next_record_id()
-    rows: list[tuple[str, str, list[Record], list[Record]]] = []
+    rows: list[tuple[str, str, Sequence[Record], Sequence[Record]]] = []
     moves: list[Move] = []
     new, end = _trusted_record, _ended
     for item, town, from_unit, from_list, to_unit, to_list, close, open_ in planned:
+        if len(close) == 1 == len(open_):  # the usual move: one record ends, one opens
+            ((record,), ((unit, role, kind, duty, source, grant),)) = close, open_
+            rows.append((item, town, (end(record, day, tid),), (
+                new(next_id, unit, item, town, role, kind, day, None, duty, source, grant,
+                    tid, None),)))
+            moves.append(_trusted_move(item, town, from_unit, to_unit, from_list, to_list,
+                                       (record.id,), (next_id,)))
+            next_id += 1
+            continue
         opened = []
         opened_ids = []
         for unit, role, kind, duty, source, grant in open_:
