@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 import kunshan_rbac as kr
+from kunshan_rbac import _pause
 from kunshan_rbac._pause import collection_paused
 
 
@@ -60,3 +61,59 @@ def test_reading_and_transfers_leave_the_collector_on(
     assert gc.isenabled()
     g.revert(transfer, effective="2026-07-01")
     assert gc.isenabled()
+
+
+class _Made:
+    """An object the collector tracks, made inside a paused block."""
+
+
+def _generation_of(obj: object) -> int | None:
+    """The collector generation holding ``obj`` (``None``: not tracked, or frozen)."""
+    for generation in range(3):
+        if any(o is obj for o in gc.get_objects(generation=generation)):
+            return generation
+    return None
+
+
+@pytest.mark.skipif(not _pause._SETTLES, reason="objects age as usual on this Python")
+def test_what_a_paused_block_made_goes_to_the_oldest_generation(
+    collector_restored: None,
+) -> None:
+    """Objects made while the collector was paused are not walked again by young
+    collections: they leave the block in the oldest generation, and nothing stays
+    frozen."""
+    gc.enable()
+    assert gc.get_freeze_count() == 0
+    with collection_paused():
+        made = _Made()
+    assert gc.is_tracked(made)
+    assert _generation_of(made) == 2
+    assert gc.get_freeze_count() == 0
+    assert gc.isenabled()
+
+
+def test_objects_the_program_froze_stay_frozen(collector_restored: None) -> None:
+    """A program that froze objects (before forking, say) finds them still frozen after a
+    paused block, and what the block made ages as usual from the youngest generation."""
+    gc.enable()
+    frozen = _Made()
+    gc.freeze()
+    try:
+        count = gc.get_freeze_count()
+        assert count > 0
+        with collection_paused():
+            made = _Made()
+        assert gc.get_freeze_count() == count
+        assert _generation_of(frozen) is None
+        assert _generation_of(made) == 0
+    finally:
+        gc.unfreeze()
+
+
+def test_a_disabled_collector_gets_no_objects_moved(collector_restored: None) -> None:
+    """With the collector off, the block's objects are left where they were made."""
+    gc.disable()
+    with collection_paused():
+        made = _Made()
+    assert _generation_of(made) == 0
+    assert gc.get_freeze_count() == 0
