@@ -98,7 +98,7 @@ def owned_periods(graph: ResponsibilityGraph, *, problems: list[Problem] | None 
         >>> first.list, first.primary, first.start.isoformat(), first.end
         (ListKind.BASIC, 'bacheng', '2021-01-01', None)
     """
-    by_town = store_of(graph).by_town  # read once: one version of the store
+    by_town = store_of(graph).town_maps()  # one version of the store
     for town, slots in sorted(by_town.items()):
         for item, slot in sorted(slots.items()):
             yield from _slot_periods(item, town, slot, problems)
@@ -178,7 +178,7 @@ GrantRow = tuple[str, str, ListKind, str, Role, tuple[Period, ...]]
 
 def keys(graph: ResponsibilityGraph) -> list[tuple[str, str]]:
     """Every (item, town) that some record names, ordered by town then item."""
-    by_town = store_of(graph).by_town
+    by_town = store_of(graph).town_maps()
     return [(item, town) for town, slots in sorted(by_town.items())
             for item in sorted(slots)]
 
@@ -248,7 +248,7 @@ def town_duties(graph: ResponsibilityGraph) -> Iterator[tuple[str, list[DutyRow]
     """
     problems: list[Problem] = []
     primary, secondary = Role.PRIMARY, Role.SECONDARY
-    for town, slots in sorted(store_of(graph).by_town.items()):
+    for town, slots in sorted(store_of(graph).town_maps().items()):
         found: list[DutyRow] = []
         add = found.append
         for item, slot in sorted(slots.items()):

@@ -168,7 +168,7 @@ def test_rewrite_many_stores_the_rows_as_one_step(
     rows = data.draw(plans(model, next_id))
     before_state = _state(store)
     expected = _apply(model, rows, next_id)
-    before = store.by_town
+    before = store.town_maps()
     before_maps = _snapshot(store)
     held = {town: store.by_town.get(town) for _, town, _, _ in rows}
     held_maps = {t: dict(m) if m is not None else None for t, m in held.items()}

@@ -183,6 +183,35 @@ def test_the_stress_test_catches_a_town_index_read_key_by_key(
     assert counts["half_transfer"] > 0, counts
 
 
+def _slots_read_town_by_town(self: _store.RecordStore, unit: str) -> list[_store.Slot]:
+    towns: dict[str, object] = {}
+    for known in _SLOTS_OF_UNIT(self, unit):
+        if known.town not in towns:
+            for _ in range(10_000):  # a reader slow enough to be overtaken between towns
+                pass
+            towns[known.town] = self.by_town.get(known.town)
+    found = []
+    for known in _SLOTS_OF_UNIT(self, unit):
+        slots = towns[known.town]
+        slot = slots.get(known.item) if isinstance(slots, dict) else None
+        if slot is not None:
+            found.append(slot)
+    return found
+
+
+def test_the_stress_test_catches_towns_read_one_by_one(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Test of the test: a reader of a unit's slots that reads each town's item map once,
+    but one town after another from the live town map, sees half of a transfer over
+    several towns (a transfer updates the town map in place, in one step)."""
+    monkeypatch.setattr(_store.RecordStore, "slots_of_unit", _slots_read_town_by_town)
+    graph = _graph()
+    counts = _stress(graph)
+    print(f"town-by-town stress counts: {counts}")
+    assert counts["half_transfer"] > 0, counts
+
+
 @contextlib.contextmanager
 def _no_batch(self: _store.RecordStore) -> Iterator[None]:
     yield  # publishes every slot as soon as it changes, one by one

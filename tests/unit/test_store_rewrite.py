@@ -67,14 +67,16 @@ def test_rewrite_many_does_what_rewrite_does_for_each_row() -> None:
     assert many.lookup("J", "t1", DAY.toordinal()).primary.code == "t1"  # type: ignore[union-attr]
 
 
-def test_rewrite_many_publishes_one_new_town_map() -> None:
-    """Readers holding the town map from before see none of the rows; the new map has
-    them all (one step, as `batch` publishes)."""
+def test_rewrite_many_publishes_new_item_maps_in_one_step() -> None:
+    """Readers that took the town maps before see none of the rows; every changed town
+    gets a new item map, put into the town map itself (which is not copied)."""
     store = _store()
-    before = store.by_town
+    town_map = store.by_town
+    before = store.town_maps()
     with store.writing():
         store.rewrite_many(_rows(store))
-    assert store.by_town is not before
+    assert store.by_town is town_map
+    assert all(store.by_town[town] is not before[town] for town in ("t1", "t2"))
     assert all(len(s.records) in (1, 2) for slots in before.values() for s in slots.values())
     assert [r.end for r in before["t1"]["I"].records] == [None]
     assert [r.end for r in store.by_town["t1"]["I"].records] == [DAY, None]
