@@ -25,7 +25,7 @@ from typing import Any, BinaryIO
 from ._errors import LoadError, Problem
 from ._limits import Limits
 
-__all__ = ["decode_utf8", "depth_problems", "parse", "read_bytes", "read_lines"]
+__all__ = ["Lines", "decode_utf8", "depth_problems", "parse", "read_bytes", "read_lines"]
 
 _CHUNK = 1 << 20
 
@@ -89,7 +89,7 @@ def read_bytes(path: str | Path, source: str, limits: Limits) -> bytes:
 
 
 @contextmanager
-def read_lines(path: str | Path, source: str, limits: Limits) -> Iterator[Iterator[bytes]]:
+def read_lines(path: str | Path, source: str, limits: Limits) -> Iterator[Lines]:
     """The lines of a JSON file (each with its ``\\n``), gzip-decompressed for a ``.gz``
     name, read as they are asked for: the file is never held whole.
 
@@ -113,27 +113,64 @@ def read_lines(path: str | Path, source: str, limits: Limits) -> Iterator[Iterat
             if declared > limit:
                 raise _too_large(source, limit, " once decompressed (as its gzip trailer says)")
             with gzip.GzipFile(fileobj=raw, mode="rb") as stream:
-                yield _bounded(stream, source, limit, " once decompressed")
+                yield Lines(stream, source, limit, " once decompressed")
         else:
-            yield _bounded(raw, source, limit, "")
+            yield Lines(raw, source, limit, "")
 
 
-def _bounded(stream: BinaryIO | gzip.GzipFile, source: str, limit: int,
-             what: str) -> Iterator[bytes]:
-    total = 0
-    read = stream.readline
-    while True:
-        try:
-            line = read(limit + 1 - total)
-        except (EOFError, zlib.error, gzip.BadGzipFile, OSError, MemoryError) as exc:
-            with _readable(source):
-                raise exc from None
+class Lines:
+    """The lines of a stream, each with its ``\\n``, under a limit on their total size: an
+    iterator of lines, and `block` for many whole lines in one bytes object.
+
+    Args:
+        stream: the bytes to read.
+        source: the file's name, for problems.
+        limit: the most bytes the lines may hold together.
+        what: words after the limit in its problem (`` once decompressed``).
+    """
+
+    __slots__ = ("_limit", "_read", "_readline", "_source", "_total", "_what")
+
+    def __init__(self, stream: BinaryIO | gzip.GzipFile, source: str, limit: int,
+                 what: str) -> None:
+        self._read = stream.read
+        self._readline = stream.readline
+        self._source = source
+        self._limit = limit
+        self._what = what
+        self._total = 0
+
+    def __iter__(self) -> Lines:
+        return self
+
+    def __next__(self) -> bytes:
+        line = self._take(self._readline)
         if not line:
-            return
-        total += len(line)
-        if total > limit:
-            raise _too_large(source, limit, what)
-        yield line
+            raise StopIteration
+        return line
+
+    def block(self, size: int) -> bytes:
+        """The next whole lines, about ``size`` bytes of them (at least one line), as one
+        bytes object; ``b""`` at the end. The last line lacks its ``\\n`` only where the
+        stream ends without one."""
+        data = self._take(self._read, size)
+        if data and not data.endswith(b"\n"):
+            data += self._take(self._readline)
+        return data
+
+    def _take(self, read: Any, size: int | None = None) -> bytes:
+        """``read`` at most ``size`` bytes, and never more than one past the limit; a
+        refusal once the lines hold more than it."""
+        room = self._limit + 1 - self._total
+        try:
+            data: bytes = read(room if size is None or size > room else size)
+        except (EOFError, zlib.error, gzip.BadGzipFile, OSError, MemoryError) as exc:
+            with _readable(self._source):
+                raise exc from None
+        self._total += len(data)
+        if self._total > self._limit:
+            raise _too_large(self._source, self._limit, self._what)
+        return data
 
 
 @contextmanager

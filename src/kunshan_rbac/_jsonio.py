@@ -34,7 +34,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from ._atomic import atomic_write
 from ._errors import KunshanRbacError, LoadError, Problem, WriteError
-from ._jsonfile import decode_utf8, depth_problems, parse, read_bytes, read_lines
+from ._jsonfile import Lines, decode_utf8, depth_problems, parse, read_bytes, read_lines
 from ._limits import DEFAULT_LIMITS, Limits
 
 if TYPE_CHECKING:
@@ -729,8 +729,7 @@ class _Builder:
             run = self._run
         run.append(record)
 
-    def plain_records(self, lines: Iterator[bytes], closing: bytes,
-                      check: _Check) -> list[bytes]:
+    def plain_records(self, lines: Lines, closing: bytes, check: _Check) -> list[bytes]:
         """Add the rows of a records section laid out as `write_json` lays it out, one per
         line, up to its ``closing`` line; the lines read past it, which the caller reads
         next.
@@ -744,6 +743,7 @@ class _Builder:
         """
         matcher = _RECORD_ROW.match
         decode = _ROW.decode
+        end_line = closing.decode("utf-8")
         seen = self.seen
         fresh = seen.add_fresh
         # Ids one after another, each above every id seen, are new: they are added a
@@ -766,10 +766,10 @@ class _Builder:
         more = False  # whether the last row ended with a comma
         rows = 0
         while True:
-            batch = list(itertools.islice(lines, 1024))
-            if not batch:
+            block = lines.block(_BLOCK)
+            if not block:
                 raise _NotPlain
-            text = b"".join(batch).decode("utf-8")
+            text = block.decode("utf-8")
             position = 0
             match = matcher(text)
             if match is not None and rows and not more:
@@ -828,22 +828,26 @@ class _Builder:
                 more = True
             seen.add_range(low, after)
             low = after = seen.next_fresh
-            # The lines no row matched (each matched row is one line): the closing line,
-            # the last row (without its comma), rows with escapes or out of place.
-            for index in range(matched, len(batch)):
-                line = batch[index]
-                if line == closing:
+            # The lines no row matched (each matched row is one line, so they start at
+            # ``position``): the closing line, the last row (without its comma), rows
+            # with escapes or out of place.
+            *tail, final = text[position:].split("\n")
+            left = [f"{line}\n" for line in tail]
+            if final:  # the end of the file, without a newline
+                left.append(final)
+            for index, line in enumerate(left):
+                if line == end_line:
                     if more:
                         raise _NotPlain
                     runs.append(run)
                     insert(runs)
-                    return batch[index + 1:]
+                    return [after_line.encode("utf-8") for after_line in left[index + 1:]]
                 if rows and not more:
                     raise _NotPlain
                 rows += 1
-                body = line[:-1] if line.endswith(b"\n") else line
-                more = body.endswith(b",")
-                row = decode((body[:-1] if more else body).decode("utf-8"))
+                body = line[:-1] if line.endswith("\n") else line
+                more = body.endswith(",")
+                row = decode(body[:-1] if more else body)
                 if type(row) is not dict or not check(row):
                     raise _NotPlain
                 runs.append(run)
@@ -1048,6 +1052,9 @@ _RECORD_ROW = re.compile(_RECORD.pattern + ",\n")
 """A record row as `_RECORD` reads it, with the comma and the end of its line: every row
 of the section but the last."""
 
+_BLOCK = 1 << 18
+"""Bytes of record rows read and matched at a time (about a thousand rows)."""
+
 _IDS = r'\[((?:' + _NUMBER[1:-1] + r')(?:,(?:' + _NUMBER[1:-1] + r'))*)?\]'
 _LIST = r'"(basic|cooperative|reclaimed)"'
 _TRANSFER_HEAD = re.compile(
@@ -1076,7 +1083,7 @@ def _row_checks() -> dict[str, _Check]:
             for name in _SECTIONS}
 
 
-def _stream(lines: Iterator[bytes]) -> ResponsibilityGraph:
+def _stream(source: Lines) -> ResponsibilityGraph:
     """The graph of a file written by `write_json`, read one line at a time.
 
     The lines must be exactly as `write_json` lays them out (the head, then each section
@@ -1084,6 +1091,7 @@ def _stream(lines: Iterator[bytes]) -> ResponsibilityGraph:
     parsed, checked against the schema and added as `loads` would; the first thing out
     of place, or any problem, raises `_NotPlain`.
     """
+    lines: Iterator[bytes] = source
     for expected in _HEAD:
         if next(lines, None) != expected:
             raise _NotPlain
@@ -1098,7 +1106,9 @@ def _stream(lines: Iterator[bytes]) -> ResponsibilityGraph:
         closing = b"]\n" if position == len(actions) - 1 else b"],\n"
         if name == "records":
             try:
-                after = builder.plain_records(lines, closing, check)
+                # Nothing was read ahead of ``source`` yet: the records are read from
+                # it a block of lines at a time.
+                after = builder.plain_records(source, closing, check)
             except (KunshanRbacError, ValueError, TypeError, KeyError, AttributeError,
                     RecursionError) as exc:
                 raise _NotPlain from exc

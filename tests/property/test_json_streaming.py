@@ -202,6 +202,59 @@ def test_lines_stop_at_the_limit_as_the_whole_reader_does(tmp_path: Path, limit:
         assert read.value.problems == whole.value.problems
 
 
+@pytest.mark.parametrize("limit", [10, 5000])
+def test_blocks_stop_at_the_limit_as_the_whole_reader_does(tmp_path: Path, limit: int) -> None:
+    """Lines read a block at a time are refused at ``json_bytes`` with the problem the
+    whole-file reader gives, plain or gzip."""
+    graph = kr.load_sample()
+    for name in ("g.json", "g.json.gz"):
+        path = tmp_path / name
+        kr.write_json(graph, path)
+        limits = kr.Limits(json_bytes=limit)
+        with pytest.raises(kr.LoadError) as whole:
+            _jsonfile.read_bytes(path, str(path), limits)
+        with pytest.raises(kr.LoadError) as blocks, _jsonfile.read_lines(
+                path, str(path), limits) as each:
+            _read_blocks(each)
+        assert blocks.value.problems == whole.value.problems
+
+
+def _read_blocks(lines: _jsonfile.Lines) -> None:
+    while lines.block(64):
+        pass
+
+
+@given(st.lists(st.binary(max_size=40).map(lambda b: b.replace(b"\n", b"")), max_size=30),
+       st.booleans(), st.lists(st.integers(1, 100), min_size=1, max_size=10),
+       st.lists(st.booleans(), min_size=1, max_size=10))
+def test_blocks_and_lines_give_the_file_line_by_line(
+    rows: list[bytes], newline_at_end: bool, sizes: list[int], by_block: list[bool],
+) -> None:
+    """Reading by blocks and by lines, in any mix, gives every byte of the file once, in
+    order; a block is whole lines (ending with a newline but at the end of a file
+    without one) and holds at least one line."""
+    data = b"\n".join(rows) + (b"\n" if newline_at_end and rows else b"")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "rows.json"
+        path.write_bytes(data)
+        pieces = []
+        with _jsonfile.read_lines(path, str(path), kr.DEFAULT_LIMITS) as lines:
+            step = 0
+            while True:
+                if by_block[step % len(by_block)]:
+                    piece = lines.block(sizes[step % len(sizes)])
+                    if piece and not piece.endswith(b"\n"):
+                        assert len(b"".join(pieces)) + len(piece) == len(data)
+                else:
+                    piece = next(lines, b"")
+                    assert piece.count(b"\n") <= 1
+                if not piece:
+                    break
+                pieces.append(piece)
+                step += 1
+    assert b"".join(pieces) == data
+
+
 @given(st.lists(st.one_of(st.integers(-5, 1 << 22), st.integers(), st.floats(-10, 1e7),
                           st.booleans()), max_size=60),
        st.lists(st.one_of(st.integers(-5, 1 << 22), st.floats(-10, 1e7)), max_size=20))
