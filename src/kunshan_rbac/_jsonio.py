@@ -734,14 +734,14 @@ class _Builder:
         line, up to its ``closing`` line; the lines read past it, which the caller reads
         next.
 
-        What `record` does for each row, written out for the rows `_RECORD_ROW` matches
+        What `record` does for each row, written out for the record rows `_ROWS` finds
         (every row `write_json` writes without escapes, but the last), a thousand lines
         at a time, with the records stored a few hundred (item, town) runs at a time:
         at national scale each microsecond per row is a quarter of a minute. Any other
         row is parsed, checked against the schema (``check``) and added by `record`.
         Anything out of place raises `_NotPlain`, or the error `add_record` would raise.
         """
-        matcher = _RECORD_ROW.match
+        split_rows = _ROWS.findall
         decode = _ROW.decode
         end_line = closing.decode("utf-8")
         seen = self.seen
@@ -756,7 +756,7 @@ class _Builder:
         texts = self._shared_texts()
         numbers = self._numbers
         roles, kinds = self._roles, self._kinds
-        days: dict[str | None, datetime.date | None] = {None: None}
+        days: dict[str, datetime.date | None] = {"": None}
         make = _trusted_record
         insert = self._store.insert_runs
         self.flush()
@@ -770,14 +770,15 @@ class _Builder:
             if not block:
                 raise _NotPlain
             text = block.decode("utf-8")
-            position = 0
-            match = matcher(text)
-            if match is not None and rows and not more:
+            found = split_rows(text)
+            if found[0][8] and rows and not more:  # a row after one without a comma
                 raise _NotPlain
-            while match is not None:
-                position = match.end()
-                (closed, duty, end, grant, number, item, kind, opened, role, source, start,
-                 town, unit) = match.groups()
+            matched = 0
+            for (closed, duty, end, grant, number, item, kind, opened, role, source, start,
+                 town, unit, _) in found:
+                if not role:  # not a record row as `write_json` writes it
+                    break
+                matched += 1
                 record_id = int(number)
                 if record_id == after:
                     after += 1
@@ -802,17 +803,18 @@ class _Builder:
                 code = unit_codes.get(unit)
                 if code is None:
                     raise ValueError(f"unit {unit!r} is not in the catalogue")
+                # A group the row does not use is "" (null): no date or number is empty.
                 first = days.get(start)
-                if first is None and start is not None:
+                if first is None and start:
                     first = days[start] = _iso_date(start)
                 last = days.get(end)
-                if last is None and end is not None:
+                if last is None and end:
                     last = days[end] = _iso_date(end)
                 opened_by = closed_by = None
-                if opened is not None:
+                if opened:
                     value = int(opened)
                     opened_by = numbers.setdefault(value, value)
-                if closed is not None:
+                if closed:
                     value = int(closed)
                     closed_by = numbers.setdefault(value, value)
                 run.append(make(
@@ -820,19 +822,17 @@ class _Builder:
                     last, texts.setdefault(duty, duty), texts.setdefault(source, source),
                     texts.setdefault(grant, grant), opened_by, closed_by,
                 ))
-                match = matcher(text, position)
             # Each matched row is one line, ending with a comma.
-            matched = text.count("\n", 0, position)
             if matched:
                 rows += matched
                 more = True
             seen.add_range(low, after)
             low = after = seen.next_fresh
-            # The lines no row matched (each matched row is one line, so they start at
-            # ``position``): the closing line, the last row (without its comma), rows
-            # with escapes or out of place.
-            *tail, final = text[position:].split("\n")
-            left = [f"{line}\n" for line in tail]
+            # The lines no row matched (each matched row is one line, so they follow
+            # the first ``matched`` lines): the closing line, the last row (without its
+            # comma), rows with escapes or out of place.
+            *tail, final = text.split("\n")
+            left = [f"{line}\n" for line in tail[matched:]]
             if final:  # the end of the file, without a newline
                 left.append(final)
             for index, line in enumerate(left):
@@ -1048,9 +1048,11 @@ that matches has the schema's shape and means what `json.loads` reads in it (key
 in order, whole numbers, no escapes), so it is read without building a dict. Any other
 row is parsed and checked in full."""
 
-_RECORD_ROW = re.compile(_RECORD.pattern + ",\n")
-"""A record row as `_RECORD` reads it, with the comma and the end of its line: every row
-of the section but the last."""
+_ROWS = re.compile(f"(?:{_RECORD.pattern},\n)|([^\n]*)\n?")
+"""Every line of a block of record rows, in order (``findall`` gives one tuple per line):
+a record row as `_RECORD` reads it, with the comma and the end of its line (every row of
+the section but the last), as its groups with the last one empty; or any other line, as
+the last group with the others empty."""
 
 _BLOCK = 1 << 18
 """Bytes of record rows read and matched at a time (about a thousand rows)."""
