@@ -274,6 +274,30 @@ def test_cooperative_roles_gaps_between_and_around_the_towns_part() -> None:
         (day(2024, 1, 1), day(2025, 1, 1), (1, 3)), (day(2026, 1, 1), None, (1, 3))]
 
 
+def test_cooperative_roles_a_hand_over_between_departments_is_one_gap() -> None:
+    """Departments handing the item over the day one ends, with the town never assisting,
+    leave one gap from the first start on (not one per department); a town record that is
+    never in force neither fills the gap nor is named in it."""
+    g = graph(rec(1, "C-001", "zjj", start="2024-01-01", end="2025-01-01"),
+              rec(2, "C-001", "scj", start="2025-01-01"),
+              rec(3, "C-001", "yushan", "secondary", start="2024-06-01", end="2024-06-01"))
+    (v,) = found(g, "cooperative-roles")
+    assert where(v) == ("C-001", "yushan", None, None, day(2024, 1, 1), None, (1, 2))
+    assert v.message.startswith(
+        "the town is not secondary on its cooperative list from 2024-01-01 on (records #1, #2);")
+
+
+def test_cooperative_roles_a_gap_ends_where_the_list_stops() -> None:
+    """A gap ends on the day the item leaves the cooperative list, even when it comes
+    back later with the town assisting: the time off the list is no gap."""
+    g = graph(rec(1, "C-001", "zjj", start="2024-01-01", end="2025-01-01"),
+              rec(2, "C-001", "zjj", start="2026-01-01"),
+              rec(3, "C-001", "yushan", "secondary", start="2026-01-01"))
+    (v,) = found(g, "cooperative-roles")
+    assert (v.start, v.end, v.records) == (day(2024, 1, 1), day(2025, 1, 1), (1,))
+    assert found(g, "cooperative-roles", at="2025-06-01") == ()
+
+
 def test_reclaimed_upward_names_who_is_primary_instead_of_a_department() -> None:
     """On the reclaimed list the town itself, or another unit, as primary is reported
     on its record; a department primary with the town secondary is the rule kept."""
@@ -479,12 +503,14 @@ def test_has_basis_looks_up_every_ancestor_and_names_the_item_without_one() -> N
 
 
 def test_orphan_item_reaches_the_ancestors_and_descendants_of_held_items() -> None:
-    """An item is held through a held descendant (however deep) or a held ancestor;
-    a held item's siblings and the items of another branch are orphans, each named
-    once, in code order."""
+    """An item counts as held when an item above or below it is held, however many
+    levels away (P above the held P-1; P-1-1 and P-1-1-1 below it); a held item's
+    siblings and the items of another branch are orphans, each named once, in code
+    order."""
     g = graph(listed(1, "P-1"),
               items=[item("P", basis=("x",)), item("P-1", "P"), item("P-1-1", "P-1"),
-                     item("P-2", "P"), item("Q", basis=("x",)), item("Q-1", "Q")])
+                     item("P-1-1-1", "P-1-1"), item("P-2", "P"), item("Q", basis=("x",)),
+                     item("Q-1", "Q")])
     violations = found(g, "orphan-item")
     assert [(v.item, v.severity) for v in violations] == [
         ("P-2", kr.Severity.WARNING), ("Q", kr.Severity.WARNING), ("Q-1", kr.Severity.WARNING)]

@@ -12,7 +12,6 @@ import datetime
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
-from itertools import pairwise
 
 from .._dates import BEGINNING, FOREVER, DateLike, date_of, parse_date
 from .._dates import span as day_span
@@ -141,8 +140,8 @@ class _Context:
                     spans.append((start, end, record))
             if not spans:
                 continue
-            if any(a[2].id > b[2].id for a, b in pairwise(spans)):
-                spans.sort(key=lambda span: span[2].id)
+            # Sorting a group already in id order costs less than checking whether it is.
+            spans.sort(key=lambda span: span[2].id)
             if day is None or any(s <= day < e for s, e, _ in spans):
                 yield key, spans
 
@@ -200,8 +199,16 @@ def _plainly_clean(spans: list[_Spanned]) -> bool:
     primary and secondary, and no two records of a unit and role overlap. Anything else is
     examined in full.
     """
-    if len(spans) == 1:
-        return spans[0][2].role is Role.PRIMARY
+    match spans:
+        case [(_, _, only)]:  # the usual group, answered here only
+            return only.role is Role.PRIMARY
+        case _:
+            return _batches_clean(spans)
+
+
+def _batches_clean(spans: list[_Spanned]) -> bool:
+    """`_plainly_clean` for two records or more: the batches follow one another and each
+    has one list, one primary record and no unit twice."""
     batches: dict[_Span, list[Record]] = {}
     for start, end, record in spans:
         batch = batches.get((start, end))
