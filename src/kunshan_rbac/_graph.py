@@ -532,7 +532,11 @@ class ResponsibilityGraph:
                 else:
                     on = answer is not None and any(r.list is kind for r in answer.records)
             else:
-                on = any(r.list is kind and in_force(r.start, r.end, when) for r in slot.records)
+                for r in slot.records:
+                    if r.list is kind and in_force(r.start, r.end, when):
+                        codes.append(slot.item)
+                        break  # once, however many of its records are on that list
+                continue
             if on:
                 codes.append(slot.item)
         codes.sort()
