@@ -86,6 +86,7 @@ DEFAULT_TESTS: dict[str, list[str]] = {
         "tests/property/test_transfer_properties.py",
         "tests/stateful/test_transfers_stateful.py",
         "tests/property/test_store_properties.py",
+        "tests/property/test_store_write_properties.py",
         "tests/stateful/test_store_stateful.py",
     ],
     "_transfers": [
@@ -105,6 +106,7 @@ DEFAULT_TESTS: dict[str, list[str]] = {
         "tests/property/test_graph_queries_properties.py",
         "tests/property/test_owner_properties.py",
         "tests/property/test_transfer_properties.py",
+        "tests/unit/test_frames.py",
     ],
     "_rules": [
         "tests/unit/test_rules.py",

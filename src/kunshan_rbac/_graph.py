@@ -346,13 +346,10 @@ class ResponsibilityGraph:
         """
         # Fast path: codes given, and the (item, town) has one clean answer at hand (the
         # usual case): no name resolution, no bisection.
-        slots: Mapping[str, Slot] | None
-        slot: Slot | None
         if at is None:
             by_town = self._store.by_town  # read once: one version of the store
             try:
-                slots = by_town[town]
-                slot = slots[item]
+                slot: Slot | None = by_town[town][item]
             except KeyError:  # not codes, or no records
                 slots = by_town.get(town)
                 slot = None
@@ -361,11 +358,13 @@ class ResponsibilityGraph:
             # Today, when the answer at hand holds for good from a day on or before one
             # that has been today (`TODAY.day` never runs ahead of the clock): no clock
             # read, which would be a third of this call's time. The order of reads
-            # matters: see `Slot`.
+            # matters: see `Slot`. This is the only path of that case: the day is read
+            # for the others alone.
             if slot is not None and slot.since <= TODAY.day:
                 return slot.only  # type: ignore[return-value]
-            # `day_number(None)`, with its commonest step taken here.
-            day = TODAY.day if _clock() < TODAY.until else today_ordinal()
+            else:
+                # `day_number(None)`, with its commonest step taken here.
+                day = TODAY.day if _clock() < TODAY.until else today_ordinal()
         else:
             if type(at) is _Date:
                 day = at.toordinal()
@@ -378,12 +377,15 @@ class ResponsibilityGraph:
             except TypeError:  # an unhashable argument
                 raise _wrong_type(item, town, at) from None
         if slot is not None:
+            # The answer at hand is the only path of its days: the timeline is bisected
+            # for the others alone.
             if slot.hi > day >= slot.lo:  # the order of reads matters: see `Slot`
                 return slot.only  # type: ignore[return-value]
-            answer = self._search(slot, day)
-            if type(answer) is Ownership:
-                return answer
-            item_code, town_code = item, town
+            else:
+                answer = self._search(slot, day)
+                if type(answer) is Ownership:
+                    return answer
+                item_code, town_code = item, town
         else:
             catalogue = self._catalogue
             item_code = item if item in self._items else catalogue.item_code(item)
@@ -392,18 +394,17 @@ class ResponsibilityGraph:
             if isinstance(answer, Ownership):
                 return answer
         when = datetime.date.fromordinal(day)
-        if answer is None:
-            spans = self._store.entry_of(item_code, town_code).timeline.segments
-            raise NotAssignedError(
-                item_code,
-                town_code,
-                when,
-                [k.label for k in ListKind],
-                [(s.start_date, s.end_date) for s in spans],
-            )
-        assert isinstance(answer, Segment)
-        holding = [r for r in answer.records if r.holds_on(when)]
-        raise OwnershipConflictError(item_code, town_code, when, holding, answer.problem)
+        if isinstance(answer, Segment):
+            holding = [r for r in answer.records if r.holds_on(when)]
+            raise OwnershipConflictError(item_code, town_code, when, holding, answer.problem)
+        spans = self._store.entry_of(item_code, town_code).timeline.segments
+        raise NotAssignedError(
+            item_code,
+            town_code,
+            when,
+            [k.label for k in ListKind],
+            [(s.start_date, s.end_date) for s in spans],
+        )
 
     def history(self, item: str, *, town: str) -> list[Ownership]:
         """Every owner an item has had in a town, oldest first.
@@ -465,17 +466,15 @@ class ResponsibilityGraph:
         search = self._search
         for slot in self._store.slots_of_unit(code):
             answer = slot.only if slot.hi > day >= slot.lo else search(slot, day)
-            if answer is None:
+            if type(answer) is not Ownership:
+                if isinstance(answer, Segment):  # a conflict (None: no record in force)
+                    when = datetime.date.fromordinal(day)
+                    holding = [r for r in answer.records if r.holds_on(when)]
+                    if any(r.unit == code for r in holding):
+                        raise OwnershipConflictError(
+                            slot.item, slot.town, when, holding, answer.problem
+                        )
                 continue
-            if type(answer) is Segment:
-                when = datetime.date.fromordinal(day)
-                holding = [r for r in answer.records if r.holds_on(when)]
-                if any(r.unit == code for r in holding):
-                    raise OwnershipConflictError(
-                        slot.item, slot.town, when, holding, answer.problem
-                    )
-                continue
-            assert type(answer) is Ownership
             is_primary = answer.primary.code == code
             if not is_primary:
                 for unit_ in answer.secondary:
@@ -533,11 +532,11 @@ class ResponsibilityGraph:
                 else:
                     on = answer is not None and any(r.list is kind for r in answer.records)
             else:
-                on = False
                 for r in slot.records:
                     if r.list is kind and in_force(r.start, r.end, when):
-                        on = True
-                        break
+                        codes.append(slot.item)
+                        break  # once, however many of its records are on that list
+                continue
             if on:
                 codes.append(slot.item)
         codes.sort()

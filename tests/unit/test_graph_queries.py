@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 import kunshan_rbac as kr
+from kunshan_rbac import _dates, _graph
 
 
 @pytest.fixture
@@ -42,6 +43,37 @@ def test_owner_without_a_date_is_todays_answer(g: kr.ResponsibilityGraph) -> Non
     assert g.owner("住宅专项维修资金使用受理", town="玉山镇") == expected
     assert g.owner("A-002", town="yushan") == g.owner("A-002", town="yushan", at=today)
     assert g.owner("A-002", town="yushan").primary.code == "zjj"
+
+
+def test_owner_without_a_date_at_midnight_answers_for_the_new_day(
+    g: kr.ResponsibilityGraph, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`owner(item, town=...)` with no date asked at the very instant of the midnight
+    that ends the kept day answers for the day that begins, not with the kept day's
+    answer; a second earlier it still answers for the kept day. The owner changes at
+    that midnight (the period at hand ends there, so no answer holds for good)."""
+    today = datetime.date.today()
+    tomorrow = today + datetime.timedelta(days=1)
+    g.add_item(kr.Item("A-003", "配合开展燃气用户安全检查"))
+    g.assign("A-003", town="bacheng", list="basic", primary="bacheng",
+             start=today - datetime.timedelta(days=10), end=tomorrow)
+    g.assign("A-003", town="bacheng", list="cooperative", primary="zjj",
+             secondary=["bacheng"], start=tomorrow)
+    assert g.owner("A-003", town="bacheng", at=today).primary.code == "bacheng"  # at hand
+    midnight = datetime.datetime.combine(tomorrow, datetime.time()).timestamp()
+    monkeypatch.setattr(_dates.TODAY, "day", today.toordinal())
+    monkeypatch.setattr(_dates.TODAY, "until", midnight)
+
+    def the_clock_says(seconds: float) -> None:
+        # The graph's own reading and the one that finds the date (date.today() too).
+        monkeypatch.setattr(_graph, "_clock", lambda: seconds)
+        monkeypatch.setattr(_dates.time, "time", lambda: seconds)
+
+    the_clock_says(midnight - 1.0)
+    assert g.owner("A-003", town="bacheng").primary.code == "bacheng"
+    the_clock_says(midnight)
+    assert g.owner("A-003", town="bacheng").primary.code == "zjj"
+    assert g.owner("A-003", town="bacheng") == g.owner("A-003", town="bacheng", at=tomorrow)
 
 
 def test_records_of_a_town_or_unit_are_ordered_by_id(g: kr.ResponsibilityGraph) -> None:
