@@ -32,6 +32,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from operator import itemgetter
 from typing import Any, Final
 
 import attrs
@@ -46,6 +47,9 @@ __all__ = ["Entry", "RecordStore", "Slot"]
 
 Key = tuple[str, str]
 """(item code, town code)."""
+
+_TOWN_OF = itemgetter(1)
+"""The town code of a `Key`."""
 
 Answer = Ownership | Segment | None
 """What a timeline says on one day: an owner, a conflict, or nothing in force."""
@@ -523,7 +527,7 @@ class RecordStore:
         if keys is None:
             return ()
         pairs = tuple(keys)
-        towns = list(dict.fromkeys(town for _, town in pairs))
+        towns = set(map(_TOWN_OF, pairs))
         # The towns' item maps in one step: `map` calls the dict's own `get` from C
         # and makes no object the collector tracks, so no other thread runs meanwhile
         # and a batch over several towns is in all of them or in none.
