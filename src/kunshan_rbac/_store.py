@@ -219,10 +219,9 @@ class RecordStore:
                 self._by_town[town] = slots
             elif towns:
                 # Several towns: one `dict.update` (see the module's note). The old item
-                # maps are held until it returns, so that none is freed inside it.
-                replaced = [self._by_town.get(town) for town in towns]
+                # maps are held until the batch ends, so that none is freed inside it.
+                _held = [self._by_town.get(town) for town in towns]
                 self._by_town.update(towns)
-                del replaced
 
     def _publish(self, slot: Slot) -> None:
         slots = self._by_town.get(slot.town)

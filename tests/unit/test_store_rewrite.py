@@ -96,3 +96,25 @@ def test_a_changed_record_that_is_not_stored_changes_nothing() -> None:
     assert store.record_count == 5
     assert store.next_record_id() == 6
     assert list(store.slots_of_unit("e")) == []
+
+
+def test_no_old_answer_is_freed_while_the_towns_are_updated() -> None:
+    """A batch over several towns updates the town map in one step: the old item maps
+    are freed only once every town is updated, so code that runs when an old answer is
+    freed (a weak reference's callback) already sees every town's new records."""
+    import weakref
+
+    store = _store()
+    day = D(2024, 1, 1).toordinal()
+    answers = [store.lookup("I", town, day) for town in ("t1", "t2")]
+    seen: list[list[int]] = []
+
+    def freed(_: object) -> None:
+        seen.append([len(store.by_town[town]["I"].records) for town in ("t1", "t2")])
+
+    watch = [weakref.ref(answer, freed) for answer in answers]
+    del answers
+    with store.writing():
+        store.rewrite_many(_rows(store))
+    assert len(seen) == 2, watch
+    assert seen == [[2, 2], [2, 2]]
