@@ -118,3 +118,16 @@ def test_no_old_answer_is_freed_while_the_towns_are_updated() -> None:
         store.rewrite_many(_rows(store))
     assert len(seen) == 2, watch
     assert seen == [[2, 2], [2, 2]]
+
+
+def test_a_batch_of_one_slot_is_published_in_place() -> None:
+    """A batch that changes one (item, town) stores its new slot into the town's item
+    map itself (one assignment): a reader holding that map sees it, and the map is not
+    replaced by a copy."""
+    store = _store()
+    held = store.by_town["t1"]
+    (row,) = [row for row in _rows(store) if row[:2] == ("I", "t1")]
+    with store.writing(), store.batch():
+        store.rewrite(*row)
+    assert store.by_town["t1"] is held
+    assert [r.end for r in held["I"].records] == [DAY, None]
