@@ -141,8 +141,8 @@ class _Planner:
                 continue
             if code in codes:
                 self.reasons.append(f"{what} {name!r} is named twice")
-                continue
-            codes[code] = None
+            else:
+                codes[code] = None
         return list(codes)
 
     def named_towns(self, names: str | Sequence[str] | None) -> list[str] | None:
@@ -549,30 +549,31 @@ def _apply_moves(store: RecordStore, planner: _Planner, tid: int) -> list[Move]:
     moves: list[Move] = []
     new, end = _trusted_record, _ended
     for item, town, from_unit, from_list, to_unit, to_list, close, open_ in planned:
-        if len(close) == 1 == len(open_):  # the usual move: one record ends, one opens
-            ((record,), ((unit, role, kind, duty, source, grant),)) = close, open_
-            rows.append((item, town, (end(record, day, tid),), (
-                new(next_id, unit, item, town, role, kind, day, None, duty, source, grant,
-                    tid, None),)))
-            moves.append(_trusted_move(item, town, from_unit, to_unit, from_list, to_list,
-                                       (record.id,), (next_id,)))
-            next_id += 1
-            continue
-        opened = []
-        opened_ids = []
-        for unit, role, kind, duty, source, grant in open_:
-            opened.append(new(next_id, unit, item, town, role, kind, day, None, duty, source,
-                              grant, tid, None))
-            opened_ids.append(next_id)
-            next_id += 1
-        ended = []
-        closed_ids = []
-        for r in close:
-            ended.append(end(r, day, tid))
-            closed_ids.append(r.id)
-        rows.append((item, town, ended, opened))
-        moves.append(_trusted_move(item, town, from_unit, to_unit, from_list, to_list,
-                                   tuple(closed_ids), tuple(opened_ids)))
+        match close, open_:
+            case (record,), ((unit, role, kind, duty, source, grant),):
+                # The usual move: one record ends, one opens.
+                rows.append((item, town, (end(record, day, tid),), (
+                    new(next_id, unit, item, town, role, kind, day, None, duty, source,
+                        grant, tid, None),)))
+                moves.append(_trusted_move(item, town, from_unit, to_unit, from_list,
+                                           to_list, (record.id,), (next_id,)))
+                next_id += 1
+            case _:
+                opened = []
+                opened_ids = []
+                for unit, role, kind, duty, source, grant in open_:
+                    opened.append(new(next_id, unit, item, town, role, kind, day, None, duty,
+                                      source, grant, tid, None))
+                    opened_ids.append(next_id)
+                    next_id += 1
+                ended = []
+                closed_ids = []
+                for r in close:
+                    ended.append(end(r, day, tid))
+                    closed_ids.append(r.id)
+                rows.append((item, town, ended, opened))
+                moves.append(_trusted_move(item, town, from_unit, to_unit, from_list,
+                                           to_list, tuple(closed_ids), tuple(opened_ids)))
     store.rewrite_many(rows)  # one new slot per (item, town), published as one step
     return moves
 

@@ -191,6 +191,30 @@ def test_batch_reclaim_of_347_items_in_10_towns_is_one_transfer() -> None:
     assert s.total(kr.ListKind.BASIC) == 0
 
 
+@pytest.mark.parametrize("keep_secondary", [False, True])
+def test_a_reclaim_numbers_its_new_records_in_item_and_town_order(
+    g: kr.ResponsibilityGraph, keep_secondary: bool,
+) -> None:
+    """The records a transfer opens take the ids after every stored one, one after
+    another in (item, town) order and, within a move, in the order opened (the
+    department's, then the town's); each move names its own, and no id is used twice."""
+    top = max(r.id for r in g.records())
+    t = g.reclaim(["ZF-0102", "ZF-0101"], towns=["zhouzhuang", "jinxi"], to="zhj",
+                  effective="2025-03-01", keep_secondary=keep_secondary)
+    per_move = 2 if keep_secondary else 1
+    assert [(m.item, m.town) for m in t.moves] == sorted(
+        (item, town) for item in ("ZF-0101", "ZF-0102") for town in ("jinxi", "zhouzhuang"))
+    opened = [i for m in t.moves for i in m.opened]
+    assert opened == list(range(top + 1, top + 1 + per_move * len(t.moves)))
+    records = {r.id: r for r in g.records()}
+    assert len(records) == len(g.records())
+    for move in t.moves:
+        units = [records[i].unit for i in move.opened]
+        assert units == (["zhj", move.town] if keep_secondary else ["zhj"])
+        assert all((records[i].item, records[i].town) == (move.item, move.town)
+                   for i in (*move.opened, *move.closed))
+
+
 def test_duplicate_names_in_a_transfer_are_reasons(g: kr.ResponsibilityGraph) -> None:
     """Naming an item or a town twice is reported, not silently merged."""
     with pytest.raises(kr.TransferError, match="named twice"):
