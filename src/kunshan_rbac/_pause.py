@@ -27,7 +27,7 @@ from contextlib import contextmanager
 
 __all__ = ["collection_paused"]
 
-_SETTLES = sys.implementation.name == "cpython" and (3, 11) <= sys.version_info[:2] < (3, 13)
+_SETTLES = sys.implementation.name == "cpython" and sys.version_info[:2] in {(3, 11), (3, 12)}
 """Whether ``gc.freeze()`` and ``gc.unfreeze()`` move whole generations in constant time."""
 
 

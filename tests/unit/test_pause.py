@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import gc
+import platform
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -73,6 +75,14 @@ def _generation_of(obj: object) -> int | None:
         if any(o is obj for o in gc.get_objects(generation=generation)):
             return generation
     return None
+
+
+def test_objects_are_handed_over_on_cpython_3_11_and_3_12_only() -> None:
+    """The hand-over is used only where ``gc.freeze()`` and ``gc.unfreeze()`` are known
+    to move whole generations in constant time: CPython 3.11 and 3.12."""
+    expected = (platform.python_implementation() == "CPython"
+                and sys.version_info[:2] in ((3, 11), (3, 12)))
+    assert _pause._SETTLES is expected
 
 
 @pytest.mark.skipif(not _pause._SETTLES, reason="objects age as usual on this Python")
