@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -181,10 +182,24 @@ def test_the_record_law_catches_a_pattern_that_ignores_escapes() -> None:
     assert _disagreement(wrong, line) is not None
 
 
+def _read_lines(lines: _jsonfile.Lines) -> None:
+    for _line in lines:
+        pass
+
+
+def _read_blocks(lines: _jsonfile.Lines) -> None:
+    while lines.block(64):
+        pass
+
+
+@pytest.mark.parametrize("read", [_read_lines, _read_blocks], ids=["lines", "blocks"])
 @pytest.mark.parametrize("limit", [10, 5000])
-def test_lines_stop_at_the_limit_as_the_whole_reader_does(tmp_path: Path, limit: int) -> None:
-    """A file over ``json_bytes`` is refused by the line reader with the problem the
-    whole-file reader gives, plain or gzip."""
+def test_lines_stop_at_the_limit_as_the_whole_reader_does(
+    tmp_path: Path, limit: int, read: Callable[[_jsonfile.Lines], None],
+) -> None:
+    """A file over ``json_bytes`` is refused by the line reader, read line by line or a
+    block at a time, with the problem the whole-file reader gives, plain or gzip; and
+    `read_json` gives the same."""
     graph = kr.load_sample()
     for name in ("g.json", "g.json.gz"):
         path = tmp_path / name
@@ -194,34 +209,11 @@ def test_lines_stop_at_the_limit_as_the_whole_reader_does(tmp_path: Path, limit:
             _jsonfile.read_bytes(path, str(path), limits)
         with pytest.raises(kr.LoadError) as lines, _jsonfile.read_lines(
                 path, str(path), limits) as each:
-            for _line in each:
-                pass
+            read(each)
         assert lines.value.problems == whole.value.problems
-        with pytest.raises(kr.LoadError) as read:
+        with pytest.raises(kr.LoadError) as loaded:
             kr.read_json(path, limits=limits)
-        assert read.value.problems == whole.value.problems
-
-
-@pytest.mark.parametrize("limit", [10, 5000])
-def test_blocks_stop_at_the_limit_as_the_whole_reader_does(tmp_path: Path, limit: int) -> None:
-    """Lines read a block at a time are refused at ``json_bytes`` with the problem the
-    whole-file reader gives, plain or gzip."""
-    graph = kr.load_sample()
-    for name in ("g.json", "g.json.gz"):
-        path = tmp_path / name
-        kr.write_json(graph, path)
-        limits = kr.Limits(json_bytes=limit)
-        with pytest.raises(kr.LoadError) as whole:
-            _jsonfile.read_bytes(path, str(path), limits)
-        with pytest.raises(kr.LoadError) as blocks, _jsonfile.read_lines(
-                path, str(path), limits) as each:
-            _read_blocks(each)
-        assert blocks.value.problems == whole.value.problems
-
-
-def _read_blocks(lines: _jsonfile.Lines) -> None:
-    while lines.block(64):
-        pass
+        assert loaded.value.problems == whole.value.problems
 
 
 @given(st.lists(st.binary(max_size=40).map(lambda b: b.replace(b"\n", b"")), max_size=30),
