@@ -225,7 +225,10 @@ def main() -> int:
         return 0
     apis = apis[:len(reads)]
     path.unlink(missing_ok=True)
-    ratios = [r["graph_bytes"] / a["graph_bytes"] for a, r in zip(apis, reads, strict=True)]
+    # `--only read` may read one kept file several times: each read is compared with the
+    # API build that wrote it.
+    paired = apis if len(apis) == len(reads) else apis[:1] * len(reads)
+    ratios = [r["graph_bytes"] / a["graph_bytes"] for a, r in zip(paired, reads, strict=True)]
     summary = {
         "api_build_s": spread([a["build_s"] for a in apis]),
         "api_build_cpu_s": spread([a["build_cpu_s"] for a in apis]),
@@ -260,7 +263,7 @@ def main() -> int:
     ]
     print(f"\n{towns:,} towns, {apis[0]['records']:,} records, {apis[0]['transfers']:,} "
           f"transfers, {apis[0]['file_bytes'] / GiB:.2f} GiB file ({path.name}); "
-          f"median (min–max) of {args.repeat} runs\n")
+          f"median (min–max) of {len(apis)} API builds and {len(reads)} reads\n")
     if wholes:
         summary["whole_read_json_s"] = spread([w["read_s"] for w in wholes])
         summary["whole_read_json_cpu_s"] = spread([w["read_cpu_s"] for w in wholes])
