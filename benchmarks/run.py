@@ -231,8 +231,19 @@ def spread_table(results: dict[str, dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def targets(results: dict[str, dict[str, Any]], scale: str) -> list[dict[str, Any]]:
-    """Each target of the issue with its measured value and whether it is met."""
+NATIONAL_SAMPLE_NOTE = (
+    "the national budgets (8 GiB, build < 2 min, check() < 5 min) are set for the issue's "
+    "data, about 14.5 million records; this shape holds about 35 million at national scale, "
+    "so they are not targets here (its build, memory and check() figures are in the table)")
+
+
+def targets(results: dict[str, dict[str, Any]], scale: str,
+            shape: str = "issue") -> list[dict[str, Any]]:
+    """Each target of the issue with its measured value and whether it is met.
+
+    The national budgets (memory, build, check()) were set for the issue's data, about
+    14.5 million records; the sample shape holds about 35 million at that scale, so they
+    are not targets there (its figures are in the table all the same)."""
     found: list[dict[str, Any]] = []
 
     def add(name: str, value: float | None, limit: float, shown: str, *, at_least: bool = False,
@@ -265,7 +276,7 @@ def targets(results: dict[str, dict[str, Any]], scale: str) -> list[dict[str, An
         add("province: build ≤ 2× the dict's", value, 2.0, fmt_ratio(value))
         value = ratio(results, "extra_memory")
         add("province: extra memory ≤ 2× the dict's", value, 2.0, fmt_ratio(value))
-    if scale == "national":
+    if scale == "national" and shape == "issue":
         lib = results.get("kunshan_rbac", {})
         peak = lib.get("peak_after_queries") if lib.get("ok") else None
         add("national: build and answers < 8 GiB", peak, 8 * 2**30, fmt_bytes(peak))
@@ -434,6 +445,8 @@ def main(argv: list[str] | None = None) -> int:
                      "(~12 GiB here), Casbin's default Enforcer answers by scanning every line "
                      "(0.6 s a question at 1.1 million lines, ~8 s here; enforce 5 s, ~70 s "
                      "here), and the fast encoding keeps three indexed copies of the policy")
+    if args.scale == "national" and shape != "issue":
+        notes.append(NATIONAL_SAMPLE_NOTE)
     if importlib.util.find_spec("casbin") is None:
         dropped = [b for b in backends if b.startswith("casbin")]
         backends = [b for b in backends if not b.startswith("casbin")]
@@ -496,7 +509,7 @@ def main(argv: list[str] | None = None) -> int:
     print()
     print(spread_table(results))
     print()
-    rows = targets(results, args.scale)
+    rows = targets(results, args.scale, shape)
     print(targets_table(rows))
     for note in notes + problems:
         print(f"\nnote: {note}")
