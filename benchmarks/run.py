@@ -156,8 +156,12 @@ def figure(results: dict[str, dict[str, Any]], backend: str, key: str) -> float 
     if key in ("json_s", "json_memory"):
         loaded = results.get(f"{backend}-json")
         if loaded and loaded.get("ok"):
+            if key == "json_s" and "build" in loaded["ops"]:
+                return float(loaded["ops"]["build"]["median"]) / 1e9
             return float(loaded["build_s" if key == "json_s" else "extra_memory"])
         return None
+    if key == "build_s" and "build" in result["ops"]:  # the median of the builds
+        return float(result["ops"]["build"]["median"]) / 1e9
     if key in ("build_s", "extra_memory", "peak_after_queries"):
         value = result.get(key)
         return float(value) if value is not None else None
@@ -214,12 +218,15 @@ def spread_table(results: dict[str, dict[str, Any]]) -> str:
     header = ["operation (n samples: min – max)", *(label for _b, label in columns)]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for key, label, kind in OPS:
-        if kind != "op":
+        if kind != "op" and key not in ("build_s", "json_s"):
             continue
         cells = []
         for backend, _label in columns:
-            result = results.get(backend) or {}
-            op = result.get("ops", {}).get(key) if result.get("ok") else None
+            # A load's builds are the "build" op of its own backend, or of its -json twin.
+            owner, op_key = {"build_s": (backend, "build"),
+                             "json_s": (f"{backend}-json", "build")}.get(key, (backend, key))
+            result = results.get(owner) or {}
+            op = result.get("ops", {}).get(op_key) if result.get("ok") else None
             if not op or "n" not in op:
                 cells.append("—")
                 continue
