@@ -24,6 +24,7 @@ import json
 import os
 import platform
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -348,7 +349,8 @@ def report() -> str:
         parts.append(
             f"### {run['scale']}, shape {run['shape']}: {run['towns']:,} towns, "
             f"{run['records']:,} records, {run['transfers']:,} transfers ({run['date']}, "
-            f"library {run['machine'].get('library_commit') or 'unknown'})\n\n"
+            f"library {run['machine'].get('library_commit') or 'unknown'}"
+            f"{rounds_note(run.get('rounds', 1))})\n\n"
             + table(run["results"]) + "\n\n" + spread_table(run["results"]) + "\n\n"
             + targets_table(run["targets"])
             + "".join(f"\n\nNote: {note}" for note in run["notes"])
@@ -421,6 +423,10 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--whole-cap", type=float, default=600.0,
                         help=f"seconds after which check() and write_json stop repeating "
                              f"before {WHOLE_SAMPLES} calls (default 600)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="run every backend's child this many times, in turn (library, "
+                             "dict, library, dict...), and merge the rounds: a slow spell of "
+                             "a shared machine then falls on each backend alike (default 1)")
     parser.add_argument("--report", action="store_true",
                         help="print the saved results' tables and growth tables, and exit")
     return parser.parse_args(argv)
@@ -476,17 +482,18 @@ def main(argv: list[str] | None = None) -> int:
     print(f"== {args.scale}: {towns:,} towns in {data.cities:,} cities, shape {shape}, "
           f"{'quick' if args.quick else 'full'} run; backends: {', '.join(backends)}",
           flush=True)
-    results: dict[str, dict[str, Any]] = {}
     info = machine()
     info["load_at_start"] = [round(x, 2) for x in os.getloadavg()]
     print(f"machine: {info['cpus']} CPUs, {info.get('memory_gib')} GiB, Python "
           f"{info['python']}, library {info['library_commit']}; load average "
           f"{' '.join(map(str, info['load_at_start']))} at start", flush=True)
     started = time.monotonic()
-    for backend in backends:
-        if backend.endswith("-json") and not results.get("kunshan_rbac", {}).get("ok"):
-            results[backend] = {"backend": backend, "ok": False, "ops": {}, "skipped": {},
-                                "error": "no JSON file (the builder run failed or was skipped)"}
+    runs: dict[str, list[dict[str, Any]]] = {backend: [] for backend in backends}
+    for backend in [b for _ in range(args.rounds) for b in backends]:
+        if backend.endswith("-json") and not (runs["kunshan_rbac"] or [{}])[-1].get("ok"):
+            runs[backend].append({"backend": backend, "ok": False, "ops": {}, "skipped": {},
+                                  "error": "no JSON file (the builder run failed or was "
+                                           "skipped)"})
             continue
         spec = {
             "backend": backend, "towns": towns, "shape": shape, "seed": args.seed,
@@ -497,9 +504,10 @@ def main(argv: list[str] | None = None) -> int:
             "whole_cap_s": 5.0 if args.quick else args.whole_cap,
         }
         timeout = 3600.0 if args.scale == "national" else 1200.0
-        results[backend] = run_child(spec, limit=limit, timeout=timeout)
-        if not results[backend].get("ok"):
-            print(f"[{backend}] FAILED: {results[backend].get('error')}", flush=True)
+        runs[backend].append(run_child(spec, limit=limit, timeout=timeout))
+        if not runs[backend][-1].get("ok"):
+            print(f"[{backend}] FAILED: {runs[backend][-1].get('error')}", flush=True)
+    results = {backend: merge_rounds(done) for backend, done in runs.items()}
     elapsed = time.monotonic() - started
     info["load_at_end"] = [round(x, 2) for x in os.getloadavg()]
     problems = consistency(results)
@@ -508,7 +516,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"## {args.scale}: {towns:,} towns, {data.cities:,} cities, shape {shape}, "
           f"{lib.get('records', 0):,} records, {lib.get('transfers', 0):,} transfers "
           f"(run took {elapsed:.0f} s; load average {' '.join(map(str, info['load_at_end']))} "
-          "at the end)")
+          f"at the end{rounds_note(args.rounds)})")
     print()
     print(table(results))
     print()
@@ -533,7 +541,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": info, "notes": notes + problems, "targets": rows,
         "results": {k: {f: v for f, v in r.items() if f != "answers"}
                     for k, r in results.items()},
-        "wall_s": elapsed,
+        "wall_s": elapsed, "rounds": args.rounds,
     }
     target_dir = OUT if args.quick or args.towns else RESULTS
     target_dir.mkdir(exist_ok=True)
@@ -543,6 +551,56 @@ def main(argv: list[str] | None = None) -> int:
     failed = [b for b, r in results.items() if not r.get("ok") and "killed" not in
               str(r.get("error", "")) and "no JSON" not in str(r.get("error", ""))]
     return 1 if failed or problems else 0
+
+
+def rounds_note(rounds: int) -> str:
+    """How a run's figures were merged, when it had several rounds."""
+    if rounds == 1:
+        return ""
+    return (f"; {rounds} rounds in turn, each figure the median of the rounds' medians, "
+            "n summed over them")
+
+
+def merge_rounds(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """One backend's figures over its rounds: each timed figure is the median of the
+    rounds' medians, with n summed and the min and max over every round; the build time
+    and the memory figures are the median of the rounds'; answers and notes are the first
+    round's. A failed round fails the backend."""
+    if len(runs) == 1:
+        return runs[0]
+    for run in runs:
+        if not run.get("ok"):
+            return run
+    merged = dict(runs[0])
+    for key in ("build_s", "extra_memory", "peak_after_queries"):
+        if all(run.get(key) is not None for run in runs):
+            merged[key] = statistics.median(run[key] for run in runs)
+    merged["ops"] = {name: merge_op([run["ops"][name] for run in runs if name in run["ops"]])
+                     for name in runs[0]["ops"]}
+    merged["rounds"] = len(runs)
+    return merged
+
+
+def merge_op(entries: list[dict[str, Any]]) -> dict[str, Any]:
+    """One figure over several rounds (see `merge_rounds`); the rounds' medians are kept as
+    ``round_medians``. A nested figure (the bulk reclaim's CPU time) is merged alike."""
+    merged = dict(entries[0])
+    if len(entries) == 1:
+        return merged
+    merged["median"] = statistics.median(e["median"] for e in entries)
+    merged["round_medians"] = [e["median"] for e in entries]
+    if all("n" in e for e in entries):
+        merged["n"] = sum(e["n"] for e in entries)
+        merged["min"] = min(e["min"] for e in entries)
+        merged["max"] = max(e["max"] for e in entries)
+        if all("calls" in e for e in entries):
+            merged["calls"] = sum(e["calls"] for e in entries)
+        for key in ("p10", "p90"):  # a percentile of one round says nothing of the whole
+            merged.pop(key, None)
+    for key, value in entries[0].items():
+        if isinstance(value, dict) and "median" in value:
+            merged[key] = merge_op([e[key] for e in entries if key in e])
+    return merged
 
 
 def consistency(results: dict[str, dict[str, Any]]) -> list[str]:
