@@ -490,7 +490,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.monotonic()
     runs: dict[str, list[dict[str, Any]]] = {backend: [] for backend in backends}
     for backend in [b for _ in range(args.rounds) for b in backends]:
-        if backend.endswith("-json") and not (runs["kunshan_rbac"] or [{}])[-1].get("ok"):
+        if backend.endswith("-json") and not (runs.get("kunshan_rbac") or [{}])[-1].get("ok"):
             runs[backend].append({"backend": backend, "ok": False, "ops": {}, "skipped": {},
                                   "error": "no JSON file (the builder run failed or was "
                                            "skipped)"})
