@@ -97,6 +97,7 @@ class ResponsibilityGraph:
         self._units = self._catalogue.unit_map
         self._items = self._catalogue.item_map
         self._search = self._store.search
+        self._by_town = self._store.by_town  # the same dict for the store's life
 
     def __getstate__(self) -> dict[str, Any]:
         # Pickling and copying keep the two parts; the shortcuts are made anew.
@@ -344,27 +345,30 @@ class ResponsibilityGraph:
             >>> g.owner("B-CJ-001", town="玉山镇", at="2025-08-01").list
             ListKind.BASIC
         """
-        # Fast path: codes given, and the (item, town) has one clean answer at hand (the
-        # usual case): no name resolution, no bisection.
+        # Fast path: codes given, today, and the (item, town) has an answer at hand that
+        # holds for good from a day on or before one that has been today (`TODAY.day` never
+        # runs ahead of the clock): two dict reads, no clock read, no name resolution, no
+        # bisection. The order of reads matters: see `Slot`. Everything else is
+        # `_owner_at`, kept out of this function so that the usual call stays small.
         if at is None:
-            by_town = self._store.by_town  # read once: one version of the store
             try:
-                slot: Slot | None = by_town[town][item]
-            except KeyError:  # not codes, or no records
-                slots = by_town.get(town)
-                slot = None
+                slot = self._by_town[town][item]  # one read of the store's index
+            except (KeyError, TypeError):  # not codes, no records, or an unhashable argument
+                return self._owner_at(item, town, None)
+            if slot.since <= TODAY.day:
+                return slot.only  # type: ignore[return-value]
+        return self._owner_at(item, town, at)
+
+    def _owner_at(self, item: str, town: str, at: DateLike | None) -> Ownership:
+        """`owner` past its fast path: any date, names, timelines and refusals."""
+        if at is None:
+            try:
+                slots = self._by_town.get(town)  # read once: one version of the store
+                slot: Slot | None = slots.get(item) if slots is not None else None
             except TypeError:  # an unhashable argument
                 raise _wrong_type(item, town, None) from None
-            # Today, when the answer at hand holds for good from a day on or before one
-            # that has been today (`TODAY.day` never runs ahead of the clock): no clock
-            # read, which would be a third of this call's time. The order of reads
-            # matters: see `Slot`. This is the only path of that case: the day is read
-            # for the others alone.
-            if slot is not None and slot.since <= TODAY.day:
-                return slot.only  # type: ignore[return-value]
-            else:
-                # `day_number(None)`, with its commonest step taken here.
-                day = TODAY.day if _clock() < TODAY.until else today_ordinal()
+            # `day_number(None)`, with its commonest step taken here.
+            day = TODAY.day if _clock() < TODAY.until else today_ordinal()
         else:
             if type(at) is _Date:
                 day = at.toordinal()
@@ -372,7 +376,7 @@ class ResponsibilityGraph:
                 _date("at", at)
                 day = day_number(at)
             try:
-                slots = self._store.by_town.get(town)  # read once: one version of the store
+                slots = self._by_town.get(town)  # read once: one version of the store
                 slot = slots.get(item) if slots is not None else None
             except TypeError:  # an unhashable argument
                 raise _wrong_type(item, town, at) from None
@@ -381,11 +385,10 @@ class ResponsibilityGraph:
             # for the others alone.
             if slot.hi > day >= slot.lo:  # the order of reads matters: see `Slot`
                 return slot.only  # type: ignore[return-value]
-            else:
-                answer = self._search(slot, day)
-                if type(answer) is Ownership:
-                    return answer
-                item_code, town_code = item, town
+            answer = self._search(slot, day)
+            if type(answer) is Ownership:
+                return answer
+            item_code, town_code = item, town
         else:
             catalogue = self._catalogue
             item_code = item if item in self._items else catalogue.item_code(item)
