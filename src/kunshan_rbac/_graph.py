@@ -361,25 +361,18 @@ class ResponsibilityGraph:
 
     def _owner_at(self, item: str, town: str, at: DateLike | None) -> Ownership:
         """`owner` past its fast path: any date, names, timelines and refusals."""
-        if at is None:
-            try:
-                slots = self._by_town.get(town)  # read once: one version of the store
-                slot: Slot | None = slots.get(item) if slots is not None else None
-            except TypeError:  # an unhashable argument
-                raise _wrong_type(item, town, None) from None
-            # `day_number(None)`, with its commonest step taken here.
+        if at is None:  # `day_number(None)`, with its commonest step taken here
             day = TODAY.day if _clock() < TODAY.until else today_ordinal()
+        elif type(at) is _Date:
+            day = at.toordinal()
         else:
-            if type(at) is _Date:
-                day = at.toordinal()
-            else:
-                _date("at", at)
-                day = day_number(at)
-            try:
-                slots = self._by_town.get(town)  # read once: one version of the store
-                slot = slots.get(item) if slots is not None else None
-            except TypeError:  # an unhashable argument
-                raise _wrong_type(item, town, at) from None
+            _date("at", at)
+            day = day_number(at)
+        try:
+            slots = self._by_town.get(town)  # read once: one version of the store
+            slot: Slot | None = slots.get(item) if slots is not None else None
+        except TypeError:  # an unhashable argument
+            raise _wrong_type(item, town, at) from None
         if slot is not None:
             # The answer at hand is the only path of its days: the timeline is bisected
             # for the others alone.
